@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+INBOX  ?= $(or $(FITNESS_INBOX),inbox)
+
+.PHONY: run test install dev sample clean
+
+$(BIN)/fitness: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/fitness
+
+# Writes sample exports only when the inbox holds no file yet, then runs the whole pipeline.
+run: install
+	@if [ -z "$$(find $(INBOX) -type f 2>/dev/null | head -1)" ]; then \
+		$(BIN)/fitness sample --out $(INBOX); fi
+	$(BIN)/fitness run
+
+test: install
+	$(BIN)/python -m pytest -q
+
+dev: install
+	$(BIN)/fitness dev
+
+sample: install
+	$(BIN)/fitness sample --out $(INBOX)
+
+clean:
+	rm -rf .fitness

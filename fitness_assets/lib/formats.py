@@ -1,0 +1,138 @@
+"""Recognise an export by its content (header or SQLite magic), never by its file name."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fitness_assets.lib.errors import ExportFileError
+
+HEVY = "hevy_workouts_csv"
+DIET_CSV = "diet_log_csv"
+DIET_SQLITE = "diet_log_sqlite"
+
+# Hevy's header with the two unit-dependent columns left out; each has a kg/km or lbs/miles form.
+HEVY_FIXED_COLUMNS = (
+    "title", "start_time", "end_time", "description", "exercise_title", "superset_id",
+    "exercise_notes", "set_index", "set_type", "reps", "duration_seconds", "rpe",
+)
+HEVY_WEIGHT_COLUMNS = {"weight_kg": "kg", "weight_lbs": "lbs"}
+HEVY_DISTANCE_COLUMNS = {"distance_km": "km", "distance_miles": "miles"}
+HEVY_EXAMPLE_HEADER = (
+    "title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,"
+    "set_index,set_type,weight_kg,reps,distance_km,duration_seconds,rpe"
+)
+
+# Portuguese (the original SQLite export) and English diet headers → canonical silver names.
+DIET_HEADERS = {
+    "pt": ("data", "carboidratos_g", "proteinas_g", "gorduras_g", "kcal", "cardio_semanal_min",
+           "cicle", "peso_kg", "observacoes"),
+    "en": ("diet_date", "carbs_g", "protein_g", "fat_g", "calories_kcal", "cardio_weekly_min",
+           "cycle", "bodyweight_kg", "notes"),
+}
+DIET_CANONICAL = DIET_HEADERS["en"]
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+EXPECTED_ANY = (
+    "a Hevy workout CSV (header " + HEVY_EXAMPLE_HEADER + "), a diet log CSV (header "
+    + ",".join(DIET_HEADERS["pt"]) + " or " + ",".join(DIET_HEADERS["en"])
+    + ") or a SQLite database holding the diet log"
+)
+
+
+@dataclass(frozen=True)
+class DetectedExport:
+    kind: str
+    header: tuple[str, ...]
+    # kind-specific details: units for Hevy, language for diet CSV, table for SQLite
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def decode_export(data: bytes, file_name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise ExportFileError(file_name, line, f"byte {err.object[err.start]:#x} is not valid UTF-8",
+                              "a UTF-8 text file (as Hevy and the diet log export)") from None
+
+
+def detect_export(data: bytes, file_name: str, sqlite_path: Path | None = None,
+                  sqlite_table: str = "") -> DetectedExport:
+    if data.startswith(SQLITE_MAGIC):
+        if sqlite_path is None:
+            raise ExportFileError(file_name, None, "SQLite content given without a file path", "a file on disk")
+        return _detect_sqlite(sqlite_path, file_name, sqlite_table)
+    if not data.strip():
+        raise ExportFileError(file_name, 1, "the file is empty", EXPECTED_ANY)
+    text = decode_export(data, file_name)
+    header_row = next(csv.reader(io.StringIO(text)), [])
+    return detect_header(tuple(h.strip() for h in header_row), file_name)
+
+
+def detect_header(header: tuple[str, ...], file_name: str) -> DetectedExport:
+    names = set(header)
+    for language, columns in DIET_HEADERS.items():
+        if set(columns) <= names:
+            return DetectedExport(DIET_CSV, header, {"language": language})
+    weight = [c for c in HEVY_WEIGHT_COLUMNS if c in names]
+    distance = [c for c in HEVY_DISTANCE_COLUMNS if c in names]
+    if set(HEVY_FIXED_COLUMNS) <= names and len(weight) == 1 and len(distance) == 1:
+        return DetectedExport(HEVY, header, {
+            "weight_column": weight[0], "weight_unit": HEVY_WEIGHT_COLUMNS[weight[0]],
+            "distance_column": distance[0], "distance_unit": HEVY_DISTANCE_COLUMNS[distance[0]],
+        })
+    raise ExportFileError(file_name, 1, _explain_header(header), EXPECTED_ANY)
+
+
+def _explain_header(header: tuple[str, ...]) -> str:
+    """Name the nearest known format and what is wrong with the header, in one sentence."""
+    if len(header) == 1:
+        for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if delimiter in header[0]:
+                return f"the header is separated by {label}, not commas"
+    names = set(header)
+    hevy_expected = set(HEVY_FIXED_COLUMNS) | {"weight_kg", "distance_km"}
+    candidates = {"Hevy workout CSV": hevy_expected, **{
+        f"diet log CSV ({lang})": set(cols) for lang, cols in DIET_HEADERS.items()}}
+    label, expected = max(candidates.items(), key=lambda kv: len(kv[1] & names))
+    if len(expected & names) * 2 >= len(expected):
+        if label == "Hevy workout CSV":
+            if {"weight_kg", "weight_lbs"} <= names or {"distance_km", "distance_miles"} <= names:
+                return "the header has both the metric and the imperial column for the same value"
+            missing = sorted((set(HEVY_FIXED_COLUMNS) - names)
+                             | ({"weight_kg or weight_lbs"} if not names & set(HEVY_WEIGHT_COLUMNS) else set())
+                             | ({"distance_km or distance_miles"} if not names & set(HEVY_DISTANCE_COLUMNS) else set()))
+        else:
+            missing = sorted(expected - names)
+        return f"looks like a {label} but is missing column(s) {', '.join(missing)}"
+    return f"the header {','.join(header)[:120]!r} matches no known export"
+
+
+def _detect_sqlite(path: Path, file_name: str, configured_table: str) -> DetectedExport:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        matching = []
+        for table in tables:
+            columns = tuple(r[1] for r in conn.execute(f'PRAGMA table_info("{table}")'))
+            for language, expected in DIET_HEADERS.items():
+                if set(expected) <= set(columns):
+                    matching.append((table, columns, language))
+    if configured_table:
+        chosen = [m for m in matching if m[0] == configured_table]
+        if not chosen:
+            raise ExportFileError(file_name, None, f"table {configured_table!r} (FITNESS_DIET_SQLITE_TABLE) "
+                                  f"is missing or lacks the diet columns; tables found: {', '.join(tables) or 'none'}",
+                                  "a table with columns " + ",".join(DIET_HEADERS["pt"]))
+    elif len(matching) == 1:
+        chosen = matching
+    else:
+        problem = ("no table has the diet log columns" if not matching else
+                   "several tables have the diet log columns: " + ", ".join(m[0] for m in matching))
+        raise ExportFileError(file_name, None, problem + f" (tables: {', '.join(tables) or 'none'})",
+                              "exactly one diet table, or FITNESS_DIET_SQLITE_TABLE naming it")
+    table, columns, language = chosen[0]
+    return DetectedExport(DIET_SQLITE, columns, {"table": table, "language": language})

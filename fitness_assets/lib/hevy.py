@@ -1,0 +1,181 @@
+"""Hevy workout CSV (one row per set) → typed, unit-normalised rows in kg and km."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fitness_assets.lib.corrections import APPLIED_COLUMNS, WORKOUT_SETS, Correction, apply_corrections
+from fitness_assets.lib.formats import HEVY, DetectedExport, decode_export
+from fitness_assets.lib.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
+from fitness_assets.lib.timeparse import EXPECTED_TIME, parse_hevy_datetime
+from fitness_assets.schemas.silver import HevySetRow, quarantine_failures
+
+KG_PER_LB = 0.45359237  # exact, by definition of the international pound
+KM_PER_MILE = 1.609344  # exact, by definition of the international mile
+# lbs with up to 2 decimals times an 8-decimal factor has at most 10 decimals: rounding there
+# removes only binary floating-point noise, so the stored kg value is the exact product.
+UNIT_DECIMALS = 10
+
+SILVER_SET_COLUMNS = [
+    "athlete_id", "source_sha256", "source_file", "source_line",
+    "title", "started_at", "ended_at", "description", "training_date", "duration_minutes",
+    "block_index", "exercise_title", "superset_id", "exercise_notes",
+    "set_order", "set_index", "set_type", "weight_kg", "reps", "distance_km", "duration_seconds", "rpe",
+    "workout_hash",
+]
+_INTEGER_FIELDS = ("set_index", "reps", "duration_seconds", "superset_id")
+_TEXT_FIELDS = ("title", "description", "exercise_title", "exercise_notes", "set_type")
+# The columns whose values define a workout's content (for change detection between exports).
+_HASHED_FIELDS = ("title", "ended_at", "description", "exercise_title", "superset_id", "exercise_notes",
+                  "set_index", "set_type", "weight_kg", "reps", "distance_km", "duration_seconds", "rpe")
+
+
+@dataclass
+class ParsedRows:
+    rows: pd.DataFrame
+    quarantine: pd.DataFrame
+    rows_read: int
+    corrections_applied: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=APPLIED_COLUMNS))
+    stale_corrections: list[dict] = field(default_factory=list)
+
+
+def read_csv_records(text: str, header_len: int) -> tuple[list[list[str]], list[int], list[tuple[int, list[str]]]]:
+    """Split CSV text into records, with the physical line each record starts on.
+
+    Quoted notes may span lines, so a record's line is not its index + 2. Records with the
+    wrong number of fields are returned separately so they can be quarantined.
+    """
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    records, lines, malformed = [], [], []
+    previous_end = reader.line_num
+    for record in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if not record:
+            continue  # blank line between records carries no data
+        if len(record) != header_len:
+            malformed.append((start, record))
+        else:
+            records.append(record)
+            lines.append(start)
+    return records, lines, malformed
+
+
+def parse_hevy(data: bytes, detected: DetectedExport, source: SourceFile,
+               corrections: list[Correction] = ()) -> ParsedRows:
+    assert detected.kind == HEVY
+    text = decode_export(data, source.file_name)
+    header = [h.strip() for h in detected.header]
+    records, lines, malformed = read_csv_records(text, len(header))
+    rejected: list[pd.DataFrame] = []
+    if malformed:
+        rejected.append(quarantine_frame(
+            source, [line for line, _ in malformed], ["field_count"] * len(malformed),
+            [f"has {len(r)} fields, expected {len(header)} as in the header" for _, r in malformed],
+            [{"fields": r} for _, r in malformed]))
+    raw = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
+    raw["source_line"] = np.asarray(lines, dtype="int64")
+    rows = _typed(raw, detected, rejected, source)
+    rows, applied, stale = apply_corrections(rows, list(corrections), WORKOUT_SETS, source.athlete_id)
+    rows, invalid = quarantine_failures(HevySetRow, rows, source, raw)
+    rejected.append(invalid)
+    rows = _assign_workout_structure(rows)
+    quarantine = pd.concat(rejected, ignore_index=True) if rejected else empty_quarantine()
+    return ParsedRows(rows[SILVER_SET_COLUMNS].reset_index(drop=True), quarantine,
+                      rows_read=len(records) + len(malformed), corrections_applied=applied, stale_corrections=stale)
+
+
+def _typed(raw: pd.DataFrame, detected: DetectedExport,
+           rejected: list[pd.DataFrame], source: SourceFile) -> pd.DataFrame:
+    frame = raw.rename(columns={detected.details["weight_column"]: "weight_raw",
+                                detected.details["distance_column"]: "distance_raw"})
+    # Times: parse each distinct string once (a workout's sets share them).
+    for column, target in (("start_time", "started_at"), ("end_time", "ended_at")):
+        values = frame[column].str.strip()
+        lookup = {text: parse_hevy_datetime(text) for text in values.unique()}
+        parsed = pd.to_datetime(values.map(lookup), errors="coerce")
+        bad = parsed.isna()
+        frame = collect_rejections(frame, bad, f"unparseable_{column}",
+                                   "'" + values + f"' in {column} is not {EXPECTED_TIME}",
+                                   raw, rejected, source)
+        frame[target] = parsed[~bad]
+
+    numeric_sources = {"set_index": "set_index", "reps": "reps", "duration_seconds": "duration_seconds",
+                       "superset_id": "superset_id", "rpe": "rpe", "weight_kg": "weight_raw",
+                       "distance_km": "distance_raw"}
+    for target, column in numeric_sources.items():
+        text = frame[column].str.strip()
+        present = text != ""
+        number = pd.to_numeric(text.where(present), errors="coerce")
+        bad = present & number.isna()
+        if target in _INTEGER_FIELDS:
+            bad |= present & number.notna() & (number != number.round())
+        if target == "set_index":
+            bad |= ~present
+        label = {"weight_kg": detected.details["weight_column"],
+                 "distance_km": detected.details["distance_column"]}.get(target, target)
+        kind = "a whole number" if target in _INTEGER_FIELDS else "a number"
+        frame = collect_rejections(frame, bad, f"invalid_{label}",
+                                   "'" + text + f"' in {label} is not {kind}", raw, rejected, source)
+        number = number[~bad]
+        if target in _INTEGER_FIELDS:
+            frame[target] = number.astype("Int64")
+        else:
+            frame[target] = number.astype("float64")
+    if detected.details["weight_unit"] == "lbs":
+        frame["weight_kg"] = (frame["weight_kg"] * KG_PER_LB).round(UNIT_DECIMALS)
+    if detected.details["distance_unit"] == "miles":
+        frame["distance_km"] = (frame["distance_km"] * KM_PER_MILE).round(UNIT_DECIMALS)
+
+    for column in _TEXT_FIELDS:
+        values = frame[column].str.strip() if column != "exercise_notes" else frame[column]
+        frame[column] = values.where(values.str.strip() != "", None)
+    frame["set_type"] = frame["set_type"].str.lower()
+    frame["athlete_id"] = source.athlete_id
+    frame["source_sha256"] = source.sha256
+    frame["source_file"] = source.file_name
+    return frame
+
+
+def _assign_workout_structure(frame: pd.DataFrame) -> pd.DataFrame:
+    """Derive training date, duration, exercise blocks, set order and a per-workout content hash.
+
+    A block is a run of rows of one exercise; the same exercise later in the workout, or a
+    set_index that does not increase, starts a new block, so an exercise entry is identified
+    by its position in the workout and never by its title.
+    """
+    if frame.empty:
+        for column in ("training_date", "duration_minutes", "block_index", "set_order", "workout_hash"):
+            frame[column] = pd.Series(dtype="object")
+        return frame
+    frame = frame.sort_values("source_line", kind="stable")
+    workout_key = ["started_at", "title"]
+    previous_title = frame.groupby(workout_key, sort=False, dropna=False)["exercise_title"].shift()
+    previous_index = frame.groupby(workout_key, sort=False, dropna=False)["set_index"].shift()
+    new_block = (frame["exercise_title"] != previous_title) | (frame["set_index"] <= previous_index).fillna(False)
+    new_block |= previous_title.isna() & previous_index.isna()
+    frame["block_index"] = new_block.astype("int64").groupby(
+        [frame["started_at"], frame["title"]], sort=False, dropna=False).cumsum() - 1
+    frame["set_order"] = frame.groupby(workout_key + ["block_index"], sort=False, dropna=False).cumcount()
+    frame["training_date"] = frame["started_at"].dt.date
+    frame["duration_minutes"] = ((frame["ended_at"] - frame["started_at"]).dt.total_seconds() / 60).round(2)
+    frame["workout_hash"] = _workout_hashes(frame, workout_key)
+    return frame
+
+
+def _workout_hashes(frame: pd.DataFrame, workout_key: list[str]) -> pd.Series:
+    row_text = pd.Series("", index=frame.index, dtype=object)
+    for column in _HASHED_FIELDS:
+        # pandas' "string" dtype keeps missing as <NA>; a control character stands in for it.
+        row_text = row_text + frame[column].astype("string").fillna("\x00").astype(object) + "\x1f"
+    per_workout = row_text.groupby([frame[k] for k in workout_key], sort=False, dropna=False).agg("\x1e".join)
+    digests = per_workout.map(lambda text: hashlib.sha256(text.encode()).hexdigest())
+    keys = pd.MultiIndex.from_frame(frame[workout_key])
+    return pd.Series(digests.reindex(keys).to_numpy(), index=frame.index)

@@ -1,0 +1,123 @@
+"""The raw zone: every export stored byte-for-byte under its sha256, plus a manifest.
+
+Layout under FITNESS_HOME/raw:
+    objects/<sha256[:2]>/<sha256>   the bytes exactly as received
+    manifest.json                   one entry per (athlete, sha256), sorted, rewritten atomically
+Silver is rebuilt from this zone alone; the inbox can be emptied once files have landed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from fitness_assets.lib.errors import ExportFileError
+from fitness_assets.lib.formats import DIET_SQLITE, DetectedExport, decode_export, detect_export
+from fitness_assets.lib.hevy import read_csv_records
+from fitness_assets.lib.settings import DEFAULT_ATHLETE
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    sha256: str
+    athlete_id: str
+    file_name: str
+    size_bytes: int
+    detected_format: str
+    row_count: int
+    landed_at: str
+    raw_path: str
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def inbox_files(inbox: Path) -> list[tuple[str, Path]]:
+    """(athlete_id, path) for every export in the inbox.
+
+    Files directly in the inbox belong to the default athlete; files in `inbox/<name>/`
+    belong to athlete `<name>`, which is how a coach loads several people.
+    """
+    if not inbox.exists():
+        return []
+    found = []
+    for path in sorted(inbox.rglob("*")):
+        relative = path.relative_to(inbox)
+        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+            continue
+        athlete = relative.parts[0] if len(relative.parts) > 1 else DEFAULT_ATHLETE
+        found.append((athlete, path))
+    return found
+
+
+def count_rows(data: bytes, detected: DetectedExport, path: Path) -> int:
+    """Data rows in an export (records, not physical lines: notes may span lines)."""
+    if detected.kind == DIET_SQLITE:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            return conn.execute(f'SELECT count(*) FROM "{detected.details["table"]}"').fetchone()[0]
+    records, _, malformed = read_csv_records(decode_export(data, path.name), len(detected.header))
+    return len(records) + len(malformed)
+
+
+def load_manifest(raw_zone: Path) -> list[ManifestEntry]:
+    path = raw_zone / "manifest.json"
+    if not path.exists():
+        return []
+    return [ManifestEntry(**entry) for entry in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def _write_manifest(raw_zone: Path, entries: list[ManifestEntry]) -> None:
+    ordered = sorted(entries, key=lambda e: (e.athlete_id, e.landed_at, e.sha256))
+    tmp = raw_zone / "manifest.json.tmp"
+    tmp.write_text(json.dumps([asdict(e) for e in ordered], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, raw_zone / "manifest.json")
+
+
+def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
+               now: datetime | None = None) -> tuple[list[ManifestEntry], list[ManifestEntry]]:
+    """Land every inbox export; return (all manifest entries, entries new in this call).
+
+    Every file is checked before anything is written: one rejected file means nothing lands,
+    and the error names each rejected file with what was expected.
+    """
+    manifest = load_manifest(raw_zone)
+    known = {(e.athlete_id, e.sha256) for e in manifest}
+    landed_at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    pending, errors = [], []
+    for athlete, path in inbox_files(inbox):
+        data = path.read_bytes()
+        digest = sha256_of(data)
+        if (athlete, digest) in known:
+            continue
+        try:
+            detected = detect_export(data, path.name, sqlite_path=path, sqlite_table=sqlite_table)
+            rows = count_rows(data, detected, path)
+        except ExportFileError as err:
+            errors.append(err)
+            continue
+        known.add((athlete, digest))
+        pending.append((path, ManifestEntry(
+            sha256=digest, athlete_id=athlete, file_name=str(path.relative_to(inbox)), size_bytes=len(data),
+            detected_format=detected.kind, row_count=rows, landed_at=landed_at,
+            raw_path=f"objects/{digest[:2]}/{digest}")))
+    if errors:
+        if len(errors) == 1:
+            raise errors[0]
+        raise ExportFileError(f"{len(errors)} inbox files", None,
+                              "were rejected:\n  " + "\n  ".join(str(e) for e in errors), "every file to be valid")
+    for source, entry in pending:
+        target = raw_zone / entry.raw_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            shutil.copyfile(source, target)
+    if pending:
+        raw_zone.mkdir(parents=True, exist_ok=True)
+        _write_manifest(raw_zone, manifest + [entry for _, entry in pending])
+    return manifest + [entry for _, entry in pending], [entry for _, entry in pending]

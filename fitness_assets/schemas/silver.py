@@ -1,0 +1,118 @@
+"""Pandera models: the single source of truth for what a silver row may contain.
+
+A row that fails a model is quarantined with the failed check as its reason (see
+`quarantine_failures`); data-quality findings about plausible-but-suspicious rows are asset
+checks, not schema failures.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from fitness_assets.lib.quarantine import SourceFile, quarantine_frame, raw_values
+
+CYCLE_TYPES = ("cutting", "bulking", "reverse", "maintenance")
+SET_TYPES = ("normal", "warmup", "failure", "dropset")
+
+
+class HevySetRow(pa.DataFrameModel):
+    """One parsed set, before workout structure is derived."""
+    athlete_id: Series[str]
+    source_line: Series[int] = pa.Field(ge=1)
+    title: Series[str] = pa.Field(nullable=False)
+    started_at: Series[pd.Timestamp]
+    ended_at: Series[pd.Timestamp]
+    exercise_title: Series[str] = pa.Field(nullable=False)
+    superset_id: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    set_index: Series[pd.Int64Dtype] = pa.Field(ge=0)
+    set_type: Series[str] = pa.Field(isin=list(SET_TYPES))
+    weight_kg: Series[float] = pa.Field(nullable=True, ge=0)
+    reps: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    distance_km: Series[float] = pa.Field(nullable=True, ge=0)
+    duration_seconds: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    rpe: Series[float] = pa.Field(nullable=True, ge=0, le=10)
+
+    @pa.dataframe_check(error="end_time is before start_time")
+    def ends_after_start(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["ended_at"] >= frame["started_at"]
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+class SilverWorkoutSet(HevySetRow):
+    """A set with its workout structure: the silver_workout_sets asset."""
+    training_date: Series[object]
+    duration_minutes: Series[float] = pa.Field(ge=0)
+    block_index: Series[int] = pa.Field(ge=0)
+    set_order: Series[int] = pa.Field(ge=0)
+    workout_hash: Series[str] = pa.Field(str_length={"min_value": 64, "max_value": 64})
+
+
+class SilverDietDay(pa.DataFrameModel):
+    athlete_id: Series[str]
+    source_line: Series[int] = pa.Field(ge=1)
+    diet_date: Series[pd.Timestamp]
+    carbs_g: Series[float] = pa.Field(nullable=True, ge=0)
+    protein_g: Series[float] = pa.Field(nullable=True, ge=0)
+    fat_g: Series[float] = pa.Field(nullable=True, ge=0)
+    calories_kcal: Series[float] = pa.Field(nullable=True, ge=0)
+    cardio_weekly_min: Series[float] = pa.Field(nullable=True, ge=0)
+    cycle_id: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    bodyweight_kg: Series[float] = pa.Field(nullable=True, gt=0)
+    notes: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+class SilverCycle(pa.DataFrameModel):
+    athlete_id: Series[str]
+    cycle_id: Series[int] = pa.Field(ge=0)
+    cycle_name: Series[str]
+    cycle_type: Series[str] = pa.Field(isin=list(CYCLE_TYPES))
+    start_date: Series[pd.Timestamp]
+    end_date: Series[pd.Timestamp] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="cycle ends before it starts")
+    def ends_after_start(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["end_date"].isna() | (frame["end_date"] >= frame["start_date"])
+
+    @pa.dataframe_check(error="cycle_id is described in two different ways")
+    def one_description_per_id(cls, frame: pd.DataFrame) -> Series[bool]:
+        return ~frame.duplicated(["athlete_id", "cycle_id"], keep=False)
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+def quarantine_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame, source: SourceFile,
+                        raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate `frame`; return (valid rows, quarantine rows naming the failed check per row)."""
+    try:
+        model.validate(frame, lazy=True)
+        return frame, quarantine_frame(source, [], [], [], [])
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    row_cases = cases[cases["index"].notna()]
+    table_cases = cases[cases["index"].isna()]
+    if not table_cases.empty:
+        # A missing column or wrong dtype is a bug in our parser, not a data problem: fail loudly.
+        raise TypeError(f"{model.__name__} schema mismatch: {table_cases[['column', 'check']].to_dict('records')}")
+    row_cases = row_cases.assign(
+        reason=lambda c: c["column"].fillna("row").astype(str) + " failed " + c["check"].astype(str)
+        + " (value " + c["failure_case"].astype(str) + ")")
+    reasons = row_cases.groupby("index", sort=True)["reason"].agg("; ".join)
+    first = row_cases.groupby("index", sort=True).first()
+    rules = ("invalid_" + first["column"].fillna("row").astype(str)).where(
+        first["column"].notna(), first["check"].astype(str))
+    bad_index = reasons.index
+    bad = frame.loc[bad_index]
+    quarantined = quarantine_frame(source, bad["source_line"], rules.to_list(), reasons.to_list(),
+                                   raw_values(raw, bad_index))
+    return frame.drop(index=bad_index), quarantined
