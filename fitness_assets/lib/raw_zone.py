@@ -18,9 +18,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from fitness_assets.lib.errors import ExportFileError
-from fitness_assets.lib.formats import DIET_SQLITE, DetectedExport, decode_export, detect_export
+import pandas as pd
+
+from fitness_assets.lib.formats import DIET_HEADERS, DIET_SQLITE, HEVY, DetectedExport, decode_export, detect_export
 from fitness_assets.lib.hevy import read_csv_records
 from fitness_assets.lib.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.timeparse import parse_hevy_datetime
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class ManifestEntry:
     row_count: int
     landed_at: str
     raw_path: str
+    # Latest workout start / diet date in the file: decides which export is the newest snapshot.
+    data_until: str
 
 
 def sha256_of(data: bytes) -> str:
@@ -57,13 +62,29 @@ def inbox_files(inbox: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def count_rows(data: bytes, detected: DetectedExport, path: Path) -> int:
-    """Data rows in an export (records, not physical lines: notes may span lines)."""
+def profile_rows(data: bytes, detected: DetectedExport, path: Path) -> tuple[int, str]:
+    """(data rows, latest date in them). Rows are records, not lines: notes may span lines."""
     if detected.kind == DIET_SQLITE:
+        date_column = DIET_HEADERS[detected.details["language"]][0]
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            return conn.execute(f'SELECT count(*) FROM "{detected.details["table"]}"').fetchone()[0]
+            rows = conn.execute(f'SELECT count(*) FROM "{detected.details["table"]}"').fetchone()[0]
+            values = [r[0] for r in conn.execute(f'SELECT DISTINCT "{date_column}" FROM "{detected.details["table"]}"')]
+        return rows, _latest_diet_date(values)
     records, _, malformed = read_csv_records(decode_export(data, path.name), len(detected.header))
-    return len(records) + len(malformed)
+    header = [h.strip() for h in detected.header]
+    if detected.kind == HEVY:
+        column = header.index("start_time")
+        times = (parse_hevy_datetime(t) for t in {r[column] for r in records})
+        latest = max((t for t in times if t is not None), default=None)
+        return len(records) + len(malformed), latest.isoformat() if latest else ""
+    column = header.index(DIET_HEADERS[detected.details["language"]][0])
+    return len(records) + len(malformed), _latest_diet_date({r[column] for r in records})
+
+
+def _latest_diet_date(values) -> str:
+    dates = pd.to_datetime(pd.Series([str(v).strip() for v in values if v], dtype=object),
+                           format="mixed", dayfirst=True, errors="coerce").dropna()
+    return dates.max().date().isoformat() if len(dates) else ""
 
 
 def load_manifest(raw_zone: Path) -> list[ManifestEntry]:
@@ -98,7 +119,7 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
             continue
         try:
             detected = detect_export(data, path.name, sqlite_path=path, sqlite_table=sqlite_table)
-            rows = count_rows(data, detected, path)
+            rows, data_until = profile_rows(data, detected, path)
         except ExportFileError as err:
             errors.append(err)
             continue
@@ -106,7 +127,7 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
         pending.append((path, ManifestEntry(
             sha256=digest, athlete_id=athlete, file_name=str(path.relative_to(inbox)), size_bytes=len(data),
             detected_format=detected.kind, row_count=rows, landed_at=landed_at,
-            raw_path=f"objects/{digest[:2]}/{digest}")))
+            raw_path=f"objects/{digest[:2]}/{digest}", data_until=data_until)))
     if errors:
         if len(errors) == 1:
             raise errors[0]

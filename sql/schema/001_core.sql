@@ -25,8 +25,12 @@ CREATE TABLE fitness.muscle_groups (
     muscle_group_name  text NOT NULL UNIQUE
 );
 
--- exercise_id is derived from the name (see lib/ids.py) so it is identical in every
--- warehouse built from the same exports, whatever the load order.
+-- exercise_id is derived from the name so it is identical in every warehouse built from the
+-- same exports, whatever the load order (payloads carry it). 48 bits: exact in JSON/JavaScript.
+CREATE FUNCTION fitness.exercise_id_for(exercise_name text) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT ('x' || left(md5(exercise_name), 12))::bit(48)::bigint $$;
+
 CREATE TABLE fitness.exercises (
     exercise_id    bigint PRIMARY KEY,
     exercise_name  text NOT NULL UNIQUE,

@@ -1,0 +1,110 @@
+"""Build the silver layer from the raw zone alone.
+
+Hevy and the diet database both export the whole history every time, so each export is a
+full snapshot. Per athlete and dataset, the newest snapshot (latest workout or day it holds,
+then landing time) is the truth; older snapshots stay in the raw zone, counted as superseded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from fitness_assets.lib.corrections import APPLIED_COLUMNS, Correction
+from fitness_assets.lib.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS, parse_diet
+from fitness_assets.lib.formats import DIET_CSV, DIET_SQLITE, HEVY, detect_export
+from fitness_assets.lib.hevy import SILVER_SET_COLUMNS, ParsedRows, parse_hevy
+from fitness_assets.lib.quarantine import QUARANTINE_COLUMNS, SourceFile
+from fitness_assets.lib.raw_zone import ManifestEntry
+
+WORKOUTS = "workouts"
+DIET = "diet"
+DATASET_OF_FORMAT = {HEVY: WORKOUTS, DIET_CSV: DIET, DIET_SQLITE: DIET}
+
+
+@dataclass
+class FileAccount:
+    """Per-file bookkeeping for 'nothing lost': read = accepted + quarantined."""
+    sha256: str
+    athlete_id: str
+    file_name: str
+    dataset: str
+    status: str  # "current" (the snapshot in use) or "superseded"
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+
+
+@dataclass
+class SilverLayer:
+    workout_sets: pd.DataFrame
+    diet_days: pd.DataFrame
+    cycles: pd.DataFrame
+    quarantine: pd.DataFrame
+    corrections_applied: pd.DataFrame
+    stale_corrections: list[dict] = field(default_factory=list)
+    # (athlete_id, dataset) pairs whose current snapshot is in this layer
+    snapshots: list[tuple[str, str]] = field(default_factory=list)
+    files: list[FileAccount] = field(default_factory=list)
+
+
+def current_snapshots(manifest: list[ManifestEntry]) -> dict[tuple[str, str], ManifestEntry]:
+    newest: dict[tuple[str, str], ManifestEntry] = {}
+    for entry in manifest:
+        key = (entry.athlete_id, DATASET_OF_FORMAT[entry.detected_format])
+        rank = (entry.data_until, entry.landed_at, entry.sha256)
+        if key not in newest or rank > (newest[key].data_until, newest[key].landed_at, newest[key].sha256):
+            newest[key] = entry
+    return newest
+
+
+def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: list[Correction] = (),
+                 sqlite_table: str = "") -> SilverLayer:
+    current = current_snapshots(manifest)
+    current_shas = {(e.athlete_id, e.sha256) for e in current.values()}
+    sets, diet, cycles, quarantine, applied, stale, files = [], [], [], [], [], [], []
+    for (athlete_id, dataset), entry in sorted(current.items()):
+        path = raw_zone / entry.raw_path
+        data = path.read_bytes()
+        detected = detect_export(data, entry.file_name, sqlite_path=path, sqlite_table=sqlite_table)
+        source = SourceFile(athlete_id, entry.sha256, entry.file_name)
+        if dataset == WORKOUTS:
+            parsed = parse_hevy(data, detected, source, list(corrections))
+            sets.append(parsed.rows)
+        else:
+            parsed, file_cycles = parse_diet(data, detected, source, path, list(corrections))
+            diet.append(parsed.rows)
+            cycles.append(file_cycles)
+        quarantine.append(parsed.quarantine)
+        applied.append(parsed.corrections_applied)
+        stale.extend(parsed.stale_corrections)
+        files.append(_account(entry, dataset, "current", parsed))
+    for entry in manifest:
+        if (entry.athlete_id, entry.sha256) not in current_shas:
+            files.append(FileAccount(entry.sha256, entry.athlete_id, entry.file_name,
+                                     DATASET_OF_FORMAT[entry.detected_format], "superseded", entry.row_count))
+    return SilverLayer(
+        workout_sets=_concat(sets, SILVER_SET_COLUMNS),
+        diet_days=_concat(diet, SILVER_DIET_COLUMNS),
+        cycles=_concat(cycles, SILVER_CYCLE_COLUMNS),
+        quarantine=_concat(quarantine, QUARANTINE_COLUMNS),
+        corrections_applied=_concat(applied, APPLIED_COLUMNS),
+        stale_corrections=stale,
+        snapshots=sorted(current),
+        files=files,
+    )
+
+
+def _account(entry: ManifestEntry, dataset: str, status: str, parsed: ParsedRows) -> FileAccount:
+    return FileAccount(entry.sha256, entry.athlete_id, entry.file_name, dataset, status,
+                       rows_read=parsed.rows_read, rows_accepted=len(parsed.rows),
+                       rows_quarantined=int(parsed.quarantine["line"].nunique()) if len(parsed.quarantine) else 0)
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(frames, ignore_index=True)[columns]

@@ -1,0 +1,30 @@
+-- Staging tables for one load; COPY fills them, the load statements read them, commit drops them.
+CREATE TEMP TABLE stage_sets (
+    athlete_id text, source_sha256 text, source_line integer, title text, started_at timestamp,
+    ended_at timestamp, description text, training_date date, duration_minutes numeric,
+    block_index integer, exercise_title text, superset_id integer, exercise_notes text,
+    set_order integer, set_index integer, set_type text, weight_kg numeric, reps integer,
+    distance_km numeric, duration_seconds integer, rpe numeric, workout_hash text
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_diet (
+    athlete_id text, source_sha256 text, source_line integer, diet_date date, carbs_g numeric,
+    protein_g numeric, fat_g numeric, calories_kcal numeric, cardio_weekly_min numeric,
+    bodyweight_kg numeric, cycle_id integer, notes text
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_cycles (
+    athlete_id text, cycle_id integer, cycle_name text, cycle_type text, start_date date, end_date date
+) ON COMMIT DROP;
+-- Athletes whose full snapshot is in this load: only their rows may be removed by it.
+CREATE TEMP TABLE stage_snapshots (athlete_id text, dataset text) ON COMMIT DROP;
+CREATE TEMP TABLE stage_quarantine (
+    athlete_id text, source_sha256 text, source_file text, line integer, rule text, reason text, raw_values jsonb
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_corrections (
+    athlete_id text, dataset text, natural_key text, field text, old_value text, new_value text,
+    reason text, source_sha256 text, source_line integer
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_manifest (
+    sha256 text, athlete_id text, file_name text, size_bytes bigint, detected_format text,
+    row_count integer, landed_at timestamptz, raw_path text
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_muscle_map (exercise_title text, muscle_group text) ON COMMIT DROP;

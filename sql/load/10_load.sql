@@ -1,0 +1,183 @@
+-- One load, in one transaction, set-based: every statement handles all rows at once.
+-- Unchanged rows are never rewritten (IS DISTINCT FROM guards, content hashes), so re-running
+-- the same exports writes nothing. Statements are named; the loader reports each row count.
+
+-- name: athletes
+INSERT INTO fitness.athletes (athlete_id)
+SELECT athlete_id FROM (
+    SELECT athlete_id FROM stage_manifest UNION SELECT athlete_id FROM stage_snapshots
+) a
+WHERE NOT EXISTS (SELECT 1 FROM fitness.athletes x WHERE x.athlete_id = a.athlete_id)
+ON CONFLICT DO NOTHING;
+
+-- name: raw_manifest
+INSERT INTO fitness.raw_manifest
+SELECT sha256, athlete_id, file_name, size_bytes, detected_format, row_count, landed_at, raw_path
+FROM stage_manifest
+ON CONFLICT (athlete_id, sha256) DO NOTHING;
+
+-- name: exercises
+INSERT INTO fitness.exercises (exercise_id, exercise_name)
+SELECT DISTINCT fitness.exercise_id_for(s.exercise_title), s.exercise_title
+FROM stage_sets s
+WHERE NOT EXISTS (SELECT 1 FROM fitness.exercises e WHERE e.exercise_name = s.exercise_title)
+ORDER BY 2
+ON CONFLICT DO NOTHING;
+
+-- name: muscle_groups
+INSERT INTO fitness.muscle_groups (muscle_group_name)
+SELECT g FROM (SELECT muscle_group FROM stage_muscle_map UNION SELECT 'Unmapped') AS groups (g)
+WHERE NOT EXISTS (SELECT 1 FROM fitness.muscle_groups m WHERE m.muscle_group_name = g)
+ORDER BY g
+ON CONFLICT DO NOTHING;
+
+-- name: exercise_muscle_map
+-- Titles match case-insensitively; anything not in the curated list maps to 'Unmapped'.
+INSERT INTO fitness.exercise_muscle_map (exercise_id, muscle_group_id, is_curated)
+SELECT e.exercise_id, g.muscle_group_id, m.muscle_group IS NOT NULL
+FROM fitness.exercises e
+LEFT JOIN stage_muscle_map m ON lower(m.exercise_title) = lower(e.exercise_name)
+JOIN fitness.muscle_groups g ON g.muscle_group_name = coalesce(m.muscle_group, 'Unmapped')
+ON CONFLICT (exercise_id) DO UPDATE
+SET muscle_group_id = EXCLUDED.muscle_group_id, is_curated = EXCLUDED.is_curated
+WHERE (exercise_muscle_map.muscle_group_id, exercise_muscle_map.is_curated)
+      IS DISTINCT FROM (EXCLUDED.muscle_group_id, EXCLUDED.is_curated);
+
+-- name: stage_workouts
+CREATE TEMP TABLE stage_workouts ON COMMIT DROP AS
+SELECT DISTINCT ON (athlete_id, started_at, title)
+       athlete_id, started_at, title, ended_at, description, training_date, duration_minutes,
+       workout_hash, source_sha256
+FROM stage_sets
+ORDER BY athlete_id, started_at, title, source_line;
+
+-- name: removed_workouts
+-- A workout that the athlete's newest full export no longer contains is removed, and logged.
+WITH gone AS (
+    DELETE FROM fitness.workouts w
+    WHERE w.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'workouts')
+      AND NOT EXISTS (SELECT 1 FROM stage_workouts s
+                      WHERE (s.athlete_id, s.started_at, s.title) = (w.athlete_id, w.started_at, w.title))
+    RETURNING w.workout_id, w.athlete_id, w.started_at, w.title, w.content_hash, w.source_sha256
+)
+INSERT INTO fitness.removed_workouts (athlete_id, started_at, title, content_hash, set_count, last_source_sha256)
+SELECT g.athlete_id, g.started_at, g.title, g.content_hash,
+       (SELECT count(*) FROM fitness.sets s JOIN fitness.workout_exercises we USING (workout_exercise_id)
+        WHERE we.workout_id = g.workout_id),
+       g.source_sha256
+FROM gone g
+ON CONFLICT DO NOTHING;
+
+-- name: written_workouts
+-- New workouts, and workouts whose content changed since they were loaded.
+CREATE TEMP TABLE written_workouts ON COMMIT DROP AS
+SELECT s.* FROM stage_workouts s
+WHERE NOT EXISTS (SELECT 1 FROM fitness.workouts w
+                  WHERE (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title)
+                    AND w.content_hash = s.workout_hash);
+
+-- name: replaced_workouts
+DELETE FROM fitness.workouts w USING written_workouts s
+WHERE (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title);
+
+-- name: workouts
+INSERT INTO fitness.workouts (athlete_id, started_at, ended_at, title, description, training_date,
+                              duration_minutes, content_hash, source_sha256)
+SELECT athlete_id, started_at, ended_at, title, description, training_date, duration_minutes,
+       workout_hash, source_sha256
+FROM written_workouts
+ORDER BY athlete_id, started_at, title;
+
+-- name: workout_exercises
+INSERT INTO fitness.workout_exercises (workout_id, block_index, exercise_id, superset_id, exercise_notes)
+SELECT DISTINCT ON (w.workout_id, s.block_index)
+       w.workout_id, s.block_index, fitness.exercise_id_for(s.exercise_title), s.superset_id, s.exercise_notes
+FROM stage_sets s
+JOIN written_workouts ww ON (ww.athlete_id, ww.started_at, ww.title) = (s.athlete_id, s.started_at, s.title)
+JOIN fitness.workouts w ON (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title)
+ORDER BY w.workout_id, s.block_index, s.set_order;
+
+-- name: sets
+INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, weight_kg, reps,
+                          distance_km, duration_seconds, rpe, source_line)
+SELECT we.workout_exercise_id, s.set_order, s.set_index, s.set_type, s.weight_kg, s.reps,
+       s.distance_km, s.duration_seconds, s.rpe, s.source_line
+FROM stage_sets s
+JOIN written_workouts ww ON (ww.athlete_id, ww.started_at, ww.title) = (s.athlete_id, s.started_at, s.title)
+JOIN fitness.workouts w ON (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title)
+JOIN fitness.workout_exercises we ON we.workout_id = w.workout_id AND we.block_index = s.block_index
+ORDER BY we.workout_exercise_id, s.set_order;
+
+-- name: exercise_is_cardio
+-- Cardio: any set with a distance, or duration-only sets of an exercise curated as Cardio
+-- (a plank is timed but not cardio). Recomputed only for exercises this load touched.
+UPDATE fitness.exercises e SET is_cardio = x.is_cardio
+FROM (
+    SELECT we.exercise_id,
+           bool_or(s.distance_km IS NOT NULL)
+           OR (bool_and(s.weight_kg IS NULL AND s.reps IS NULL) AND bool_or(s.duration_seconds IS NOT NULL)
+               AND bool_or(g.muscle_group_name = 'Cardio')) AS is_cardio
+    FROM fitness.sets s
+    JOIN fitness.workout_exercises we USING (workout_exercise_id)
+    JOIN fitness.exercise_muscle_map m ON m.exercise_id = we.exercise_id
+    JOIN fitness.muscle_groups g USING (muscle_group_id)
+    WHERE we.exercise_id IN (SELECT DISTINCT fitness.exercise_id_for(s2.exercise_title)
+                             FROM stage_sets s2 JOIN written_workouts ww
+                               ON (ww.athlete_id, ww.started_at, ww.title) = (s2.athlete_id, s2.started_at, s2.title))
+    GROUP BY we.exercise_id
+) x
+WHERE e.exercise_id = x.exercise_id AND e.is_cardio IS DISTINCT FROM x.is_cardio;
+
+-- name: cycles
+INSERT INTO fitness.cycles (athlete_id, cycle_id, cycle_name, cycle_type, start_date, end_date)
+SELECT athlete_id, cycle_id, cycle_name, cycle_type, start_date, end_date FROM stage_cycles
+ON CONFLICT (athlete_id, cycle_id) DO UPDATE
+SET cycle_name = EXCLUDED.cycle_name, cycle_type = EXCLUDED.cycle_type,
+    start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date
+WHERE (cycles.cycle_name, cycles.cycle_type, cycles.start_date, cycles.end_date)
+      IS DISTINCT FROM (EXCLUDED.cycle_name, EXCLUDED.cycle_type, EXCLUDED.start_date, EXCLUDED.end_date);
+
+-- name: removed_diet_days
+DELETE FROM fitness.diet_daily d
+WHERE d.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'diet')
+  AND NOT EXISTS (SELECT 1 FROM stage_diet s WHERE (s.athlete_id, s.diet_date) = (d.athlete_id, d.diet_date));
+
+-- name: diet_daily
+INSERT INTO fitness.diet_daily (athlete_id, diet_date, carbs_g, protein_g, fat_g, calories_kcal,
+                                cardio_weekly_min, cycle_id, bodyweight_kg, notes, source_sha256, source_line)
+SELECT athlete_id, diet_date, carbs_g, protein_g, fat_g, calories_kcal, cardio_weekly_min, cycle_id,
+       bodyweight_kg, notes, source_sha256, source_line
+FROM stage_diet
+ORDER BY athlete_id, diet_date
+ON CONFLICT (athlete_id, diet_date) DO UPDATE
+SET carbs_g = EXCLUDED.carbs_g, protein_g = EXCLUDED.protein_g, fat_g = EXCLUDED.fat_g,
+    calories_kcal = EXCLUDED.calories_kcal, cardio_weekly_min = EXCLUDED.cardio_weekly_min,
+    cycle_id = EXCLUDED.cycle_id, bodyweight_kg = EXCLUDED.bodyweight_kg, notes = EXCLUDED.notes,
+    source_sha256 = EXCLUDED.source_sha256, source_line = EXCLUDED.source_line
+WHERE (diet_daily.carbs_g, diet_daily.protein_g, diet_daily.fat_g, diet_daily.calories_kcal,
+       diet_daily.cardio_weekly_min, diet_daily.cycle_id, diet_daily.bodyweight_kg, diet_daily.notes)
+      IS DISTINCT FROM
+      (EXCLUDED.carbs_g, EXCLUDED.protein_g, EXCLUDED.fat_g, EXCLUDED.calories_kcal,
+       EXCLUDED.cardio_weekly_min, EXCLUDED.cycle_id, EXCLUDED.bodyweight_kg, EXCLUDED.notes);
+
+-- name: removed_cycles
+DELETE FROM fitness.cycles c
+WHERE c.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'diet')
+  AND NOT EXISTS (SELECT 1 FROM stage_cycles s WHERE (s.athlete_id, s.cycle_id) = (c.athlete_id, c.cycle_id))
+  AND NOT EXISTS (SELECT 1 FROM fitness.diet_daily d WHERE (d.athlete_id, d.cycle_id) = (c.athlete_id, c.cycle_id));
+
+-- name: quarantine
+INSERT INTO fitness.quarantine (athlete_id, source_sha256, source_file, line, rule, reason, raw_values)
+SELECT athlete_id, source_sha256, source_file, line, rule, reason, raw_values FROM stage_quarantine
+ORDER BY source_sha256, line, rule
+ON CONFLICT (source_sha256, line, rule) DO NOTHING;
+
+-- name: corrections_applied
+INSERT INTO fitness.corrections_applied
+SELECT athlete_id, dataset, natural_key, field, old_value, new_value, reason, source_sha256, source_line
+FROM stage_corrections
+ON CONFLICT (athlete_id, dataset, natural_key, field, source_sha256) DO UPDATE
+SET old_value = EXCLUDED.old_value, new_value = EXCLUDED.new_value, reason = EXCLUDED.reason,
+    source_line = EXCLUDED.source_line
+WHERE (corrections_applied.old_value, corrections_applied.new_value, corrections_applied.reason)
+      IS DISTINCT FROM (EXCLUDED.old_value, EXCLUDED.new_value, EXCLUDED.reason);
