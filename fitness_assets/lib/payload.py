@@ -1,0 +1,132 @@
+"""The weekly payload, contract v1: one canonical, deterministic JSON document per athlete-week.
+
+Determinism rules (docs/PAYLOAD_CONTRACT.md): keys in the fixed order below; exercises sorted
+by name in code-point order, then id; figures come from the gold views already rounded (half
+away from zero) and are emitted as integers or as the shortest decimal that round-trips;
+UTF-8, two-space indent, trailing newline; no wall-clock time anywhere in the body.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+import sqlalchemy as sa
+
+from fitness_assets.lib.settings import DEFAULT_ATHLETE
+
+SCHEMA_VERSION = "1.0"
+FIGURES = ("total_sets", "total_reps", "avg_reps", "avg_weight_kg", "max_weight_kg", "failure_sets")
+INTEGER_FIGURES = {"total_sets", "total_reps", "failure_sets", "sessions_count"}
+
+
+@lru_cache(maxsize=1)
+def payload_schema() -> dict:
+    text = resources.files("fitness_assets.schemas").joinpath("weekly_payload.v1.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def validate_payload(payload: dict) -> None:
+    jsonschema.Draft202012Validator(payload_schema()).validate(payload)
+
+
+def _number(value, integer: bool = False):
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    if integer:
+        return int(value)
+    number = float(Decimal(str(value)))
+    return number + 0.0  # folds -0.0 into 0.0
+
+
+def _figures(row: dict, prefix: str = "", suffix: str = "") -> dict:
+    return {name: _number(row[f"{prefix}{name}{suffix}"], name in INTEGER_FIGURES) for name in FIGURES}
+
+
+def build_payload(summary: dict, exercise_rows: list[dict]) -> dict:
+    exercises = []
+    for row in sorted(exercise_rows, key=lambda r: (r["exercise_name"], int(r["exercise_id"]))):
+        current = _figures(row)
+        current["sessions_count"] = int(row["sessions_count"])
+        last_trained = None
+        if row["last_trained_week_start"] is not None and not pd.isna(row["last_trained_week_start"]):
+            last_trained = {"last_trained_week_start": str(row["last_trained_week_start"]),
+                            **_figures(row, "delta_", "_vs_last_trained")}
+        exercises.append({
+            "exercise_id": int(row["exercise_id"]),
+            "exercise_name": row["exercise_name"],
+            "muscle_group": row["muscle_group"],
+            "current_week": current,
+            "delta_vs_last_week": _figures(row, "delta_") if row["trained_last_week"] else None,
+            "delta_vs_last_trained_week": last_trained,
+        })
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "athlete_id": summary["athlete_id"],
+        "week_start": str(summary["week_start"]),
+        "cycle": {
+            "cycle_id": _number(summary["cycle_id"], integer=True),
+            "cycle_name": summary["cycle_name"],
+            "cycle_type": summary["cycle_type"],
+        },
+        "diet": {
+            "avg_calories_kcal": _number(summary["avg_calories_kcal"], integer=True),
+            "avg_carbs_g": _number(summary["avg_carbs_g"], integer=True),
+            "avg_protein_g": _number(summary["avg_protein_g"], integer=True),
+            "avg_fat_g": _number(summary["avg_fat_g"], integer=True),
+            "cardio_weekly_min": _number(summary["cardio_weekly_min"]),
+            "avg_bodyweight_kg": _number(summary["avg_bodyweight_kg"]),
+            "logged_days": int(summary["logged_days"]),
+        },
+        "training_overview": {
+            "training_sessions": int(summary["training_sessions"]),
+            "total_sets": int(summary["total_sets"]),
+            "failure_sets": int(summary["failure_sets"]),
+            "avg_reps_per_set": _number(summary["avg_reps_per_set"]),
+        },
+        "exercises": exercises,
+    }
+
+
+def canonical_bytes(payload: dict) -> bytes:
+    return (json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+def payload_path(payload_dir: Path, athlete_id: str, week_start: str) -> Path:
+    folder = payload_dir if athlete_id == DEFAULT_ATHLETE else payload_dir / athlete_id
+    return folder / f"weekly_fitness_context_{week_start}.json"
+
+
+def query_weeks(conn: sa.Connection, first_week: date, last_week: date) -> dict[tuple[str, str], dict]:
+    """Every athlete-week with data in [first_week, last_week], as payload dicts (not yet written)."""
+    params = {"first": first_week, "last": last_week}
+    summaries = conn.execute(sa.text(
+        "SELECT * FROM fitness.weekly_fitness_summary WHERE week_start BETWEEN :first AND :last"), params).mappings().all()
+    progression = conn.execute(sa.text(
+        "SELECT * FROM fitness.weekly_exercise_progression WHERE week_start BETWEEN :first AND :last"),
+        params).mappings().all()
+    by_week: dict[tuple[str, str], list[dict]] = {}
+    for row in progression:
+        by_week.setdefault((row["athlete_id"], str(row["week_start"])), []).append(dict(row))
+    payloads = {}
+    for summary in summaries:
+        key = (summary["athlete_id"], str(summary["week_start"]))
+        payloads[key] = build_payload(dict(summary), by_week.get(key, []))
+    return dict(sorted(payloads.items()))
+
+
+def write_if_changed(path: Path, body: bytes) -> bool:
+    """Write only when the bytes differ, so an unchanged week keeps its file untouched."""
+    if path.exists() and path.read_bytes() == body:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_bytes(body)
+    tmp.replace(path)
+    return True
