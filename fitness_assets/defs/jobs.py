@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import dagster as dg
+
+from fitness_assets.defs.partitions import weekly_partitions
+
+# Everything unpartitioned: inbox → raw → silver → warehouse → gold.
+ingest_job = dg.define_asset_job(
+    "ingest_job", selection=dg.AssetSelection.groups("raw", "silver", "warehouse", "gold"),
+    description="Land the inbox and rebuild silver, warehouse tables and gold views.")
+
+weekly_payload_job = dg.define_asset_job(
+    "weekly_payload_job", selection=dg.AssetSelection.assets("weekly_payload"), partitions_def=weekly_partitions,
+    description="Write weekly payloads; give it a partition range to backfill many weeks in one run.")

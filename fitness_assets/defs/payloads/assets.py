@@ -1,0 +1,63 @@
+"""payloads: the canonical weekly JSON (contract v1), one file per athlete-week with data."""
+
+
+from datetime import date
+
+import dagster as dg
+
+from fitness_assets.defs.gold.assets import GOLD_VIEWS
+from fitness_assets.defs.partitions import weekly_partitions
+from fitness_assets.defs.progress import report
+from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
+from fitness_assets.lib.payload import canonical_bytes, payload_path, query_weeks, validate_payload, write_if_changed
+
+
+@dg.asset(
+    group_name="payloads",
+    partitions_def=weekly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    deps=list(GOLD_VIEWS),
+    kinds={"json"},
+)
+def weekly_payload(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                   files: FitnessFilesResource) -> dg.MaterializeResult:
+    """Range-aware: one run writes every week in its partition range with two queries.
+
+    Each payload is validated against the shipped JSON Schema before anything is written; a
+    week that no longer has data loses its stale file, so the folder always mirrors the views.
+    """
+    window = context.partition_time_window
+    first_week = window.start.date()
+    last_week = date.fromordinal(window.end.date().toordinal() - 7)
+    with warehouse.engine.connect() as conn:
+        payloads = query_weeks(conn, first_week, last_week)
+    for payload in payloads.values():
+        validate_payload(payload)  # all before any write: an invalid week publishes nothing
+    written = unchanged = 0
+    for (athlete_id, week), payload in payloads.items():
+        if write_if_changed(payload_path(files.payload_dir, athlete_id, week), canonical_bytes(payload)):
+            written += 1
+        else:
+            unchanged += 1
+    removed = _remove_stale(files, context.partition_keys, {week for _, week in payloads})
+    report(context, f"payloads: {len(payloads)} week(s) with data in {first_week}..{last_week}; "
+                    f"{written} written, {unchanged} unchanged, {removed} stale removed")
+    latest = payloads[max(payloads)] if payloads else None
+    return dg.MaterializeResult(metadata={
+        "weeks_in_range": len(context.partition_keys),
+        "weeks_with_data": len(payloads),
+        "files_written": written,
+        "files_unchanged": unchanged,
+        "stale_files_removed": removed,
+        "payload_dir": dg.MetadataValue.path(str(files.payload_dir)),
+        "latest_payload": dg.MetadataValue.json(latest) if latest else dg.MetadataValue.text("no data in range"),
+    })
+
+
+def _remove_stale(files: FitnessFilesResource, partition_keys: list[str], weeks_with_data: set[str]) -> int:
+    removed = 0
+    for week in set(partition_keys) - weeks_with_data:
+        for path in files.payload_dir.glob(f"**/weekly_fitness_context_{week}.json"):
+            path.unlink()
+            removed += 1
+    return removed

@@ -1,0 +1,53 @@
+"""silver: typed, unit-normalised frames validated by the Pandera models, rebuilt from the raw zone."""
+
+
+import dagster as dg
+import pandas as pd
+
+from fitness_assets.defs.progress import preview, report
+from fitness_assets.defs.resources import FitnessFilesResource
+from fitness_assets.lib.raw_zone import load_manifest
+from fitness_assets.lib.silver_build import build_silver
+from fitness_assets.schemas.silver import SilverCycle, SilverWorkoutSet
+
+SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_quarantine",
+                  "silver_corrections_applied", "silver_file_accounts")
+
+
+@dg.multi_asset(
+    group_name="silver",
+    deps=["raw_exports"],
+    outs={name: dg.AssetOut(kinds={"pandas"}) for name in SILVER_OUTPUTS},
+)
+def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource):
+    """Parses the newest export per athlete and dataset, applies the corrections file, and
+    quarantines rows that cannot be parsed or fail the Pandera models (never dropping them)."""
+    manifest = load_manifest(files.raw_zone)
+    silver = build_silver(files.raw_zone, manifest, files.corrections(), files.diet_sqlite_table)
+    # The parser guarantees these; validating again here catches a parser regression.
+    SilverWorkoutSet.validate(silver.workout_sets) if len(silver.workout_sets) else None
+    SilverCycle.validate(silver.cycles) if len(silver.cycles) else None
+    accounts = pd.DataFrame([vars(a) for a in silver.files])
+    report(context, f"silver: {len(silver.workout_sets):,} sets, {len(silver.diet_days):,} diet days, "
+                    f"{len(silver.cycles)} cycles, {len(silver.quarantine):,} quarantined row(s)")
+    stale = pd.DataFrame(silver.stale_corrections)
+    yield dg.Output(silver.workout_sets, "silver_workout_sets", metadata={
+        "rows": len(silver.workout_sets),
+        "workouts": int(silver.workout_sets[["athlete_id", "started_at", "title"]].drop_duplicates().shape[0]),
+        "exercises": int(silver.workout_sets["exercise_title"].nunique()),
+        "preview": preview(silver.workout_sets.drop(columns=["workout_hash", "source_sha256"])),
+    })
+    yield dg.Output(silver.diet_days, "silver_diet_days", metadata={
+        "rows": len(silver.diet_days), "preview": preview(silver.diet_days.drop(columns=["source_sha256"]))})
+    yield dg.Output(silver.cycles, "silver_cycles", metadata={
+        "rows": len(silver.cycles), "cycles": preview(silver.cycles, rows=50)})
+    yield dg.Output(silver.quarantine, "silver_quarantine", metadata={
+        "rows": len(silver.quarantine),
+        "by_rule": dg.MetadataValue.json(silver.quarantine["rule"].value_counts().sort_index().to_dict()),
+        "preview": preview(silver.quarantine[["source_file", "line", "rule", "reason"]], rows=20),
+    })
+    yield dg.Output(silver.corrections_applied, "silver_corrections_applied", metadata={
+        "applied": len(silver.corrections_applied), "stale": len(stale),
+        "stale_corrections": preview(stale, rows=20)})
+    yield dg.Output(accounts, "silver_file_accounts", metadata={
+        "files": len(accounts), "accounts": preview(accounts.drop(columns=["sha256"]), rows=50)})

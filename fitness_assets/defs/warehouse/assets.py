@@ -1,0 +1,55 @@
+"""warehouse: the normalized PostgreSQL tables, loaded in one transaction per run."""
+
+
+from importlib import resources
+
+import dagster as dg
+import pandas as pd
+import sqlalchemy as sa
+
+from fitness_assets.defs.progress import report
+from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
+from fitness_assets.lib.raw_zone import load_manifest
+from fitness_assets.lib.silver_build import SilverLayer
+from fitness_assets.lib.warehouse_load import load_warehouse
+
+WAREHOUSE_TABLES = ("raw_manifest", "exercises", "muscle_groups", "exercise_muscle_map", "workouts",
+                    "workout_exercises", "sets", "removed_workouts", "cycles", "diet_daily", "quarantine",
+                    "corrections_applied")
+
+
+def curated_muscle_map() -> pd.DataFrame:
+    with resources.files("fitness_assets.data").joinpath("exercise_muscle_map.csv").open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(table, group_name="warehouse", kinds={"postgres"},
+                        deps=["silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_quarantine",
+                              "silver_corrections_applied", "silver_file_accounts"])
+           for table in WAREHOUSE_TABLES],
+    ins={name: dg.AssetIn(name) for name in ("silver_workout_sets", "silver_diet_days", "silver_cycles",
+                                            "silver_quarantine", "silver_corrections_applied",
+                                            "silver_file_accounts")},
+)
+def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: FitnessFilesResource,
+                     silver_workout_sets: pd.DataFrame, silver_diet_days: pd.DataFrame, silver_cycles: pd.DataFrame,
+                     silver_quarantine: pd.DataFrame, silver_corrections_applied: pd.DataFrame,
+                     silver_file_accounts: pd.DataFrame):
+    """COPY into staging, then INSERT … ON CONFLICT / replace-changed-workouts. Unchanged data
+    writes nothing; workouts missing from the newest full export are removed and logged."""
+    current = silver_file_accounts[silver_file_accounts["status"] == "current"] if len(silver_file_accounts) else silver_file_accounts
+    silver = SilverLayer(
+        workout_sets=silver_workout_sets, diet_days=silver_diet_days, cycles=silver_cycles,
+        quarantine=silver_quarantine, corrections_applied=silver_corrections_applied,
+        snapshots=sorted({(r.athlete_id, r.dataset) for r in current.itertuples()}),
+    )
+    written = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
+                             curated_muscle_map())
+    with warehouse.engine.connect() as conn:
+        totals = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one() for t in WAREHOUSE_TABLES}
+    report(context, "warehouse: " + ", ".join(f"{t} {totals[t]:,}" for t in ("workouts", "sets", "diet_daily"))
+           + f" (rows written this run: {sum(written.get(t, 0) for t in WAREHOUSE_TABLES):,})")
+    for table in WAREHOUSE_TABLES:
+        yield dg.MaterializeResult(asset_key=table, metadata={
+            "rows": totals[table], "rows_written_this_run": written.get(table, 0)})
