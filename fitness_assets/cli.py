@@ -1,0 +1,179 @@
+"""`fitness`: run the whole pipeline, write sample exports, or open the Dagster UI."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from fitness_assets.lib.database import DAGSTER_DATABASE, embedded_url, psycopg2_url, resolve_database_url
+from fitness_assets.lib.settings import PACKAGE_DIR, Settings, load_settings
+
+INSTANCE_TEMPLATE = PACKAGE_DIR.parent / "dagster.yaml"
+WORKSPACE = PACKAGE_DIR.parent / "workspace.yaml"
+
+
+def prepare_dagster_instance(settings: Settings) -> Path:
+    """Point Dagster at FITNESS_HOME/dagster (unless DAGSTER_HOME is set) with the project's
+    dagster.yaml, storing runs in PostgreSQL: the embedded server's `dagster` database, or the
+    external FITNESS_DATABASE_URL database (Dagster's tables live beside our `fitness` schema)."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "dagster.yaml"
+    if not target.exists() or target.read_bytes() != INSTANCE_TEMPLATE.read_bytes():
+        shutil.copyfile(INSTANCE_TEMPLATE, target)
+    os.environ["DAGSTER_HOME"] = str(home)
+    if not os.environ.get("DAGSTER_PG_URL"):
+        os.environ["DAGSTER_PG_URL"] = (psycopg2_url(settings.database_url) if settings.database_url
+                                        else embedded_url(settings.home, DAGSTER_DATABASE))
+    return home
+
+
+def _configure_terminal_progress() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("  %(message)s"))
+    progress = logging.getLogger("fitness_assets.progress")
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+def command_run(settings: Settings) -> int:
+    from fitness_assets.lib.raw_zone import inbox_files
+
+    if not inbox_files(settings.inbox) and not (settings.raw_zone / "manifest.json").exists():
+        print(f"The inbox {settings.inbox} is empty. Put a Hevy workout CSV and/or a diet log there, or write\n"
+              f"sample exports with:  fitness sample --out {settings.inbox}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    prepare_dagster_instance(settings)
+    _configure_terminal_progress()
+
+    import dagster as dg
+    import sqlalchemy as sa
+
+    from fitness_assets.definitions import defs
+    from fitness_assets.defs.partitions import weekly_partitions
+
+    with dg.DagsterInstance.get() as instance:
+        print(f"[1/2] ingest: inbox {settings.inbox} → raw → silver → warehouse → gold", file=sys.stderr)
+        ingest = defs.resolve_job_def("ingest_job").execute_in_process(
+            instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False)
+        if not ingest.success:
+            print(f"\nerror: {_failure_message(ingest)}", file=sys.stderr)
+            return 1
+        engine = sa.create_engine(resolve_database_url(settings.database_url, settings.home))
+        with engine.connect() as conn:
+            bounds = conn.execute(sa.text(
+                "SELECT min(week_start), max(week_start) FROM fitness.weekly_fitness_summary")).one()
+            counts = _layer_counts(conn)
+        engine.dispose()
+        keys = weekly_partitions.get_partition_keys(dynamic_partitions_store=instance)
+        weeks = [k for k in keys if bounds[0] and str(bounds[0]) <= k <= str(bounds[1])]
+        if weeks:
+            print(f"[2/2] payloads: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
+            payload_run = defs.resolve_job_def("weekly_payload_job").execute_in_process(
+                instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False,
+                tags={"dagster/asset_partition_range_start": weeks[0], "dagster/asset_partition_range_end": weeks[-1]})
+            if not payload_run.success:
+                print(f"\nerror: {_failure_message(payload_run)}", file=sys.stderr)
+                return 1
+        else:
+            print("[2/2] payloads: no complete week with data yet", file=sys.stderr)
+    payload_files = sorted(settings.payload_dir.glob("**/weekly_fitness_context_*.json"))
+    print(_summary(settings, counts, payload_files, time.monotonic() - started))
+    return 0
+
+
+def _layer_counts(conn) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    queries = {
+        "raw files": "SELECT count(*) FROM fitness.raw_manifest",
+        "workouts": "SELECT count(*) FROM fitness.workouts",
+        "sets": "SELECT count(*) FROM fitness.sets",
+        "exercises": "SELECT count(*) FROM fitness.exercises",
+        "diet days": "SELECT count(*) FROM fitness.diet_daily",
+        "cycles": "SELECT count(*) FROM fitness.cycles",
+        "quarantined rows": "SELECT count(*) FROM fitness.quarantine",
+        "corrections applied": "SELECT count(*) FROM fitness.corrections_applied",
+        "removed workouts": "SELECT count(*) FROM fitness.removed_workouts",
+        "gold athlete-weeks": "SELECT count(*) FROM fitness.weekly_fitness_summary",
+        "gold daily_exercises rows": "SELECT count(*) FROM fitness.daily_exercises",
+    }
+    return {label: conn.execute(sa.text(sql)).scalar_one() for label, sql in queries.items()}
+
+
+def _summary(settings: Settings, counts: dict[str, int], payload_files: list[Path], seconds: float) -> str:
+    width = max(map(len, counts))
+    lines = [f"\nDone in {seconds:.1f} s.", ""]
+    lines += [f"  {label:<{width}}  {value:>9,}" for label, value in counts.items()]
+    lines += [f"  {'payload files':<{width}}  {len(payload_files):>9,}", "",
+              f"  raw zone:  {settings.raw_zone}", f"  payloads:  {settings.payload_dir}",
+              f"  warehouse: schema 'fitness' in {'FITNESS_DATABASE_URL' if settings.database_url else 'the embedded PostgreSQL under ' + str(settings.home / 'pgdata')}",
+              "  UI:        fitness dev  (runs are recorded in the Dagster instance)"]
+    return "\n".join(lines)
+
+
+def _failure_message(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None and "Failure" not in error.cls_name and not error.message.strip():
+                error = error.cause
+            description = getattr(event.step_failure_data.user_failure_data, "description", None)
+            return description or error.message.strip()
+    return "the run failed; see `fitness dev` for details"
+
+
+def command_sample(out: Path) -> int:
+    from fitness_assets.lib.sample import write_sample_exports
+
+    written = write_sample_exports(out)
+    for kind, path in written.items():
+        print(f"wrote {kind} sample: {path}")
+    return 0
+
+
+def command_dev(settings: Settings, extra: list[str]) -> int:
+    prepare_dagster_instance(settings)
+    from fitness_assets.lib.database import embedded_server
+
+    # Hold a handle on the embedded server so it stays up while the UI and its runs use it.
+    server = None if settings.database_url else embedded_server(settings.home)
+    try:
+        return subprocess.call([sys.executable, "-m", "dagster", "dev", "-w", str(WORKSPACE), *extra])
+    finally:
+        del server
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fitness", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="land the inbox, build every layer and write all weekly payloads")
+    sample = sub.add_parser("sample", help="write deterministic synthetic exports in the real formats")
+    sample.add_argument("--out", type=Path, required=True)
+    dev = sub.add_parser("dev", help="start the Dagster UI on workspace.yaml (extra args go to dagster dev)")
+    dev.add_argument("extra", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    # Library notices (beta flags, XDG_RUNTIME_DIR fallbacks) are noise on a user's terminal.
+    warnings.filterwarnings("ignore")
+    settings = load_settings()
+    if args.command == "run":
+        return command_run(settings)
+    if args.command == "sample":
+        return command_sample(args.out)
+    return command_dev(settings, args.extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
