@@ -18,8 +18,8 @@ class SourceFile:
 
 
 def quarantine_frame(source: SourceFile, lines, rules, reasons, raw_values) -> pd.DataFrame:
-    frame = pd.DataFrame({"line": list(lines), "rule": list(rules), "reason": list(reasons),
-                          "raw_values": list(raw_values)})
+    frame = pd.DataFrame({"line": pd.Series(list(lines), dtype="int64"), "rule": list(rules),
+                          "reason": list(reasons), "raw_values": list(raw_values)})
     frame.insert(0, "source_file", source.file_name)
     frame.insert(0, "source_sha256", source.sha256)
     frame.insert(0, "athlete_id", source.athlete_id)

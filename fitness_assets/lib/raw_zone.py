@@ -36,8 +36,10 @@ class ManifestEntry:
     row_count: int
     landed_at: str
     raw_path: str
-    # Latest workout start / diet date in the file: decides which export is the newest snapshot.
+    # Latest workout start / diet date in the file, then landing time, then the file's own
+    # modification time decide which export is the newest snapshot (silver_build.py).
     data_until: str
+    file_modified_at: str
 
 
 def sha256_of(data: bytes) -> str:
@@ -110,7 +112,7 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
     """
     manifest = load_manifest(raw_zone)
     known = {(e.athlete_id, e.sha256) for e in manifest}
-    landed_at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    landed_at = (now or datetime.now(timezone.utc)).isoformat(timespec="microseconds")
     pending, errors = [], []
     for athlete, path in inbox_files(inbox):
         data = path.read_bytes()
@@ -127,7 +129,8 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
         pending.append((path, ManifestEntry(
             sha256=digest, athlete_id=athlete, file_name=str(path.relative_to(inbox)), size_bytes=len(data),
             detected_format=detected.kind, row_count=rows, landed_at=landed_at,
-            raw_path=f"objects/{digest[:2]}/{digest}", data_until=data_until)))
+            raw_path=f"objects/{digest[:2]}/{digest}", data_until=data_until,
+            file_modified_at=datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat())))
     if errors:
         if len(errors) == 1:
             raise errors[0]

@@ -50,12 +50,15 @@ class SilverLayer:
     files: list[FileAccount] = field(default_factory=list)
 
 
+def _recency(entry: ManifestEntry) -> tuple:
+    return entry.data_until, entry.landed_at, entry.file_modified_at, entry.sha256
+
+
 def current_snapshots(manifest: list[ManifestEntry]) -> dict[tuple[str, str], ManifestEntry]:
     newest: dict[tuple[str, str], ManifestEntry] = {}
     for entry in manifest:
         key = (entry.athlete_id, DATASET_OF_FORMAT[entry.detected_format])
-        rank = (entry.data_until, entry.landed_at, entry.sha256)
-        if key not in newest or rank > (newest[key].data_until, newest[key].landed_at, newest[key].sha256):
+        if key not in newest or _recency(entry) > _recency(newest[key]):
             newest[key] = entry
     return newest
 

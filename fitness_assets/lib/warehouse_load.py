@@ -38,7 +38,7 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
         copy_frame(conn, "stage_corrections", silver.corrections_applied)
         copy_frame(conn, "stage_manifest", pd.DataFrame([asdict(e) for e in manifest],
                                                         columns=[*ManifestEntry.__dataclass_fields__])
-                   .drop(columns=["data_until"]))
+                   .drop(columns=["data_until", "file_modified_at"]))
         copy_frame(conn, "stage_muscle_map", muscle_map[["exercise_title", "muscle_group"]])
         counts = {}
         for name, statement in named_statements(sql_dir / "load" / "10_load.sql"):

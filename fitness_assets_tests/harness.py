@@ -1,0 +1,49 @@
+"""Run the real Dagster jobs in-process against a test database (helper for the tests)."""
+
+from __future__ import annotations
+
+import dagster as dg
+import sqlalchemy as sa
+
+from fitness_assets.defs.jobs import ingest_job, weekly_payload_job
+from fitness_assets.definitions import defs as project_defs
+from fitness_assets.defs.resources import build_resources
+from fitness_assets.lib.settings import Settings
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+def definitions_for(settings: Settings) -> dg.Definitions:
+    assets = list(project_defs.assets)
+    return dg.Definitions(assets=assets, jobs=[ingest_job, weekly_payload_job], resources=build_resources(settings))
+
+
+def run_ingest(settings: Settings, instance: dg.DagsterInstance | None = None, raise_on_error: bool = True):
+    defs = definitions_for(settings)
+    return defs.resolve_job_def("ingest_job").execute_in_process(
+        instance=instance or dg.DagsterInstance.ephemeral(), run_config=QUIET, raise_on_error=raise_on_error)
+
+
+def run_payloads(settings: Settings, first_week: str, last_week: str, instance: dg.DagsterInstance | None = None):
+    defs = definitions_for(settings)
+    return defs.resolve_job_def("weekly_payload_job").execute_in_process(
+        instance=instance or dg.DagsterInstance.ephemeral(), run_config=QUIET,
+        tags={"dagster/asset_partition_range_start": first_week, "dagster/asset_partition_range_end": last_week})
+
+
+def table_counts(settings: Settings) -> dict[str, int]:
+    engine = sa.create_engine(settings.database_url)
+    tables = ["raw_manifest", "exercises", "exercise_muscle_map", "workouts", "workout_exercises", "sets",
+              "cycles", "diet_daily", "quarantine", "removed_workouts", "corrections_applied"]
+    with engine.connect() as conn:
+        counts = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one() for t in tables}
+    engine.dispose()
+    return counts
+
+
+def query(settings: Settings, sql: str, **params) -> list[dict]:
+    engine = sa.create_engine(settings.database_url)
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(sa.text(sql), params).mappings()]
+    engine.dispose()
+    return rows
