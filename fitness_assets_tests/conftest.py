@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -16,6 +19,23 @@ from fitness_assets.lib.settings import Settings, load_settings
 HEVY_HEADER = ["title", "start_time", "end_time", "description", "exercise_title", "superset_id",
                "exercise_notes", "set_index", "set_type", "weight_kg", "reps", "distance_km",
                "duration_seconds", "rpe"]
+
+
+def pytest_configure(config):
+    """Run as root, the embedded server runs as its own unprivileged user, which must traverse
+    every folder above its data directory. pytest keeps /tmp/pytest-of-<user> at mode 0700 (and
+    re-applies that at each session start), so tests use their own world-traversable base."""
+    if os.geteuid() == 0 and not config.option.basetemp:
+        base = Path(tempfile.mkdtemp(prefix="fitness-tests-"))
+        base.chmod(0o755)
+        config.option.basetemp = str(base)
+        config._fitness_basetemp = base
+
+
+def pytest_unconfigure(config):
+    base = getattr(config, "_fitness_basetemp", None)
+    if base is not None:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

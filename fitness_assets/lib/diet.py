@@ -70,7 +70,7 @@ def read_diet_frame(data: bytes, detected: DetectedExport, source: SourceFile,
                                       "ORDER BY rowid", conn, dtype=object)
         frame = frame.rename(columns=rename)
         for column in DIET_CANONICAL:
-            frame[column] = frame[column].map(lambda v: "" if v is None else str(v)).astype(object)
+            frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else str(v)).astype(object)
         frame["source_line"] = frame["source_line"].astype("int64")
         return frame, []
     assert detected.kind == DIET_CSV

@@ -55,7 +55,7 @@ def decode_export(data: bytes, file_name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
+        line = err.object[: err.start].count(b"\n") + 1  # err.object excludes a BOM, as err.start does
         raise ExportFileError(file_name, line, f"byte {err.object[err.start]:#x} is not valid UTF-8",
                               "a UTF-8 text file (as Hevy and the diet log export)") from None
 

@@ -53,7 +53,10 @@ EXPECTED_TIME = "a time like '13 Jan 2026, 18:43' or 'Jun 11, 2026, 1:01 PM'"
 def parse_hevy_datetime(text: str) -> datetime | None:
     """Return the naive local datetime, or None when the text is not a recognisable time."""
     if _ISO.match(text):
-        return datetime.fromisoformat(text.strip())
+        try:
+            return datetime.fromisoformat(text.strip())
+        except ValueError:  # e.g. 2026-02-31
+            return None
     match = _DAY_FIRST.match(text) or _MONTH_FIRST.match(text)
     if not match:
         return None

@@ -94,6 +94,8 @@ class SilverCycle(pa.DataFrameModel):
 def quarantine_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame, source: SourceFile,
                         raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate `frame`; return (valid rows, quarantine rows naming the failed check per row)."""
+    if frame.empty:  # nothing to check, and empty text columns carry no dtype to validate
+        return frame, quarantine_frame(source, [], [], [], [])
     try:
         model.validate(frame, lazy=True)
         return frame, quarantine_frame(source, [], [], [], [])

@@ -144,9 +144,6 @@ def test_portuguese_english_and_sqlite_give_the_same_values(tmp_path):
     assert db.rows["source_file"].unique().tolist() == ["diet.sqlite"]
 
 
-@pytest.mark.xfail(strict=True, reason="read_diet_frame (diet.py:73) maps only None to '', but pandas turns "
-                                       "SQLite NULLs into NaN, so a NULL bodyweight becomes 'nan' and the day "
-                                       "is quarantined (and a NULL note becomes the text 'nan')")
 def test_sqlite_nulls_are_missing_values(tmp_path):
     db, _ = parse_sqlite(diet_sqlite(tmp_path / "typed.sqlite", DIET_DAYS, typed=True))
     assert db.quarantine.empty
@@ -205,3 +202,16 @@ def test_bad_values_are_quarantined_with_line_and_reason():
     assert "calories_kcal" in by_line[5]["reason"] and "-5" in by_line[5]["reason"]
     assert by_line[6]["rule"] == "field_count"
     assert parsed.rows_read == 5 == len(parsed.rows) + parsed.quarantine["line"].nunique()
+
+
+
+
+def test_header_only_diet_csv_parses_to_no_rows():
+    parsed, cycles = parse_csv(diet_csv([]))
+    assert parsed.rows.empty and parsed.quarantine.empty and cycles.empty
+
+
+def test_diet_csv_whose_every_row_is_bad_is_all_quarantined():
+    parsed, _ = parse_csv(diet_csv([("yesterday", *DIET_DAYS[0][1:])]))
+    assert parsed.rows.empty
+    assert [int(v) for v in parsed.quarantine["line"]] == [2]

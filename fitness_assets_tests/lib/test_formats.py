@@ -141,9 +141,6 @@ def test_invalid_utf8_reports_the_line_of_the_bad_byte():
     assert "0xe9" in message and "UTF-8" in message and "Expected" in message
 
 
-@pytest.mark.xfail(strict=True, reason="decode_export counts newlines in the BOM-prefixed `data` up to "
-                                       "err.start, but err.start is an offset into the BOM-stripped bytes "
-                                       "(formats.py:58), so the reported line is too low")
 def test_invalid_utf8_after_byte_order_mark_reports_the_right_line():
     data = b"\xef\xbb\xbf" + (PT_HEADER + "\n").encode() + b"\n\xff\n"
     assert _error(data, "bom.csv").line == 3

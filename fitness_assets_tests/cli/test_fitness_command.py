@@ -1,0 +1,99 @@
+"""The user-facing commands, run as a user runs them: as subprocesses of the installed CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def fitness(args: list[str], cwd: Path, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("FITNESS_", "DAGSTER_"))}
+    environment.update(env)
+    return subprocess.run([sys.executable, "-m", "fitness_assets.cli", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """`fitness sample` then `fitness run` on the embedded default (no FITNESS_DATABASE_URL)."""
+    workdir = tmp_path_factory.mktemp("cli")
+    assert fitness(["sample", "--out", "inbox"], workdir).returncode == 0
+    result = fitness(["run"], workdir)
+    yield workdir, result
+    # Stop the embedded server this module started (its handle lives in the finished process).
+    from fitness_assets.lib.database import embedded_server
+    embedded_server(workdir / ".fitness").cleanup()
+
+
+def test_run_on_sample_data_builds_every_layer(sample_run):
+    workdir, result = sample_run
+    assert result.returncode == 0, result.stderr
+    assert "[1/2] ingest" in result.stderr and "[2/2] payloads" in result.stderr  # progress while it works
+    summary = dict(line.rsplit(None, 1) for line in result.stdout.splitlines()
+                   if line.startswith("  ") and line.strip()[-1].isdigit())
+    assert int(summary["sets"].replace(",", "")) > 9_000
+    assert int(summary["diet days"].replace(",", "")) > 900
+    weeks = int(summary["gold athlete-weeks"].replace(",", ""))
+    payloads = sorted((workdir / ".fitness" / "payloads").glob("weekly_fitness_context_*.json"))
+    assert len(payloads) == weeks == int(summary["payload files"].replace(",", "")) >= 150
+    first = json.loads(payloads[0].read_text("utf-8"))
+    assert first["schema_version"] == "1.0"
+
+
+def test_runs_are_recorded_in_the_postgres_backed_instance(sample_run):
+    workdir, _ = sample_run
+    dagster_home = workdir / ".fitness" / "dagster"
+    assert (dagster_home / "dagster.yaml").read_text() == (REPO / "dagster.yaml").read_text()
+    script = ("import dagster as dg, os\n"
+              "from fitness_assets.cli import prepare_dagster_instance\n"
+              "from fitness_assets.lib.settings import load_settings\n"
+              "prepare_dagster_instance(load_settings())\n"
+              "i = dg.DagsterInstance.get()\n"
+              "print(type(i.run_storage).__name__, sorted({r.job_name for r in i.get_runs()}))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=workdir, capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if not k.startswith(("FITNESS_", "DAGSTER_"))})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[0] == "PostgresRunStorage"
+    assert "ingest_job" in out.stdout and "weekly_payload_job" in out.stdout
+
+
+def test_second_run_is_idempotent(sample_run):
+    workdir, _ = sample_run
+    payload_dir = workdir / ".fitness" / "payloads"
+    before = {p.name: p.read_bytes() for p in payload_dir.iterdir()}
+    result = fitness(["run"], workdir)
+    assert result.returncode == 0, result.stderr
+    assert "rows written this run: 0" in result.stderr
+    assert {p.name: p.read_bytes() for p in payload_dir.iterdir()} == before
+
+
+def test_empty_inbox_explains_how_to_get_sample_data(tmp_path):
+    result = fitness(["run"], tmp_path)
+    assert result.returncode != 0
+    assert "fitness sample --out" in result.stderr
+
+
+def test_rejected_file_prints_the_error_and_exits_non_zero(tmp_path):
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "export.csv").write_text("date;weight\n2026-01-01;80\n")
+    result = fitness(["run"], tmp_path)
+    from fitness_assets.lib.database import embedded_server
+    embedded_server(tmp_path / ".fitness").cleanup()
+    assert result.returncode == 1
+    assert "export.csv, line 1" in result.stderr and "semicolons" in result.stderr
+
+
+def test_dagster_definitions_validate_on_the_workspace(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FITNESS_")}
+    env["DAGSTER_HOME"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "dagster", "definitions", "validate", "-w", str(REPO / "workspace.yaml")],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "fitness_assets" in result.stdout + result.stderr
