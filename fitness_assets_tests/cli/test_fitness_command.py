@@ -36,7 +36,7 @@ def test_run_on_sample_data_builds_every_layer(sample_run):
     workdir, result = sample_run
     assert result.returncode == 0, result.stderr
     assert "[1/2] ingest" in result.stderr and "[2/2] payloads" in result.stderr  # progress while it works
-    summary = dict(line.rsplit(None, 1) for line in result.stdout.splitlines()
+    summary: dict[str, str] = dict(line.strip().rsplit(None, 1) for line in result.stdout.splitlines()
                    if line.startswith("  ") and line.strip()[-1].isdigit())
     assert int(summary["sets"].replace(",", "")) > 9_000
     assert int(summary["diet days"].replace(",", "")) > 900
