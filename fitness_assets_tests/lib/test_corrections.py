@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +176,20 @@ def test_invalid_corrections_file_is_rejected(tmp_path, text, message):
         write_corrections(tmp_path, text)
     assert message in str(info.value)
     assert "corrections.yaml" in str(info.value)
+
+
+def test_shipped_example_corrections_fix_the_sample_entry_errors(tmp_path):
+    """corrections.example.yaml is documentation users copy: it must match the sample exactly."""
+    from fitness_assets.lib.raw_zone import land_inbox
+    from fitness_assets.lib.sample import write_sample_exports
+    from fitness_assets.lib.silver_build import build_silver
+
+    write_sample_exports(tmp_path / "inbox")
+    manifest, _ = land_inbox(tmp_path / "inbox", tmp_path / "raw")
+    example = Path(__file__).resolve().parents[2] / "corrections.example.yaml"
+    silver = build_silver(tmp_path / "raw", manifest, load_corrections(example))
+    assert silver.stale_corrections == []
+    applied = silver.corrections_applied.set_index("field")
+    assert applied.loc["reps", ["old_value", "new_value"]].tolist() == ["111", "11"]
+    assert applied.loc["calories_kcal", ["old_value", "new_value"]].tolist() == ["7160.0", "1760"]
+    assert silver.workout_sets["reps"].max() < 111
