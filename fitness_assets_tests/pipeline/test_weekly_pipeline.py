@@ -224,3 +224,14 @@ def test_range_backfill_writes_every_week_in_one_run(loaded):
     run_payloads(loaded, "2025-12-29", "2026-01-19", instance)
     assert len(instance.get_runs()) == 1
     assert len(list(loaded.payload_dir.glob("*.json"))) == 4
+
+
+def test_newer_export_with_every_row_unreadable_removes_nothing(loaded):
+    before = table_counts(loaded)
+    broken = [dict(row, start_time="13 Jan 2027, 18:43" if i == 0 else row["start_time"], reps="x")
+              for i, row in enumerate(workout_rows())]
+    write_inbox(loaded, "broken_reexport.csv", hevy_csv(broken))
+    run_ingest(loaded)
+    after = table_counts(loaded)
+    assert after["workouts"] == before["workouts"] and after["removed_workouts"] == 0
+    assert after["quarantine"] == before["quarantine"] + len(broken)

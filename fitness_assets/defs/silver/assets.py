@@ -24,9 +24,11 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
     quarantines rows that cannot be parsed or fail the Pandera models (never dropping them)."""
     manifest = load_manifest(files.raw_zone)
     silver = build_silver(files.raw_zone, manifest, files.corrections(), files.diet_sqlite_table)
-    # The parser guarantees these; validating again here catches a parser regression.
-    SilverWorkoutSet.validate(silver.workout_sets) if len(silver.workout_sets) else None
-    SilverCycle.validate(silver.cycles) if len(silver.cycles) else None
+    # The parsers guarantee these models; validating the combined frames catches a regression.
+    if len(silver.workout_sets):
+        SilverWorkoutSet.validate(silver.workout_sets)
+    if len(silver.cycles):
+        SilverCycle.validate(silver.cycles)
     accounts = pd.DataFrame([vars(a) for a in silver.files])
     report(context, f"silver: {len(silver.workout_sets):,} sets, {len(silver.diet_days):,} diet days, "
                     f"{len(silver.cycles)} cycles, {len(silver.quarantine):,} quarantined row(s)")

@@ -38,11 +38,13 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                      silver_file_accounts: pd.DataFrame):
     """COPY into staging, then INSERT … ON CONFLICT / replace-changed-workouts. Unchanged data
     writes nothing; workouts missing from the newest full export are removed and logged."""
-    current = silver_file_accounts[silver_file_accounts["status"] == "current"] if len(silver_file_accounts) else silver_file_accounts
+    # Only athletes whose current snapshot is in this load may lose rows to it, and never to an
+    # export whose every row was quarantined: that is a broken file, not an emptied account.
+    snapshots = sorted({(a.athlete_id, a.dataset) for a in silver_file_accounts.itertuples()
+                        if a.status == "current" and a.rows_accepted > 0})
     silver = SilverLayer(
         workout_sets=silver_workout_sets, diet_days=silver_diet_days, cycles=silver_cycles,
-        quarantine=silver_quarantine, corrections_applied=silver_corrections_applied,
-        snapshots=sorted({(r.athlete_id, r.dataset) for r in current.itertuples()}),
+        quarantine=silver_quarantine, corrections_applied=silver_corrections_applied, snapshots=snapshots,
     )
     written = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
                              curated_muscle_map())
