@@ -172,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         return command_run(settings)
     if args.command == "sample":
         return command_sample(args.out)
-    return command_dev(settings, args.extra)
+    extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra
+    return command_dev(settings, extra)
 
 
 if __name__ == "__main__":

@@ -43,8 +43,9 @@ def test_run_on_sample_data_builds_every_layer(sample_run):
     weeks = int(summary["gold athlete-weeks"].replace(",", ""))
     payloads = sorted((workdir / ".fitness" / "payloads").glob("weekly_fitness_context_*.json"))
     assert len(payloads) == weeks == int(summary["payload files"].replace(",", "")) >= 150
-    first = json.loads(payloads[0].read_text("utf-8"))
-    assert first["schema_version"] == "1.0"
+    from fitness_assets.lib.payload import validate_payload
+    for path in payloads:
+        validate_payload(json.loads(path.read_text("utf-8")))
 
 
 def test_runs_are_recorded_in_the_postgres_backed_instance(sample_run):
