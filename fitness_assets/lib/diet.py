@@ -18,7 +18,7 @@ from fitness_assets.lib.corrections import DIET_DAYS, Correction, apply_correcti
 from fitness_assets.lib.formats import DIET_CANONICAL, DIET_CSV, DIET_HEADERS, DIET_SQLITE, DetectedExport, decode_export
 from fitness_assets.lib.hevy import ParsedRows, read_csv_records
 from fitness_assets.lib.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
-from fitness_assets.schemas.silver import SilverCycle, SilverDietDay, quarantine_failures
+from fitness_assets.schemas.silver import SilverDietDay, quarantine_failures
 
 NUMERIC_COLUMNS = ("carbs_g", "protein_g", "fat_g", "calories_kcal", "cardio_weekly_min", "bodyweight_kg")
 SILVER_DIET_COLUMNS = ["athlete_id", "source_sha256", "source_file", "source_line", "diet_date",

@@ -10,7 +10,6 @@ import csv
 import io
 
 import pandas as pd
-import pytest
 
 from fitness_assets.lib.formats import HEVY, detect_export
 from fitness_assets.lib.hevy import KG_PER_LB, KM_PER_MILE, parse_hevy, read_csv_records
