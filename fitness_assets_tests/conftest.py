@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from fitness_assets.lib.database import embedded_server, psycopg2_url
 from fitness_assets.lib.settings import Settings, load_settings
 
-HEVY_HEADER = ["title", "start_time", "end_time", "description", "exercise_title", "superset_id",
-               "exercise_notes", "set_index", "set_type", "weight_kg", "reps", "distance_km",
-               "duration_seconds", "rpe"]
+HEVY_COLUMNS = ("title", "start_time", "end_time", "description", "exercise_title", "superset_id",
+                "exercise_notes", "set_index", "set_type", "weight_kg", "reps", "distance_km",
+                "duration_seconds", "rpe")
 
 
 def pytest_configure(config):
@@ -64,19 +64,22 @@ def settings(tmp_path, database_url) -> Settings:
     })
 
 
-def hevy_csv(rows: list[dict], weight_column: str = "weight_kg", distance_column: str = "distance_km") -> bytes:
-    """A Hevy export as Hevy writes it: every field quoted, one row per set."""
-    header = [weight_column if h == "weight_kg" else distance_column if h == "distance_km" else h for h in HEVY_HEADER]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+def hevy_csv(rows: list[dict], *, lbs: bool = False, miles: bool = False) -> bytes:
+    """A Hevy export as Hevy writes it: every field quoted, one row per set. Values are given under
+    weight_kg/distance_km; `lbs`/`miles` rename those header columns as a US-locale export does."""
+    header = ["weight_lbs" if (c == "weight_kg" and lbs) else "distance_miles" if (c == "distance_km" and miles) else c
+              for c in HEVY_COLUMNS]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([row.get(h, row.get(base, "")) for h, base in zip(header, HEVY_HEADER)])
+        writer.writerow([row.get(c, "") for c in HEVY_COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
 
-def hevy_set(title: str, start: str, end: str, exercise: str, set_index: int, weight="", reps="",
-             set_type: str = "normal", **extra) -> dict:
+def workout_set(title: str, start: str, end: str, exercise: str, set_index: int, weight="", reps="",
+                set_type: str = "normal", **extra) -> dict:
+    """One set of a named workout (pipeline tests build whole workouts from these)."""
     return {"title": title, "start_time": start, "end_time": end, "exercise_title": exercise,
             "set_index": str(set_index), "set_type": set_type, "weight_kg": str(weight), "reps": str(reps), **extra}
 

@@ -111,7 +111,7 @@ def parse_diet(data: bytes, detected: DetectedExport, source: SourceFile, path: 
     frame = _reject_duplicate_dates(frame, raw, rejected, source)
     frame["notes"] = frame["notes"].where(frame["notes"].str.strip() != "", None)
     frame["cycle_raw"] = frame["cycle"].str.strip().where(frame["cycle"].str.strip() != "", None)
-    cycles = _cycles_from(raw["cycle"].str.strip(), source)
+    cycles = _cycles_from(raw["cycle"].str.strip())
     id_by_text = {text: c["cycle_id"] for text, c in cycles.items() if c is not None}
     frame["cycle_id"] = frame["cycle_raw"].map(id_by_text).astype("Int64")
     frame["athlete_id"] = source.athlete_id
@@ -130,7 +130,7 @@ def parse_diet(data: bytes, detected: DetectedExport, source: SourceFile, path: 
                       stale_corrections=stale), cycle_frame
 
 
-def _cycles_from(cycle_texts: pd.Series, source: SourceFile) -> dict[str, dict | None]:
+def _cycles_from(cycle_texts: pd.Series) -> dict[str, dict | None]:
     """Parse each distinct cycle string once. Unparseable strings map to None: the day still
     loads (its numbers are fine) with no cycle, and the cycle-mapping check reports it."""
     return {text: parse_cycle(text) for text in cycle_texts.dropna().unique() if text}

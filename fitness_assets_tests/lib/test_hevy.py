@@ -6,20 +6,13 @@ Inputs are built in the tests with `hevy_csv`, which writes a CSV exactly as Hev
 
 from __future__ import annotations
 
-import csv
-import io
 
 import pandas as pd
 
 from fitness_assets.lib.formats import HEVY, detect_export
 from fitness_assets.lib.hevy import KG_PER_LB, KM_PER_MILE, parse_hevy, read_csv_records
 from fitness_assets.lib.quarantine import SourceFile
-
-HEVY_COLUMNS = (
-    "title", "start_time", "end_time", "description", "exercise_title", "superset_id",
-    "exercise_notes", "set_index", "set_type", "weight_kg", "reps", "distance_km",
-    "duration_seconds", "rpe",
-)  # fmt: skip
+from fitness_assets_tests.conftest import HEVY_COLUMNS, hevy_csv
 
 DEFAULT_SET = {
     "title": "Push Day",
@@ -44,21 +37,6 @@ def hevy_set(**fields) -> dict:
     unknown = set(fields) - set(HEVY_COLUMNS)
     assert not unknown, f"not Hevy columns: {unknown}"
     return {**DEFAULT_SET, **{k: str(v) for k, v in fields.items()}}
-
-
-def hevy_csv(rows: list[dict], *, lbs: bool = False, miles: bool = False) -> bytes:
-    """A Hevy export. Values are always given under weight_kg/distance_km; `lbs`/`miles` only
-    rename those header columns to weight_lbs/distance_miles (as a US-locale export has them)."""
-    header = [
-        "weight_lbs" if (c == "weight_kg" and lbs) else "distance_miles" if (c == "distance_km" and miles) else c
-        for c in HEVY_COLUMNS
-    ]
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([row.get(c, "") for c in HEVY_COLUMNS])
-    return out.getvalue().encode("utf-8")
 
 
 def parse(data: bytes, file_name: str = "workouts.csv", corrections=()):

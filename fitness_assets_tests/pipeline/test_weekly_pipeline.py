@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 
 from fitness_assets.lib.payload import validate_payload
-from fitness_assets_tests.conftest import diet_csv, hevy_csv, hevy_set
+from fitness_assets_tests.conftest import diet_csv, hevy_csv, workout_set
 from fitness_assets_tests.harness import query, run_ingest, run_payloads, table_counts
 
 PUSH_A = ("Push", "6 Jan 2026, 18:00", "6 Jan 2026, 19:00")          # week of 2026-01-05
@@ -20,20 +20,20 @@ PULL = ("Pull", "16 Jan 2026, 18:00", "16 Jan 2026, 19:00")
 
 def workout_rows(bench_top_weight: float = 82.5, include_pull: bool = True) -> list[dict]:
     rows = [
-        hevy_set(*PUSH_A, "Bench Press (Barbell)", 0, 40, 10, "warmup"),
-        hevy_set(*PUSH_A, "Bench Press (Barbell)", 1, 80, 8),
-        hevy_set(*PUSH_A, "Bench Press (Barbell)", 2, 80, 8),
-        hevy_set(*PUSH_A, "Bench Press (Barbell)", 3, 80, 6, "failure"),
-        hevy_set(*PUSH_B, "Bench Press (Barbell)", 0, 40, 10, "warmup", exercise_notes="heavy day 💪\nelbows in"),
-        hevy_set(*PUSH_B, "Bench Press (Barbell)", 1, bench_top_weight, 8),
-        hevy_set(*PUSH_B, "Bench Press (Barbell)", 2, 82.5, 7, "failure"),
-        hevy_set(*PUSH_B, "Triceps Pushdown", 0, 30, 12, superset_id="0"),
-        hevy_set(*PUSH_B, "Triceps Pushdown", 1, 30, 12, superset_id="0"),
-        hevy_set(*PUSH_B, "Bench Press (Barbell)", 0, 60, 10, "dropset"),  # a second Bench block
-        hevy_set(*CARDIO, "Treadmill", 0, distance_km="5", duration_seconds="1800"),
+        workout_set(*PUSH_A, "Bench Press (Barbell)", 0, 40, 10, "warmup"),
+        workout_set(*PUSH_A, "Bench Press (Barbell)", 1, 80, 8),
+        workout_set(*PUSH_A, "Bench Press (Barbell)", 2, 80, 8),
+        workout_set(*PUSH_A, "Bench Press (Barbell)", 3, 80, 6, "failure"),
+        workout_set(*PUSH_B, "Bench Press (Barbell)", 0, 40, 10, "warmup", exercise_notes="heavy day 💪\nelbows in"),
+        workout_set(*PUSH_B, "Bench Press (Barbell)", 1, bench_top_weight, 8),
+        workout_set(*PUSH_B, "Bench Press (Barbell)", 2, 82.5, 7, "failure"),
+        workout_set(*PUSH_B, "Triceps Pushdown", 0, 30, 12, superset_id="0"),
+        workout_set(*PUSH_B, "Triceps Pushdown", 1, 30, 12, superset_id="0"),
+        workout_set(*PUSH_B, "Bench Press (Barbell)", 0, 60, 10, "dropset"),  # a second Bench block
+        workout_set(*CARDIO, "Treadmill", 0, distance_km="5", duration_seconds="1800"),
     ]
     if include_pull:
-        rows.append(hevy_set(*PULL, "Landmine Rotation", 0, 20, 10))  # not in the curated map
+        rows.append(workout_set(*PULL, "Landmine Rotation", 0, 20, 10))  # not in the curated map
     # Hevy lists the newest workout first, each workout's sets in the order they were done.
     workouts: dict[str, list[dict]] = {}
     for row in rows:
@@ -153,7 +153,7 @@ def test_edited_workout_is_updated_and_others_untouched(loaded):
 
 def test_workout_missing_from_newer_full_export_is_removed_and_logged(loaded):
     write_inbox(loaded, "workouts_newer.csv", hevy_csv(workout_rows(include_pull=False)
-                                                      + [hevy_set("Legs", "20 Jan 2026, 18:00", "20 Jan 2026, 19:00",
+                                                      + [workout_set("Legs", "20 Jan 2026, 18:00", "20 Jan 2026, 19:00",
                                                                   "Squat (Barbell)", 0, 100, 5)]))
     run_all(loaded)
     removed = query(loaded, "SELECT * FROM fitness.removed_workouts")
@@ -235,3 +235,19 @@ def test_newer_export_with_every_row_unreadable_removes_nothing(loaded):
     after = table_counts(loaded)
     assert after["workouts"] == before["workouts"] and after["removed_workouts"] == 0
     assert after["quarantine"] == before["quarantine"] + len(broken)
+
+
+def test_week_emptied_for_one_athlete_loses_only_that_athletes_file(settings):
+    (settings.inbox / "coach_client").mkdir()
+    write_inbox(settings, "workouts.csv", hevy_csv(workout_rows()))
+    (settings.inbox / "coach_client" / "w1.csv").write_bytes(hevy_csv(workout_rows()))
+    run_all(settings)
+    client_week = settings.payload_dir / "coach_client" / "weekly_fitness_context_2026-01-12.json"
+    assert client_week.exists()
+    # The client's newer full export no longer holds anything in the week of 2026-01-12.
+    newer = [r for r in workout_rows() if r["start_time"] == PUSH_A[1]]
+    newer.append(workout_set("Legs", "20 Jan 2026, 18:00", "20 Jan 2026, 19:00", "Squat (Barbell)", 0, 100, 5))
+    (settings.inbox / "coach_client" / "w2.csv").write_bytes(hevy_csv(newer))
+    run_all(settings)
+    assert not client_week.exists()
+    assert (settings.payload_dir / "weekly_fitness_context_2026-01-12.json").exists()

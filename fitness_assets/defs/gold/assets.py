@@ -12,20 +12,24 @@ from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES
 from fitness_assets.lib.database import run_sql_file
 from fitness_assets.lib.settings import DEFAULT_SQL_DIR
 
-# View name = file name without its order prefix (01_daily_exercises.sql → daily_exercises).
-GOLD_VIEWS = tuple(path.stem.split("_", 1)[1] for path in sorted((DEFAULT_SQL_DIR / "gold").glob("*.sql")))
+def view_name(path: Path) -> str:
+    """File name without its order prefix: 01_daily_exercises.sql → daily_exercises."""
+    return path.stem.split("_", 1)[1]
+
+
+GOLD_VIEWS = tuple(view_name(path) for path in sorted((DEFAULT_SQL_DIR / "gold").glob("*.sql")))
 
 
 @dg.multi_asset(specs=[dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql"}, deps=list(WAREHOUSE_TABLES))
                        for view in GOLD_VIEWS])
 def gold_views(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """CREATE OR REPLACE every view: idempotent, and always matching the SQL files on disk."""
-    files = sorted((warehouse.sql_path / "gold").glob("*.sql"))
+    files = {view_name(path): path for path in sorted((warehouse.sql_path / "gold").glob("*.sql"))}
     with warehouse.engine.begin() as conn:
-        for path in files:
+        for path in files.values():
             run_sql_file(conn, path)
         counts = {view: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{view}")).scalar_one() for view in GOLD_VIEWS}
-    report(context, f"gold: {len(files)} views; {counts.get('weekly_fitness_summary', 0):,} athlete-weeks")
-    for view, path in zip(GOLD_VIEWS, files):
+    report(context, f"gold: {len(files)} views; {counts['weekly_fitness_summary']:,} athlete-weeks")
+    for view in GOLD_VIEWS:
         yield dg.MaterializeResult(asset_key=view, metadata={
-            "rows": counts[view], "sql": dg.MetadataValue.md(f"```sql\n{Path(path).read_text()}\n```")})
+            "rows": counts[view], "sql": dg.MetadataValue.md(f"```sql\n{files[view].read_text()}\n```")})

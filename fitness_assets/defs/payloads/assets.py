@@ -33,13 +33,11 @@ def weekly_payload(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         payloads = query_weeks(conn, first_week, last_week)
     for payload in payloads.values():
         validate_payload(payload)  # all before any write: an invalid week publishes nothing
-    written = unchanged = 0
-    for (athlete_id, week), payload in payloads.items():
-        if write_if_changed(payload_path(files.payload_dir, athlete_id, week), canonical_bytes(payload)):
-            written += 1
-        else:
-            unchanged += 1
-    removed = _remove_stale(files, context.partition_keys, {week for _, week in payloads})
+    expected = {payload_path(files.payload_dir, athlete_id, week): payload
+                for (athlete_id, week), payload in payloads.items()}
+    written = sum(write_if_changed(path, canonical_bytes(payload)) for path, payload in expected.items())
+    unchanged = len(expected) - written
+    removed = _remove_stale(files, context.partition_keys, set(expected))
     report(context, f"payloads: {len(payloads)} week(s) with data in {first_week}..{last_week}; "
                     f"{written} written, {unchanged} unchanged, {removed} stale removed")
     latest = payloads[max(payloads)] if payloads else None
@@ -54,10 +52,12 @@ def weekly_payload(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     })
 
 
-def _remove_stale(files: FitnessFilesResource, partition_keys: list[str], weeks_with_data: set[str]) -> int:
+def _remove_stale(files: FitnessFilesResource, partition_keys: list[str], expected: set) -> int:
+    """Delete any athlete's file for a week in this range that no longer has data."""
     removed = 0
-    for week in set(partition_keys) - weeks_with_data:
+    for week in partition_keys:
         for path in files.payload_dir.glob(f"**/weekly_fitness_context_{week}.json"):
-            path.unlink()
-            removed += 1
+            if path not in expected:
+                path.unlink()
+                removed += 1
     return removed
