@@ -5,17 +5,14 @@ from __future__ import annotations
 import dagster as dg
 import sqlalchemy as sa
 
-from fitness_assets.defs.jobs import ingest_job, weekly_payload_job
-from fitness_assets.definitions import defs as project_defs
-from fitness_assets.defs.resources import build_resources
+from fitness_assets.definitions import build_definitions
 from fitness_assets.lib.settings import Settings
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
 def definitions_for(settings: Settings) -> dg.Definitions:
-    assets = list(project_defs.assets)
-    return dg.Definitions(assets=assets, jobs=[ingest_job, weekly_payload_job], resources=build_resources(settings))
+    return build_definitions(settings)
 
 
 def run_ingest(settings: Settings, instance: dg.DagsterInstance | None = None, raise_on_error: bool = True):

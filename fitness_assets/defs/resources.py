@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import sqlalchemy as sa
@@ -10,7 +12,8 @@ from pydantic import PrivateAttr
 
 from fitness_assets.lib.corrections import Correction, load_corrections
 from fitness_assets.lib.database import apply_migrations, resolve_database_url
-from fitness_assets.lib.settings import Settings, load_settings
+from fitness_assets.lib.alerts import Alert, deliver
+from fitness_assets.lib.settings import AlertSettings, QualitySettings, Settings, load_settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -64,6 +67,45 @@ class FitnessFilesResource(dg.ConfigurableResource):
         return load_corrections(Path(self.corrections_file))
 
 
+class QualityResource(dg.ConfigurableResource):
+    """Tolerances of the data-quality checks (FITNESS_CALORIE_TOLERANCE and friends)."""
+
+    calorie_tolerance: float = 0.01
+    bodyweight_jump_kg: float = 2.5
+    outlier_iqr_k: float = 3.0
+    outlier_min_sets: int = 8
+    workout_min_minutes: float = 10.0
+    workout_max_minutes: float = 240.0
+    timezone: str = "UTC"
+
+    @property
+    def settings(self) -> QualitySettings:
+        return QualitySettings(**self.model_dump(exclude={"timezone"}))
+
+    def today(self) -> date:
+        """'Future' is judged in the athlete's time zone, not the server's."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
+
+
+class NotifierResource(dg.ConfigurableResource):
+    """Sends alerts to the configured channels: log (always available), webhook, sns."""
+
+    channels: str = "log"
+    webhook_url: str = ""
+    sns_topic_arn: str = ""
+    aws_region: str = ""
+    ui_url: str = "http://localhost:3000"
+    resend_unchanged: bool = False
+
+    @property
+    def settings(self) -> AlertSettings:
+        return AlertSettings(**self.model_dump())
+
+    def send(self, alert: Alert, log) -> list[str]:
+        """Deliver to every channel; returns the channels that took it."""
+        return deliver(alert, self.settings, log)
+
+
 def build_resources(settings: Settings | None = None) -> dict[str, dg.ConfigurableResource]:
     settings = settings or load_settings()
     return {
@@ -72,4 +114,6 @@ def build_resources(settings: Settings | None = None) -> dict[str, dg.Configurab
         "files": FitnessFilesResource(fitness_home=str(settings.home), inbox=str(settings.inbox),
                                       corrections_file=str(settings.corrections_file),
                                       diet_sqlite_table=settings.diet_sqlite_table),
+        "quality": QualityResource(**vars(settings.quality), timezone=settings.timezone),
+        "notifier": NotifierResource(**vars(settings.alerts)),
     }

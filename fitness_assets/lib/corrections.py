@@ -94,6 +94,10 @@ def _match(frame: pd.DataFrame, correction: Correction) -> pd.Series:
     return mask
 
 
+# A correction that matched no row or several: it changed nothing, and a check reports it.
+STALE_COLUMNS = ["athlete_id", "dataset", "entry", "natural_key", "matches", "reason"]
+
+
 def apply_corrections(frame: pd.DataFrame, corrections: list[Correction], dataset: str,
                       athlete_id: str) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Return (corrected frame, one row per changed value, stale corrections with match counts)."""
@@ -105,8 +109,8 @@ def apply_corrections(frame: pd.DataFrame, corrections: list[Correction], datase
         mask = _match(frame, correction)
         matches = int(mask.sum())
         if matches != 1:
-            stale.append({"dataset": dataset, "entry": correction.entry, "natural_key": correction.natural_key,
-                          "matches": matches, "reason": correction.reason})
+            stale.append(dict(zip(STALE_COLUMNS, (athlete_id, dataset, correction.entry, correction.natural_key,
+                                                 matches, correction.reason))))
             continue
         index = frame.index[mask][0]
         for column, new_value in correction.changes.items():

@@ -120,7 +120,8 @@ def parse_diet(data: bytes, detected: DetectedExport, source: SourceFile, path: 
     frame, applied, stale = apply_corrections(frame, list(corrections), DIET_DAYS, source.athlete_id)
     frame, invalid = quarantine_failures(SilverDietDay, frame, source, raw)
     rejected.append(invalid)
-    cycle_frame = pd.DataFrame([c for c in cycles.values() if c is not None], columns=SILVER_CYCLE_COLUMNS[1:])
+    unique_cycles = {c["cycle_id"]: c for c in cycles.values() if c is not None}  # same cycle, differently spaced
+    cycle_frame = pd.DataFrame(list(unique_cycles.values()), columns=SILVER_CYCLE_COLUMNS[1:])
     cycle_frame.insert(0, "athlete_id", source.athlete_id)
     cycle_frame = cycle_frame.astype({"start_date": "datetime64[us]", "end_date": "datetime64[us]",
                                       "cycle_id": "int64"}).sort_values("cycle_id", ignore_index=True)
@@ -132,8 +133,15 @@ def parse_diet(data: bytes, detected: DetectedExport, source: SourceFile, path: 
 
 def _cycles_from(cycle_texts: pd.Series) -> dict[str, dict | None]:
     """Parse each distinct cycle string once. Unparseable strings map to None: the day still
-    loads (its numbers are fine) with no cycle, and the cycle-mapping check reports it."""
-    return {text: parse_cycle(text) for text in cycle_texts.dropna().unique() if text}
+    loads (its numbers are fine) with no cycle, and the cycle-mapping check reports it. So do
+    strings whose cycle id is described in two different ways: neither can be trusted."""
+    parsed = {text: parse_cycle(text) for text in cycle_texts.dropna().unique() if text}
+    descriptions: dict[int, set] = {}
+    for cycle in filter(None, parsed.values()):
+        descriptions.setdefault(cycle["cycle_id"], set()).add(
+            (cycle["cycle_name"], cycle["cycle_type"], cycle["start_date"], cycle["end_date"]))
+    return {text: None if cycle is None or len(descriptions[cycle["cycle_id"]]) > 1 else cycle
+            for text, cycle in parsed.items()}
 
 
 def _reject_duplicate_dates(frame: pd.DataFrame, raw: pd.DataFrame, rejected: list, source: SourceFile) -> pd.DataFrame:

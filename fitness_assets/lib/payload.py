@@ -36,6 +36,12 @@ def validate_payload(payload: dict) -> None:
     jsonschema.Draft202012Validator(payload_schema()).validate(payload)
 
 
+def contract_errors(payload: dict) -> list[str]:
+    """Every way the payload breaks the JSON Schema, as 'path: message' (empty when valid)."""
+    errors = jsonschema.Draft202012Validator(payload_schema()).iter_errors(payload)
+    return sorted(f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors)
+
+
 def _number(value, integer: bool = False):
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return None

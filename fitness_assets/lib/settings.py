@@ -17,6 +17,28 @@ DEFAULT_ATHLETE = "default"
 
 
 @dataclass(frozen=True)
+class QualitySettings:
+    """Tolerances of the data-quality checks (README, "Data-quality checks")."""
+    calorie_tolerance: float = 0.01          # |kcal - (4c + 4p + 9f)| / (4c + 4p + 9f)
+    bodyweight_jump_kg: float = 2.5          # between consecutive calendar days
+    outlier_iqr_k: float = 3.0               # Tukey fences: Q1 - k·IQR, Q3 + k·IQR
+    outlier_min_sets: int = 8                # smaller groups have no meaningful quartiles
+    workout_min_minutes: float = 10.0
+    workout_max_minutes: float = 240.0
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Where failed checks and failed runs are reported (README, "Alerts")."""
+    channels: str = "log"                    # comma-separated: log, webhook, sns
+    webhook_url: str = ""
+    sns_topic_arn: str = ""
+    aws_region: str = ""
+    ui_url: str = "http://localhost:3000"
+    resend_unchanged: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     inbox: Path
@@ -26,6 +48,8 @@ class Settings:
     timezone: str
     corrections_file: Path
     diet_sqlite_table: str
+    quality: QualitySettings
+    alerts: AlertSettings
 
     @property
     def raw_zone(self) -> Path:
@@ -52,4 +76,20 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         timezone=env.get("FITNESS_TIMEZONE") or "UTC",
         corrections_file=Path(env.get("FITNESS_CORRECTIONS") or "corrections.yaml").resolve(),
         diet_sqlite_table=env.get("FITNESS_DIET_SQLITE_TABLE") or "",
+        quality=QualitySettings(
+            calorie_tolerance=float(env.get("FITNESS_CALORIE_TOLERANCE") or 0.01),
+            bodyweight_jump_kg=float(env.get("FITNESS_BODYWEIGHT_JUMP_KG") or 2.5),
+            outlier_iqr_k=float(env.get("FITNESS_OUTLIER_IQR_K") or 3.0),
+            outlier_min_sets=int(env.get("FITNESS_OUTLIER_MIN_SETS") or 8),
+            workout_min_minutes=float(env.get("FITNESS_WORKOUT_MIN_MINUTES") or 10),
+            workout_max_minutes=float(env.get("FITNESS_WORKOUT_MAX_MINUTES") or 240),
+        ),
+        alerts=AlertSettings(
+            channels=env.get("FITNESS_ALERT_CHANNELS") or "log",
+            webhook_url=env.get("FITNESS_ALERT_WEBHOOK_URL", ""),
+            sns_topic_arn=env.get("FITNESS_ALERT_SNS_TOPIC_ARN", ""),
+            aws_region=env.get("FITNESS_AWS_REGION") or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "",
+            ui_url=(env.get("FITNESS_UI_URL") or "http://localhost:3000").rstrip("/"),
+            resend_unchanged=(env.get("FITNESS_ALERT_RESEND_UNCHANGED") or "").lower() in ("1", "true", "yes"),
+        ),
     )

@@ -106,8 +106,15 @@ def _account(entry: ManifestEntry, dataset: str, status: str, parsed: ParsedRows
                        rows_quarantined=int(parsed.quarantine["line"].nunique()) if len(parsed.quarantine) else 0)
 
 
+_DATETIME_COLUMNS = {"started_at", "ended_at", "diet_date", "start_date", "end_date"}
+_NUMBER_COLUMNS = {"weight_kg", "distance_km", "rpe", "duration_minutes", "carbs_g", "protein_g", "fat_g",
+                   "calories_kcal", "cardio_weekly_min", "bodyweight_kg"}
+
+
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        # Typed even when empty, so checks and loaders can use .dt and arithmetic on any inbox.
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c in _DATETIME_COLUMNS
+                                          else "float64" if c in _NUMBER_COLUMNS else object) for c in columns})
     return pd.concat(frames, ignore_index=True)[columns]

@@ -6,12 +6,13 @@ import pandas as pd
 
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource
+from fitness_assets.lib.corrections import STALE_COLUMNS
 from fitness_assets.lib.raw_zone import load_manifest
 from fitness_assets.lib.silver_build import build_silver
 from fitness_assets.schemas.silver import SilverCycle, SilverWorkoutSet
 
 SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_quarantine",
-                  "silver_corrections_applied", "silver_file_accounts")
+                  "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts")
 
 
 @dg.multi_asset(
@@ -32,7 +33,7 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
     accounts = pd.DataFrame([vars(a) for a in silver.files])
     report(context, f"silver: {len(silver.workout_sets):,} sets, {len(silver.diet_days):,} diet days, "
                     f"{len(silver.cycles)} cycles, {len(silver.quarantine):,} quarantined row(s)")
-    stale = pd.DataFrame(silver.stale_corrections)
+    stale = pd.DataFrame(silver.stale_corrections, columns=STALE_COLUMNS)
     yield dg.Output(silver.workout_sets, "silver_workout_sets", metadata={
         "rows": len(silver.workout_sets),
         "workouts": int(silver.workout_sets[["athlete_id", "started_at", "title"]].drop_duplicates().shape[0]),
@@ -49,7 +50,7 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
         "preview": preview(silver.quarantine[["source_file", "line", "rule", "reason"]], rows=20),
     })
     yield dg.Output(silver.corrections_applied, "silver_corrections_applied", metadata={
-        "applied": len(silver.corrections_applied), "stale": len(stale),
-        "stale_corrections": preview(stale, rows=20)})
+        "applied": len(silver.corrections_applied), "preview": preview(silver.corrections_applied, rows=20)})
+    yield dg.Output(stale, "silver_stale_corrections", metadata={"stale": len(stale), "preview": preview(stale, rows=20)})
     yield dg.Output(accounts, "silver_file_accounts", metadata={
         "files": len(accounts), "accounts": preview(accounts.drop(columns=["sha256"]), rows=50)})

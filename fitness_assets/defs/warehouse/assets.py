@@ -1,14 +1,13 @@
 """warehouse: the normalized PostgreSQL tables, loaded in one transaction per run."""
 
 
-from importlib import resources
-
 import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
 from fitness_assets.defs.progress import report
 from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
+from fitness_assets.lib.muscle_map import curated_muscle_map
 from fitness_assets.lib.raw_zone import load_manifest
 from fitness_assets.lib.silver_build import SilverLayer
 from fitness_assets.lib.warehouse_load import load_warehouse
@@ -16,11 +15,6 @@ from fitness_assets.lib.warehouse_load import load_warehouse
 WAREHOUSE_TABLES = ("raw_manifest", "exercises", "muscle_groups", "exercise_muscle_map", "workouts",
                     "workout_exercises", "sets", "removed_workouts", "cycles", "diet_daily", "quarantine",
                     "corrections_applied")
-
-
-def curated_muscle_map() -> pd.DataFrame:
-    with resources.files("fitness_assets.data").joinpath("exercise_muscle_map.csv").open(encoding="utf-8") as f:
-        return pd.read_csv(f, dtype=str, keep_default_na=False)
 
 
 @dg.multi_asset(

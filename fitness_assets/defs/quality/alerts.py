@@ -1,0 +1,81 @@
+"""Alert sensors: failed checks of successful runs, and failed runs.
+
+Open-source Dagster's run-failure sensor never sees WARN or non-blocking check failures (the
+run succeeds), so a run-status sensor on SUCCESS reads the run's check evaluations itself. A
+check that fails exactly as it did last time (same severity, same offending rows) is not
+re-sent unless FITNESS_ALERT_RESEND_UNCHANGED is set.
+"""
+
+import dagster as dg
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+
+from fitness_assets.defs.resources import NotifierResource
+from fitness_assets.lib.alerts import Alert, FailedCheck, run_url
+
+
+def _metadata_value(evaluation, key: str, default=None):
+    value = evaluation.metadata.get(key)
+    return default if value is None else value.value
+
+
+def failed_checks_in_run(instance: dg.DagsterInstance, run_id: str) -> list[tuple[int, object]]:
+    """(storage id, evaluation) of every failed check evaluation in the run."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    return [(r.storage_id, r.event_log_entry.dagster_event.event_specific_data) for r in records
+            if not r.event_log_entry.dagster_event.event_specific_data.passed]
+
+
+def is_repeat(instance: dg.DagsterInstance, evaluation, run_id: str) -> bool:
+    """True when the previous evaluation of the same check failed the same way."""
+    key = dg.AssetCheckKey(evaluation.asset_key, evaluation.check_name)
+    history = instance.event_log_storage.get_asset_check_execution_history(
+        key, limit=20, status={AssetCheckExecutionRecordStatus.SUCCEEDED, AssetCheckExecutionRecordStatus.FAILED})
+    earlier = [r for r in history if r.run_id != run_id and r.event is not None]
+    if not earlier:
+        return False
+    previous = earlier[0].event.dagster_event.event_specific_data  # history is newest first
+    return (not previous.passed and previous.severity == evaluation.severity
+            and _metadata_value(previous, "fingerprint") == _metadata_value(evaluation, "fingerprint"))
+
+
+def _failed_check(evaluation) -> FailedCheck:
+    return FailedCheck(
+        asset=evaluation.asset_key.to_user_string(), check=evaluation.check_name,
+        severity=evaluation.severity.value, blocking=bool(evaluation.blocking),
+        offending_rows=int(_metadata_value(evaluation, "offending_rows", 0)),
+        checked_rows=int(_metadata_value(evaluation, "checked_rows", 0)),
+        description=evaluation.description or "")
+
+
+def failed_checks_alert(instance: dg.DagsterInstance, run: dg.DagsterRun, notifier: NotifierResource) -> Alert | None:
+    failed = [evaluation for _, evaluation in failed_checks_in_run(instance, run.run_id)
+              if notifier.resend_unchanged or not is_repeat(instance, evaluation, run.run_id)]
+    if not failed:
+        return None
+    return Alert("failed_checks", run.job_name, run.run_id, run_url(notifier.settings, run.run_id),
+                 checks=[_failed_check(e) for e in failed])
+
+
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, name="failed_check_alerts",
+                      default_status=dg.DefaultSensorStatus.RUNNING,
+                      description="Alerts on WARN/ERROR check failures in successful runs.")
+def failed_check_alerts(context: dg.RunStatusSensorContext, notifier: NotifierResource):
+    alert = failed_checks_alert(context.instance, context.dagster_run, notifier)
+    if alert is None:
+        return dg.SkipReason(f"run {context.dagster_run.run_id[:8]}: no new check failures")
+    channels = notifier.send(alert, context.log)
+    context.log.info(f"alerted {len(alert.checks)} failed check(s) via {', '.join(channels)}")
+
+
+@dg.run_failure_sensor(name="run_failure_alerts", default_status=dg.DefaultSensorStatus.RUNNING,
+                       description="Alerts on failed runs: exceptions, blocking checks, the publishing gate.")
+def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: NotifierResource):
+    run = context.dagster_run
+    checks = [_failed_check(e) for _, e in failed_checks_in_run(context.instance, run.run_id)]
+    alert = Alert("run_failure", run.job_name, run.run_id, run_url(notifier.settings, run.run_id), checks=checks,
+                  error=context.failure_event.message or "")
+    channels = notifier.send(alert, context.log)
+    context.log.info(f"alerted run failure via {', '.join(channels)}")
+
+
+ALERT_SENSORS = [failed_check_alerts, run_failure_alerts]

@@ -1,0 +1,110 @@
+"""Alerts: what a person is told when checks or runs fail, and the channels that carry it.
+
+Channels: `log` (the Dagster/daemon log, always available), `webhook` (a JSON POST whose
+`text` field is Slack-compatible; the structured alert rides along under `alert`) and `sns`
+(an Amazon SNS topic via boto3; the endpoint can be redirected with boto3's standard
+AWS_ENDPOINT_URL_SNS variable).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from dataclasses import asdict, dataclass, field
+
+from fitness_assets.lib.settings import AlertSettings
+
+CHANNELS = ("log", "webhook", "sns")
+WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class FailedCheck:
+    asset: str
+    check: str
+    severity: str
+    blocking: bool
+    offending_rows: int
+    checked_rows: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str                      # "failed_checks" or "run_failure"
+    job_name: str
+    run_id: str
+    run_url: str
+    checks: list[FailedCheck] = field(default_factory=list)
+    error: str = ""                # the run's failure message, for run failures
+
+    @property
+    def severity(self) -> str:
+        return "ERROR" if self.kind == "run_failure" or any(c.severity == "ERROR" for c in self.checks) else "WARN"
+
+    @property
+    def subject(self) -> str:
+        if self.kind == "run_failure":
+            return f"[fitness_assets] {self.job_name} failed (run {self.run_id[:8]})"
+        return f"[fitness_assets] {len(self.checks)} failed check(s) in {self.job_name} (run {self.run_id[:8]})"
+
+    def text(self) -> str:
+        lines = [f"*{self.subject}* ({self.severity})"]
+        if self.error:
+            lines.append(f"Error: {self.error}")
+        for check in self.checks:
+            lines.append(f"• {check.severity}{' (blocking)' if check.blocking else ''} {check.asset} / {check.check}: "
+                         f"{check.offending_rows:,} offending of {check.checked_rows:,} checked"
+                         + (f" — {check.description}" if check.description else ""))
+        lines.append(f"Run: {self.run_url}")
+        return "\n".join(lines)
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "severity": self.severity, "subject": self.subject}
+
+
+def run_url(settings: AlertSettings, run_id: str) -> str:
+    return f"{settings.ui_url}/runs/{run_id}"
+
+
+def deliver(alert: Alert, settings: AlertSettings, log) -> list[str]:
+    """Send to every configured channel; a failing channel does not stop the others, but is
+    raised afterwards so the sensor tick shows it."""
+    channels = [c.strip() for c in settings.channels.split(",") if c.strip()]
+    unknown = sorted(set(channels) - set(CHANNELS))
+    if unknown:
+        raise ValueError(f"FITNESS_ALERT_CHANNELS: unknown channel(s) {unknown}; expected some of {list(CHANNELS)}")
+    delivered, errors = [], []
+    for channel in channels:
+        try:
+            {"log": _to_log, "webhook": _to_webhook, "sns": _to_sns}[channel](alert, settings, log)
+            delivered.append(channel)
+        except Exception as error:  # noqa: BLE001 - reported below, after the other channels had their turn
+            errors.append(f"{channel}: {error}")
+    if errors:
+        raise RuntimeError("alert delivery failed: " + "; ".join(errors))
+    return delivered
+
+
+def _to_log(alert: Alert, settings: AlertSettings, log) -> None:
+    (log.error if alert.severity == "ERROR" else log.warning)(alert.text())
+
+
+def _to_webhook(alert: Alert, settings: AlertSettings, log) -> None:
+    if not settings.webhook_url:
+        raise ValueError("FITNESS_ALERT_WEBHOOK_URL is not set")
+    body = json.dumps({"text": alert.text(), "alert": alert.as_json()}).encode()
+    request = urllib.request.Request(settings.webhook_url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
+        response.read()
+
+
+def _to_sns(alert: Alert, settings: AlertSettings, log) -> None:
+    import boto3  # only needed when the channel is on
+
+    if not settings.sns_topic_arn:
+        raise ValueError("FITNESS_ALERT_SNS_TOPIC_ARN is not set")
+    client = boto3.client("sns", region_name=settings.aws_region or None)
+    client.publish(TopicArn=settings.sns_topic_arn, Subject=alert.subject[:100], Message=alert.text(),
+                   MessageAttributes={"severity": {"DataType": "String", "StringValue": alert.severity}})

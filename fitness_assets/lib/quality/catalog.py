@@ -1,0 +1,79 @@
+"""Every data-quality rule: the asset it guards, its severity, whether it blocks, and why.
+
+ERROR + blocking only where going on would publish wrong numbers; a defect whose rows were
+quarantined (so they cannot distort anything) is ERROR but not blocking, so the rest of the
+data still flows while a person is told. The README's rule table is checked against this list.
+"""
+
+from __future__ import annotations
+
+from fitness_assets.lib.quality.core import ERROR, WARN, Rule
+
+RULES: tuple[Rule, ...] = (
+    # silver_workout_sets
+    Rule("set_index_sequence", "silver_workout_sets", ERROR, False,
+         "set_index starts at 0 and has no gaps within each exercise block"),
+    Rule("set_type_valid", "silver_workout_sets", ERROR, False,
+         "set_type is one of normal, warmup, failure, dropset (other rows are quarantined)"),
+    Rule("no_negative_values", "silver_workout_sets", ERROR, False,
+         "no negative weight, reps, distance or duration (such rows are quarantined)"),
+    Rule("end_after_start", "silver_workout_sets", ERROR, False,
+         "a workout ends after it starts (other rows are quarantined)"),
+    Rule("no_future_dates", "silver_workout_sets", ERROR, False,
+         "no workout starts after today in FITNESS_TIMEZONE"),
+    Rule("weight_where_expected", "silver_workout_sets", WARN, False,
+         "weight is missing only on bodyweight, assisted, timed and cardio exercises; others are "
+         "listed as suspected entry errors"),
+    Rule("reps_where_expected", "silver_workout_sets", WARN, False,
+         "reps are missing only on timed or cardio sets"),
+    Rule("workout_duration", "silver_workout_sets", WARN, False,
+         "a workout lasts between FITNESS_WORKOUT_MIN_MINUTES and FITNESS_WORKOUT_MAX_MINUTES"),
+    Rule("no_outliers", "silver_workout_sets", WARN, False,
+         "weight and reps inside Tukey fences (k = FITNESS_OUTLIER_IQR_K) of the same exercise; "
+         "warm-ups and drop sets judged apart"),
+    Rule("exercise_names", "silver_workout_sets", WARN, False,
+         "no exercise name used in a single workout or nearly identical to another (renames, typos)"),
+    Rule("no_duplicate_rows", "silver_workout_sets", WARN, False,
+         "no set row identical to the row just above it"),
+    # silver_diet_days and silver_cycles
+    Rule("one_row_per_date", "silver_diet_days", ERROR, True,
+         "one diet row per date (every copy of a repeated date is quarantined)"),
+    Rule("no_negative_values", "silver_diet_days", ERROR, False,
+         "no negative macros, calories or cardio, and a positive bodyweight (others are quarantined)"),
+    Rule("no_future_dates", "silver_diet_days", ERROR, False, "no diet day after today in FITNESS_TIMEZONE"),
+    Rule("calories_match_macros", "silver_diet_days", WARN, False,
+         "kcal within FITNESS_CALORIE_TOLERANCE of 4·carbs + 4·protein + 9·fat"),
+    Rule("cycle_mapped", "silver_diet_days", ERROR, False, "every day maps to a parsed diet cycle"),
+    Rule("missing_days", "silver_diet_days", WARN, False, "no missing day between the first and last logged date"),
+    Rule("bodyweight_jumps", "silver_diet_days", WARN, False,
+         "bodyweight changes by at most FITNESS_BODYWEIGHT_JUMP_KG from one day to the next"),
+    Rule("cycles_ordered", "silver_cycles", WARN, False,
+         "cycles numbered in date order, not overlapping, only the last one open"),
+    # silver bookkeeping
+    Rule("no_quarantined_rows", "silver_quarantine", ERROR, False,
+         "no row of the current exports was quarantined (all are listed with file, line and reason)"),
+    Rule("corrections_current", "silver_corrections_applied", ERROR, False,
+         "every correction in the corrections file matches exactly one row"),
+    # warehouse
+    Rule("nothing_lost", "sets", ERROR, True, "per workout export: rows read = rows loaded + rows quarantined"),
+    Rule("nothing_lost", "diet_daily", ERROR, True, "per diet export: rows read = rows loaded + rows quarantined"),
+    Rule("referential_integrity", "sets", ERROR, True,
+         "no orphan sets, workout_exercises or workouts"),
+    Rule("referential_integrity", "diet_daily", ERROR, True, "no diet row without its athlete or cycle"),
+    Rule("unmapped_exercises", "exercise_muscle_map", WARN, False,
+         "every exercise is in the curated muscle map"),
+    # outputs
+    Rule("payload_matches_contract", "weekly_payload", ERROR, True,
+         "every payload validates against the contract's JSON Schema before any is written"),
+)
+
+
+def rules_for(asset: str) -> list[Rule]:
+    return [rule for rule in RULES if rule.asset == asset]
+
+
+def rule(asset: str, name: str) -> Rule:
+    return next(r for r in RULES if r.asset == asset and r.name == name)
+
+
+BLOCKING_RULES = tuple(r for r in RULES if r.blocking and r.severity == ERROR)

@@ -1,0 +1,68 @@
+"""What a rule is, what it finds, and how a finding is shown to a person."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+ERROR = "ERROR"
+WARN = "WARN"
+# Offending rows shown in check metadata; the count is always complete.
+TABLE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str            # the asset check's name
+    asset: str           # the asset it is attached to
+    severity: str        # ERROR or WARN
+    blocking: bool       # only meaningful with ERROR: downstream of a failed check does not run
+    description: str     # one sentence, shown in the UI and in the README
+
+
+@dataclass
+class Finding:
+    """Offending rows (empty = the rule passed) and how many rows were looked at."""
+    offending: pd.DataFrame
+    checked: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.offending.empty
+
+    def fingerprint(self) -> str:
+        """Identifies *what* failed, so an unchanged failure is not alerted on every run."""
+        text = self.offending.astype("string").fillna("").to_csv(index=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def markdown(self, rows: int = TABLE_ROWS) -> str:
+        if self.offending.empty:
+            return "_no offending rows_"
+        shown = self.offending.head(rows).astype("string").fillna("")
+        table = shown.to_markdown(index=False)
+        more = len(self.offending) - len(shown)
+        return table + (f"\n\n… and {more:,} more row(s)" if more > 0 else "")
+
+
+def finding(offending: pd.DataFrame, checked: int, **counts: int) -> Finding:
+    return Finding(offending.reset_index(drop=True), int(checked), {k: int(v) for k, v in counts.items()})
+
+
+def quarantined(quarantine: pd.DataFrame, rules: tuple[str, ...] = (), reason_contains: str = "") -> pd.DataFrame:
+    """Quarantine rows with one of `rules` (and, if given, a reason containing some text),
+    in the common offending-row layout."""
+    mask = quarantine["rule"].isin(rules) if rules else pd.Series(True, index=quarantine.index)
+    if reason_contains:
+        mask &= quarantine["reason"].astype(str).str.contains(reason_contains, regex=False)
+    rows = quarantine[mask]
+    return pd.DataFrame({"file": rows["source_file"], "line": rows["line"], "problem": rows["reason"],
+                         "values": rows["raw_values"].map(_compact), "outcome": "quarantined"})
+
+
+def _compact(values) -> str:
+    if isinstance(values, dict):
+        return ", ".join(f"{k}={v}" for k, v in values.items() if v not in ("", None))
+    return str(values)

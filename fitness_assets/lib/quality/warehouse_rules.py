@@ -1,0 +1,56 @@
+"""Rules over the loaded warehouse. Queries live in sql/checks/, one file each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from fitness_assets.lib.quality.core import Finding, finding
+
+
+def _query(conn: sa.Connection, sql_dir: Path, name: str) -> pd.DataFrame:
+    result = conn.execute(sa.text((sql_dir / "checks" / f"{name}.sql").read_text()))
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame, dataset: str) -> Finding:
+    """For each current export: rows read = rows in the warehouse + rows quarantined.
+
+    The warehouse holds exactly the current snapshot of each athlete, so its row count per
+    athlete is compared with the current file's accepted rows. A superseded export is not
+    compared: its rows were replaced by the newer snapshot, and stay in the raw zone.
+    """
+    loaded = _query(conn, sql_dir, "loaded_rows_per_athlete")
+    loaded = loaded[loaded["dataset"] == dataset].set_index("athlete_id")["rows_loaded"]
+    quarantined = _query(conn, sql_dir, "quarantined_lines_per_file").set_index("source_sha256")["rows_quarantined"]
+    files = file_accounts[(file_accounts["dataset"] == dataset) & (file_accounts["status"] == "current")]
+    accounts = files.assign(
+        # An export whose every row was quarantined is not a snapshot: the warehouse keeps the
+        # previous one, and none of its rows come from this file.
+        rows_loaded=files["athlete_id"].map(loaded).fillna(0).astype("int64").where(files["rows_accepted"] > 0, 0),
+        rows_quarantined_in_warehouse=files["sha256"].map(quarantined).fillna(0).astype("int64"),
+    )
+    accounts["difference"] = accounts["rows_read"] - accounts["rows_loaded"] - accounts["rows_quarantined_in_warehouse"]
+    bad = accounts[accounts["difference"] != 0]
+    offending = pd.DataFrame({
+        "file": bad["file_name"], "athlete": bad["athlete_id"], "rows_read": bad["rows_read"],
+        "rows_loaded": bad["rows_loaded"], "rows_quarantined": bad["rows_quarantined_in_warehouse"],
+        "problem": bad["difference"].map(lambda d: f"{d} row(s) unaccounted for" if d > 0 else f"{-d} row(s) too many"),
+    })
+    return finding(offending, int(accounts["rows_read"].sum()), files=len(accounts),
+                   rows_read=int(accounts["rows_read"].sum()), rows_loaded=int(accounts["rows_loaded"].sum()),
+                   rows_quarantined=int(accounts["rows_quarantined_in_warehouse"].sum()))
+
+
+def no_orphans(conn: sa.Connection, sql_dir: Path, query_name: str) -> Finding:
+    orphans = _query(conn, sql_dir, query_name)
+    return finding(orphans, len(orphans))
+
+
+def unmapped_exercises(conn: sa.Connection, sql_dir: Path) -> Finding:
+    unmapped = _query(conn, sql_dir, "unmapped_exercises")
+    exercises = conn.execute(sa.text("SELECT count(*) FROM fitness.exercises")).scalar_one()
+    offending = unmapped.assign(problem="not in the curated muscle map: counted as 'Unmapped'")
+    return finding(offending, exercises)

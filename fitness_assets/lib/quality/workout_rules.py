@@ -1,0 +1,209 @@
+"""Rules over silver_workout_sets (one row per set) and the quarantine of the current exports."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+
+import pandas as pd
+
+from fitness_assets.lib.quality.core import Finding, finding, quarantined
+from fitness_assets.lib.settings import QualitySettings
+from fitness_assets.schemas.silver import SET_TYPES
+
+WORKOUT_KEY = ["athlete_id", "started_at", "title"]
+BLOCK_KEY = [*WORKOUT_KEY, "block_index"]
+SET_VALUES = ["set_type", "weight_kg", "reps", "distance_km", "duration_seconds", "rpe"]
+
+
+def _rows(sets: pd.DataFrame, problem, values: list[str] = SET_VALUES) -> pd.DataFrame:
+    """The common offending-row layout: where the row is, what it holds, what is wrong."""
+    shown = sets[values].astype("string").fillna("")
+    return pd.DataFrame({
+        "file": sets["source_file"], "line": sets["source_line"],
+        "workout": sets["started_at"].dt.strftime("%Y-%m-%d %H:%M") + " " + sets["title"],
+        "exercise": sets["exercise_title"],
+        "values": shown.apply(lambda r: ", ".join(f"{c}={v}" for c, v in r.items() if v != ""), axis=1)
+        if len(sets) else pd.Series(dtype="string"),
+        "problem": problem,
+    })
+
+
+def set_index_sequence(sets: pd.DataFrame) -> Finding:
+    # Blocks split where set_index stops increasing, so "starts at 0 with no gaps" is exactly
+    # "set_index equals the set's position in its block".
+    bad = sets[sets["set_index"] != sets["set_order"]]
+    problem = "set_index " + bad["set_index"].astype(str) + " where " + bad["set_order"].astype(str) + " was expected"
+    return finding(_rows(bad, problem), len(sets))
+
+
+def set_type_valid(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
+    bad = sets[~sets["set_type"].isin(SET_TYPES)]
+    rows = pd.concat([_rows(bad, "set_type is not one of " + ", ".join(SET_TYPES)),
+                      quarantined(quarantine, ("invalid_set_type",))], ignore_index=True)
+    return finding(rows, len(sets) + len(rows))
+
+
+_NEGATIVE_RULES = ("invalid_weight_kg", "invalid_reps", "invalid_distance_km", "invalid_duration_seconds")
+
+
+def non_negative(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
+    # Negative values never reach silver (Pandera quarantines them); this lists them.
+    negative = quarantined(quarantine, _NEGATIVE_RULES, reason_contains="greater_than_or_equal_to")
+    return finding(negative, len(sets) + len(negative))
+
+
+def end_after_start(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
+    ended_early = quarantined(quarantine, reason_contains="end_time is before start_time")
+    return finding(ended_early, len(sets) + len(ended_early))
+
+
+def no_future_dates(sets: pd.DataFrame, today: date) -> Finding:
+    future = sets[sets["training_date"] > today]
+    return finding(_rows(future, f"workout starts after today ({today.isoformat()})"), len(sets))
+
+
+def exercise_kinds(sets: pd.DataFrame, muscle_map: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete and exercise: is a missing weight expected (bodyweight, assisted, timed, cardio)?"""
+    cardio_names = set(muscle_map.loc[muscle_map["muscle_group"] == "Cardio", "exercise_title"])
+    loaded = sets["weight_kg"].fillna(0) > 0
+    frame = sets.assign(
+        loaded=loaded,
+        distance=sets["distance_km"].fillna(0) > 0,
+        timed=sets["reps"].isna() & (sets["duration_seconds"].fillna(0) > 0),
+    ).groupby(["athlete_id", "exercise_title"]).agg(
+        sets=("loaded", "size"), loaded_sets=("loaded", "sum"), distance=("distance", "any"),
+        timed_share=("timed", "mean"))
+    names = frame.index.get_level_values("exercise_title").str.casefold()
+    frame["cardio"] = frame["distance"] | frame.index.get_level_values("exercise_title").isin(cardio_names)
+    frame["timed"] = frame["timed_share"] >= 0.5
+    frame["assisted"] = names.str.contains("assisted")
+    frame["bodyweight"] = names.str.contains("bodyweight") | (frame["loaded_sets"] == 0)
+    frame["weight_optional"] = frame[["cardio", "timed", "assisted", "bodyweight"]].any(axis=1)
+    return frame
+
+
+def weight_where_expected(sets: pd.DataFrame, muscle_map: pd.DataFrame) -> Finding:
+    kinds = exercise_kinds(sets, muscle_map)
+    missing = sets["weight_kg"].fillna(0) <= 0
+    optional = pd.MultiIndex.from_frame(sets[["athlete_id", "exercise_title"]]).map(
+        kinds["weight_optional"].to_dict().get).astype(bool)
+    previous_weight = sets.sort_values("source_line").groupby(BLOCK_KEY, sort=False)["weight_kg"].shift()
+    suspects = sets[missing & ~optional]
+    after_loaded = previous_weight.reindex(suspects.index).fillna(0) > 0
+    counts = pd.MultiIndex.from_frame(suspects[["athlete_id", "exercise_title"]])
+    loaded_of = counts.map(lambda k: f"{kinds.at[k, 'loaded_sets']} of {kinds.at[k, 'sets']}")
+    problem = pd.Series(
+        "no weight, though " + pd.Series(loaded_of, index=suspects.index).astype(str)
+        + " sets of this exercise are loaded: suspected entry error", index=suspects.index, dtype=object)
+    problem[after_loaded] = ("no weight on a " + suspects["set_type"] + " set right after loaded sets of the "
+                             "same exercise: suspected entry error")[after_loaded]
+    return finding(_rows(suspects, problem), len(sets))
+
+
+def reps_where_expected(sets: pd.DataFrame, muscle_map: pd.DataFrame) -> Finding:
+    kinds = exercise_kinds(sets, muscle_map)
+    timed_or_cardio = pd.MultiIndex.from_frame(sets[["athlete_id", "exercise_title"]]).map(
+        (kinds["timed"] | kinds["cardio"]).to_dict().get).astype(bool)
+    has_time_or_distance = (sets["duration_seconds"].fillna(0) > 0) | (sets["distance_km"].fillna(0) > 0)
+    bad = sets[sets["reps"].isna() & ~(timed_or_cardio | has_time_or_distance)]
+    return finding(_rows(bad, "no reps on an exercise that is neither timed nor cardio"), len(sets))
+
+
+def workout_duration(sets: pd.DataFrame, quality: QualitySettings) -> Finding:
+    workouts = sets.sort_values("source_line").groupby(WORKOUT_KEY, sort=False).agg(
+        source_file=("source_file", "first"), source_line=("source_line", "min"),
+        duration_minutes=("duration_minutes", "first"), sets=("set_order", "size")).reset_index()
+    short = workouts["duration_minutes"] < quality.workout_min_minutes
+    long = workouts["duration_minutes"] > quality.workout_max_minutes
+    bad = workouts[short | long]
+    rows = pd.DataFrame({
+        "file": bad["source_file"], "line": bad["source_line"],
+        "workout": bad["started_at"].dt.strftime("%Y-%m-%d %H:%M") + " " + bad["title"],
+        "values": "duration " + bad["duration_minutes"].astype(str) + " min, " + bad["sets"].astype(str) + " sets",
+        "problem": ("outside " + f"{quality.workout_min_minutes:g}–{quality.workout_max_minutes:g} min"),
+    })
+    return finding(rows, len(workouts), workouts=len(workouts))
+
+
+def outliers(sets: pd.DataFrame, quality: QualitySettings) -> Finding:
+    """Tukey fences per athlete and exercise; warm-ups and drop sets judged apart from working sets.
+
+    Across the whole dataset every heavy leg-press set would be an 'outlier'; within one
+    exercise only a value far from that exercise's own spread is. The spread is at least 10 %
+    of the median, so an exercise always done at one weight does not flag its first increase.
+    """
+    frame = sets.assign(group=sets["set_type"].map({"warmup": "warm-up", "dropset": "drop-set"}).fillna("working"))
+    flagged = []
+    for column in ("weight_kg", "reps"):
+        values = frame[column].astype("float64")
+        grouped = values.groupby([frame["athlete_id"], frame["exercise_title"], frame["group"]])
+        q1, q3 = grouped.transform(lambda v: v.quantile(0.25)), grouped.transform(lambda v: v.quantile(0.75))
+        spread = (q3 - q1).clip(lower=grouped.transform("median").abs() * 0.1)
+        enough = grouped.transform("count") >= quality.outlier_min_sets
+        low, high = q1 - quality.outlier_iqr_k * spread, q3 + quality.outlier_iqr_k * spread
+        out = enough & values.notna() & ((values < low) | (values > high))
+        hits = frame[out]
+        problem = (column + " " + _number(values[out]) + " outside the " + hits["group"] + " range "
+                   + _number(low[out]) + "–" + _number(high[out]) + " of this exercise")
+        flagged.append(_rows(hits, problem))
+    return finding(pd.concat(flagged).sort_values(["file", "line"], kind="stable"), len(sets))
+
+
+def _number(values: pd.Series) -> pd.Series:
+    return values.map("{:g}".format).astype("string")
+
+
+_EQUIPMENT = re.compile(r"^(?P<base>.*?)\s*(?:\((?P<equipment>[^)]*)\))?\s*$")
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", name.casefold()).strip()
+
+
+def exercise_names(sets: pd.DataFrame, muscle_map: pd.DataFrame, similarity: float = 0.9) -> Finding:
+    """Names used in a single workout, and pairs of names that differ by a typo.
+
+    Two names are 'nearly identical' when they share the equipment in brackets and their
+    base names match at `similarity` or more, and at least one of them is not a known
+    exercise (two library names such as Hip Abduction/Hip Adduction are both real).
+    """
+    known = set(muscle_map["exercise_title"])
+    usage = sets.groupby(["athlete_id", "exercise_title"]).agg(
+        workouts=("started_at", "nunique"), source_file=("source_file", "first"), source_line=("source_line", "min"))
+    rows = []
+    for (athlete_id, name), use in usage[usage["workouts"] == 1].iterrows():
+        rows.append({"file": use["source_file"], "line": use["source_line"], "exercise": name,
+                     "problem": "used in a single workout: a rename or typo?"})
+    for athlete_id, names in usage.reset_index().groupby("athlete_id")["exercise_title"]:
+        parts = {n: _EQUIPMENT.match(n) for n in names}
+        ordered = sorted(names)
+        for i, first in enumerate(ordered):
+            for second in ordered[i + 1:]:
+                if first in known and second in known:
+                    continue
+                a, b = parts[first], parts[second]
+                if _normalised(a["equipment"] or "") != _normalised(b["equipment"] or ""):
+                    continue
+                base_a, base_b = _normalised(a["base"]), _normalised(b["base"])
+                if base_a == base_b or difflib.SequenceMatcher(None, base_a, base_b).ratio() >= similarity:
+                    use = usage.loc[(athlete_id, second)]
+                    rows.append({"file": use["source_file"], "line": use["source_line"], "exercise": second,
+                                 "problem": f"nearly identical to '{first}'"})
+    offending = pd.DataFrame(rows, columns=["file", "line", "exercise", "problem"])
+    return finding(offending, len(usage), exercises=len(usage))
+
+
+def duplicate_rows(sets: pd.DataFrame) -> Finding:
+    # A row identical to the row just above it in the same workout (same exercise, set_index and
+    # values) is a double entry. Identical sets in two separate blocks are real back-off sets.
+    ordered = sets.sort_values("source_line", kind="stable")
+    columns = ["exercise_title", "set_index", *SET_VALUES]
+    previous = ordered.groupby(WORKOUT_KEY, sort=False)[columns].shift()
+    same = pd.Series(True, index=ordered.index)
+    for column in columns:
+        same &= (ordered[column].astype("string") == previous[column].astype("string")).fillna(
+            ordered[column].isna() & previous[column].isna() & previous["exercise_title"].notna())
+    bad = ordered[same]
+    return finding(_rows(bad, "identical to the row above it"), len(sets))
