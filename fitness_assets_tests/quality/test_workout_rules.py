@@ -1,0 +1,196 @@
+"""Each workout rule against an export with exactly that defect, and against clean data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fitness_assets.lib.muscle_map import curated_muscle_map
+from fitness_assets.lib.quality import workout_rules as rules
+from fitness_assets.lib.settings import QualitySettings
+from fitness_assets_tests.conftest import workout_set
+from fitness_assets_tests.quality.rules_helpers import MONDAY, WEDNESDAY, clean_workouts, silver_sets
+
+TODAY = date(2026, 11, 21)
+QUALITY = QualitySettings()
+
+
+def all_findings(sets, quarantine, quality=QUALITY):
+    muscle_map = curated_muscle_map()
+    return {
+        "set_index_sequence": rules.set_index_sequence(sets),
+        "set_type_valid": rules.set_type_valid(sets, quarantine),
+        "no_negative_values": rules.non_negative(sets, quarantine),
+        "end_after_start": rules.end_after_start(sets, quarantine),
+        "no_future_dates": rules.no_future_dates(sets, TODAY),
+        "weight_where_expected": rules.weight_where_expected(sets, muscle_map),
+        "reps_where_expected": rules.reps_where_expected(sets, muscle_map),
+        "workout_duration": rules.workout_duration(sets, quality),
+        "no_outliers": rules.outliers(sets, quality),
+        "exercise_names": rules.exercise_names(sets, muscle_map),
+        "no_duplicate_rows": rules.duplicate_rows(sets),
+    }
+
+
+def failing(findings) -> set[str]:
+    return {name for name, found in findings.items() if not found.passed}
+
+
+def test_clean_workouts_pass_every_rule():
+    sets, quarantine = silver_sets(clean_workouts())
+    assert quarantine.empty
+    findings = all_findings(sets, quarantine)
+    assert failing(findings) == set()
+    assert findings["set_index_sequence"].checked == len(sets) == 14
+
+
+def lines_of(found) -> list[int]:
+    return sorted(int(line) for line in found.offending["line"])
+
+
+def with_extra(*rows) -> list[dict]:
+    return clean_workouts() + list(rows)
+
+
+@pytest.mark.parametrize("indexes, expected_problem, line", [
+    ((1, 2, 3), "set_index 1 where 0 was expected", 16),      # does not start at 0
+    ((0, 2, 3), "set_index 2 where 1 was expected", 17),      # a gap
+])
+def test_set_index_must_start_at_zero_without_gaps(indexes, expected_problem, line):
+    friday = ("Arms", "16 Jan 2026, 18:00", "16 Jan 2026, 19:00")
+    rows = with_extra(*(workout_set(*friday, "Bicep Curl (Dumbbell)", i, 12, 10) for i in indexes))
+    sets, quarantine = silver_sets(rows)
+    findings = all_findings(sets, quarantine)
+    found = findings["set_index_sequence"]
+    assert not found.passed
+    assert expected_problem in found.offending["problem"].iloc[0]
+    assert found.offending["file"].iloc[0] == "workouts.csv"
+    assert found.offending["line"].iloc[0] == line  # header + 14 clean rows, then the curls
+
+
+def test_invalid_set_type_is_quarantined_and_reported():
+    sets, quarantine = silver_sets(with_extra(workout_set(*WEDNESDAY, "Squat (Barbell)", 4, 100, 8, "superset")))
+    found = all_findings(sets, quarantine)["set_type_valid"]
+    assert lines_of(found) == [16]
+    assert "set_type" in found.offending["problem"].iloc[0] and "superset" in found.offending["values"].iloc[0]
+    assert len(sets) == 14  # the bad row is not in silver
+
+
+def test_negative_values_are_quarantined_and_reported():
+    sets, quarantine = silver_sets(with_extra(workout_set(*WEDNESDAY, "Squat (Barbell)", 4, -100, 8),
+                                              workout_set(*WEDNESDAY, "Squat (Barbell)", 5, 100, -8)))
+    findings = all_findings(sets, quarantine)
+    assert lines_of(findings["no_negative_values"]) == [16, 17]
+    assert findings["set_type_valid"].passed
+
+
+def test_end_before_start_is_reported():
+    sets, quarantine = silver_sets(with_extra(
+        workout_set("Arms", "16 Jan 2026, 18:00", "16 Jan 2026, 17:00", "Bicep Curl (Dumbbell)", 0, 12, 10)))
+    assert lines_of(all_findings(sets, quarantine)["end_after_start"]) == [16]
+
+
+def test_future_workouts_are_reported():
+    sets, quarantine = silver_sets(with_extra(
+        workout_set("Arms", "16 Jan 2027, 18:00", "16 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8)))
+    found = all_findings(sets, quarantine)["no_future_dates"]
+    assert lines_of(found) == [16] and "2026-11-21" in found.offending["problem"].iloc[0]
+
+
+def test_unloaded_failure_set_after_loaded_sets_is_a_suspected_entry_error():
+    rows = clean_workouts()
+    rows.insert(11, workout_set(*WEDNESDAY, "Squat (Barbell)", 4, "", 6, "failure"))  # after Wednesday's squats
+    sets, quarantine = silver_sets(rows)
+    findings = all_findings(sets, quarantine)
+    found = findings["weight_where_expected"]
+    assert lines_of(found) == [13]
+    assert "failure set right after loaded sets" in found.offending["problem"].iloc[0]
+    # bodyweight (Pull Up), timed (Plank) and cardio (Running) rows without weight are expected
+    assert set(found.offending["exercise"]) == {"Squat (Barbell)"}
+
+
+def test_assisted_exercises_may_have_no_weight():
+    rows = with_extra(workout_set(*WEDNESDAY, "Pull Up (Assisted)", 0, 20, 8),
+                      workout_set(*WEDNESDAY, "Pull Up (Assisted)", 1, "", 8))
+    sets, quarantine = silver_sets(rows)
+    assert all_findings(sets, quarantine)["weight_where_expected"].passed
+
+
+def test_reps_missing_on_a_lifting_set_is_reported():
+    sets, quarantine = silver_sets(with_extra(workout_set(*WEDNESDAY, "Squat (Barbell)", 4, 100, "")))
+    found = all_findings(sets, quarantine)["reps_where_expected"]
+    assert lines_of(found) == [16]
+
+
+@pytest.mark.parametrize("end, minutes", [("16 Jan 2026, 18:06", 6.0), ("16 Jan 2026, 22:30", 270.0)])
+def test_workout_duration_outside_limits(end, minutes):
+    sets, quarantine = silver_sets(with_extra(workout_set("Arms", "16 Jan 2026, 18:00", end, "Squat (Barbell)", 0, 100, 8)))
+    found = all_findings(sets, quarantine)["workout_duration"]
+    assert lines_of(found) == [16]
+    assert f"duration {minutes} min" in found.offending["values"].iloc[0]
+    assert found.counts["workouts"] == 3
+
+
+def test_workout_duration_limits_are_configurable():
+    sets, quarantine = silver_sets(with_extra(
+        workout_set("Arms", "16 Jan 2026, 18:00", "16 Jan 2026, 18:06", "Squat (Barbell)", 0, 100, 8)))
+    relaxed = QualitySettings(workout_min_minutes=5)
+    assert all_findings(sets, quarantine, relaxed)["workout_duration"].passed
+
+
+def progression_rows(curl_reps: list[int]) -> list[dict]:
+    """Twelve weeks of leg press climbing from 100 to 320 kg, and curls with the given reps."""
+    rows = []
+    for week in range(12):
+        day = 5 + week * 7
+        start = f"{day % 28 + 1} {'Jan' if day < 28 else 'Feb' if day < 56 else 'Mar'} 2026, 18:00"
+        end = start.replace("18:00", "19:00")
+        rows += [workout_set("Legs", start, end, "Leg Press (Machine)", 0, 60, 12, "warmup"),
+                 workout_set("Legs", start, end, "Leg Press (Machine)", 1, 100 + 20 * week, 10),
+                 workout_set("Legs", start, end, "Bicep Curl (Dumbbell)", 0, 14, curl_reps[week]),
+                 workout_set("Legs", start, end, "Bicep Curl (Dumbbell)", 1, 14, 10),
+                 workout_set("Legs", start, end, "Bicep Curl (Dumbbell)", 2, 14, 10)]
+    return rows
+
+
+def test_outliers_are_judged_per_exercise():
+    reps = [10, 11, 12, 10, 11, 111, 12, 10, 11, 12, 10, 11]
+    sets, quarantine = silver_sets(progression_rows(reps))
+    found = all_findings(sets, quarantine)["no_outliers"]
+    # Only the 111-rep curl: the leg press climbs from 100 to 320 kg, far outside a whole-dataset
+    # IQR (curls at 14 kg pull it down), yet within its own exercise it is steady progress.
+    assert list(found.offending["exercise"]) == ["Bicep Curl (Dumbbell)"]
+    assert "reps 111 outside the working range" in found.offending["problem"].iloc[0]
+    weights = sets["weight_kg"]
+    q1, q3 = weights.quantile(0.25), weights.quantile(0.75)
+    whole_dataset_outliers = sets[weights > q3 + 1.5 * (q3 - q1)]
+    assert set(whole_dataset_outliers["exercise_title"]) == {"Leg Press (Machine)"}
+
+
+def test_warmups_are_judged_apart_from_working_sets():
+    sets, quarantine = silver_sets(progression_rows([10, 11, 12, 10, 11, 12, 12, 10, 11, 12, 10, 11]))
+    assert all_findings(sets, quarantine)["no_outliers"].passed  # 60 kg warm-ups vs 100-320 kg work
+
+
+def test_names_used_once_or_nearly_identical_are_reported():
+    friday = ("Arms", "16 Jan 2026, 18:00", "16 Jan 2026, 19:00")
+    rows = with_extra(workout_set(*friday, "Squats (Barbell)", 0, 100, 8),
+                      workout_set(*friday, "Hip Abduction (Machine)", 0, 40, 12),
+                      workout_set(*MONDAY, "Hip Adduction (Machine)", 0, 40, 12),
+                      workout_set(*WEDNESDAY, "Hip Abduction (Machine)", 0, 40, 12),
+                      workout_set(*WEDNESDAY, "Hip Adduction (Machine)", 0, 40, 12))
+    sets, quarantine = silver_sets(rows)
+    found = all_findings(sets, quarantine)["exercise_names"]
+    problems = dict(zip(found.offending["problem"], found.offending["exercise"]))
+    assert problems == {"used in a single workout: a rename or typo?": "Squats (Barbell)",
+                        "nearly identical to 'Squat (Barbell)'": "Squats (Barbell)"}
+
+
+def test_a_row_repeated_right_below_itself_is_a_duplicate_but_back_off_blocks_are_not():
+    rows = clean_workouts()
+    rows.insert(3, dict(rows[2]))  # Monday's squat set 2 logged twice
+    rows.append(workout_set(*WEDNESDAY, "Squat (Barbell)", 0, 60, 10, "warmup"))  # identical to the first, separate block
+    sets, quarantine = silver_sets(rows)
+    found = all_findings(sets, quarantine)["no_duplicate_rows"]
+    assert lines_of(found) == [5]
