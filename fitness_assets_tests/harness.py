@@ -44,3 +44,15 @@ def query(settings: Settings, sql: str, **params) -> list[dict]:
         rows = [dict(r) for r in conn.execute(sa.text(sql), params).mappings()]
     engine.dispose()
     return rows
+
+
+def check_evaluations(instance: dg.DagsterInstance, run_id: str) -> dict[tuple[str, str], object]:
+    """{(asset, check name): AssetCheckEvaluation} for every check evaluated in a run."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    evaluations = [r.event_log_entry.dagster_event.event_specific_data for r in records]
+    return {(e.asset_key.to_user_string(), e.check_name): e for e in evaluations}
+
+
+def failed_checks(instance: dg.DagsterInstance, run_id: str) -> dict[tuple[str, str], str]:
+    """{(asset, check name): severity} of the checks that failed in a run."""
+    return {key: e.severity.value for key, e in check_evaluations(instance, run_id).items() if not e.passed}

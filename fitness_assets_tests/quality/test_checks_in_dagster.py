@@ -1,0 +1,187 @@
+"""The checks as Dagster runs them: severities, blocking, metadata, the quarantine table and the
+publishing gate, all read back through the Dagster instance API and the real warehouse."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import dagster as dg
+import pytest
+import sqlalchemy as sa
+
+from fitness_assets.lib.quality.catalog import RULES
+from fitness_assets.lib.sample import write_sample_exports
+from fitness_assets_tests.conftest import diet_csv, hevy_csv
+from fitness_assets_tests.harness import check_evaluations, failed_checks, query, run_ingest, run_payloads, table_counts
+from fitness_assets_tests.quality.rules_helpers import clean_diet_lines, clean_workouts
+
+INJECTED_WORKOUT = {"title": "Injected", "start_time": "3 Dec 2025, 18:00", "end_time": "3 Dec 2025, 19:00",
+                    "exercise_title": "Bicep Curl (Dumbbell)"}
+
+
+def table_rows(markdown: str) -> list[list[str]]:
+    """The body cells of a Markdown table, stripped of padding."""
+    lines = [line for line in markdown.splitlines() if line.startswith("|")][2:]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+
+
+def append_rows(path, rows: list[dict]) -> None:
+    header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8").splitlines()[0])))
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=header, quoting=csv.QUOTE_ALL, restval="")
+    writer.writerows(rows)
+    with path.open("a", encoding="utf-8", newline="") as f:
+        f.write(buffer.getvalue())
+
+
+@pytest.fixture
+def sample_with_defects(settings):
+    """The sample exports (a 111-rep typo, an unloaded failure set, a 6-minute workout, two kcal
+    errors, three missing days) plus rows that must be quarantined."""
+    write_sample_exports(settings.inbox)
+    hevy = settings.inbox / "hevy_workouts.csv"
+    lines_before = len(hevy.read_text(encoding="utf-8").splitlines())
+    append_rows(hevy, [{**INJECTED_WORKOUT, "set_index": "0", "set_type": "normal", "weight_kg": "-12", "reps": "10"},
+                       {**INJECTED_WORKOUT, "set_index": "1", "set_type": "superset", "weight_kg": "12", "reps": "10"}])
+    with (settings.inbox / "diet_log.csv").open("a", encoding="utf-8") as f:
+        f.write("2025-10-29,160,183,52,mil,120,10Cutting V (06/10/2025 - XX/XX/XXXX),77.0,\n")
+    return {"negative_line": lines_before + 1, "set_type_line": lines_before + 2}
+
+
+def test_sample_with_defects_shows_failed_checks_in_the_instance(settings, sample_with_defects):
+    instance = dg.DagsterInstance.ephemeral()
+    result = run_ingest(settings, instance)
+    assert result.success  # none of these defects may publish wrong numbers: nothing blocks
+
+    evaluations = check_evaluations(instance, result.run_id)
+    assert len(evaluations) == len([r for r in RULES if r.asset != "weekly_payload"])
+    assert failed_checks(instance, result.run_id) == {
+        ("silver_workout_sets", "set_type_valid"): "ERROR",
+        ("silver_workout_sets", "no_negative_values"): "ERROR",
+        ("silver_quarantine", "no_quarantined_rows"): "ERROR",
+        ("silver_workout_sets", "weight_where_expected"): "WARN",
+        ("silver_workout_sets", "workout_duration"): "WARN",
+        ("silver_workout_sets", "no_outliers"): "WARN",
+        ("silver_workout_sets", "exercise_names"): "WARN",
+        ("silver_diet_days", "calories_match_macros"): "WARN",
+        ("silver_diet_days", "missing_days"): "WARN",
+        ("exercise_muscle_map", "unmapped_exercises"): "WARN",
+    }
+
+    def metadata(asset, check):
+        return {k: v.value for k, v in evaluations[(asset, check)].metadata.items()}
+
+    negative = metadata("silver_workout_sets", "no_negative_values")
+    assert negative["offending_rows"] == 1
+    assert table_rows(negative["offending"])[0][:2] == ["hevy_workouts.csv", str(sample_with_defects["negative_line"])]
+    outliers = metadata("silver_workout_sets", "no_outliers")
+    assert ["hevy_workouts.csv", "5397"] in [row[:2] for row in table_rows(outliers["offending"])]
+    assert "reps 111" in outliers["offending"]
+    assert "Leg Press" not in outliers["offending"]
+    unloaded = metadata("silver_workout_sets", "weight_where_expected")
+    assert unloaded["offending_rows"] == 1 and "Preacher Curl (Machine)" in unloaded["offending"]
+    kcal = metadata("silver_diet_days", "calories_match_macros")
+    assert kcal["offending_rows"] == 2 and "2024-07-15" in kcal["offending"] and "2023-12-04" in kcal["offending"]
+    assert metadata("silver_diet_days", "missing_days")["days_missing"] == 3
+    lost = metadata("sets", "nothing_lost")
+    assert lost == {**lost, "rows_read": 10_091, "rows_loaded": 10_089, "rows_quarantined": 2, "offending_rows": 0}
+    assert evaluations[("silver_diet_days", "one_row_per_date")].blocking is True
+
+    quarantined = query(settings, "SELECT source_file, line, rule, reason, raw_values FROM fitness.quarantine ORDER BY line")
+    assert [(q["source_file"], q["rule"]) for q in quarantined] == [
+        ("diet_log.csv", "invalid_calories_kcal"), ("hevy_workouts.csv", "invalid_weight_kg"),
+        ("hevy_workouts.csv", "invalid_set_type")]
+    assert quarantined[1]["line"] == sample_with_defects["negative_line"]
+    assert "-12" in quarantined[1]["reason"] and quarantined[1]["raw_values"]["weight_kg"] == "-12"
+    assert "'mil'" in quarantined[0]["reason"]
+
+    again = run_ingest(settings, instance)  # a re-run neither deletes nor duplicates quarantine rows
+    assert query(settings, "SELECT count(*) AS n FROM fitness.quarantine")[0]["n"] == 3
+    assert failed_checks(instance, again.run_id) == failed_checks(instance, result.run_id)
+
+
+def write_clean_inbox(settings) -> None:
+    (settings.inbox / "workouts.csv").write_bytes(hevy_csv(clean_workouts()))
+    (settings.inbox / "diet.csv").write_bytes(diet_csv(clean_diet_lines()))
+
+
+def test_clean_data_passes_every_check(settings):
+    write_clean_inbox(settings)
+    instance = dg.DagsterInstance.ephemeral()
+    ingest = run_ingest(settings, instance)
+    payloads = run_payloads(settings, "2026-01-12", "2026-01-12", instance)
+    evaluations = {**check_evaluations(instance, ingest.run_id), **check_evaluations(instance, payloads.run_id)}
+    assert set(evaluations) == {(r.asset, r.name) for r in RULES}
+    assert [key for key, e in evaluations.items() if not e.passed] == []
+
+
+def test_a_date_logged_twice_blocks_the_load_and_the_payloads(settings):
+    write_clean_inbox(settings)
+    instance = dg.DagsterInstance.ephemeral()
+    run_ingest(settings, instance)
+    run_payloads(settings, "2026-01-12", "2026-01-12", instance)
+    before = table_counts(settings)
+
+    # A newer export (it holds a later day) with one date logged twice.
+    lines = clean_diet_lines() + ["2026-01-19,200,180,60,2060,90,5Cutting III (05/01/2026 - XX/XX/XXXX),81.0,",
+                                  "2026-01-19,190,180,60,2020,90,5Cutting III (05/01/2026 - XX/XX/XXXX),81.0,"]
+    (settings.inbox / "diet.csv").write_bytes(diet_csv(lines))
+    blocked = run_ingest(settings, instance, raise_on_error=False)
+    assert not blocked.success
+    assert failed_checks(instance, blocked.run_id) == {("silver_diet_days", "one_row_per_date"): "ERROR",
+                                                      ("silver_quarantine", "no_quarantined_rows"): "ERROR"}
+    materialized = {e.asset_key.to_user_string() for e in blocked.get_asset_materialization_events()}
+    assert "silver_diet_days" in materialized and "diet_daily" not in materialized
+    assert table_counts(settings) == before  # warehouse untouched
+
+    with pytest.raises(dg.Failure, match="silver_diet_days:one_row_per_date"):
+        run_payloads(settings, "2026-01-12", "2026-01-19", instance)
+
+    (settings.inbox / "diet.csv").write_bytes(diet_csv(lines[:-1]))  # the athlete fixes the log
+    fixed = run_ingest(settings, instance)
+    assert failed_checks(instance, fixed.run_id) == {}
+    assert run_payloads(settings, "2026-01-12", "2026-01-19", instance).success
+
+
+def test_rows_missing_from_the_warehouse_or_orphaned_fail_the_blocking_warehouse_checks(settings):
+    write_clean_inbox(settings)
+    instance = dg.DagsterInstance.ephemeral()
+    run_ingest(settings, instance)
+    engine = sa.create_engine(settings.database_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM fitness.sets WHERE source_line = 3"))
+        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))  # bypass FKs, as a bad script would
+        conn.execute(sa.text("INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, "
+                             "source_line) VALUES (999999, 0, 0, 'normal', 99)"))
+    engine.dispose()
+
+    # The export is unchanged, so the load writes nothing and the damage stays: the checks see it.
+    rerun = run_ingest(settings, instance, raise_on_error=False)
+    assert not rerun.success
+    assert failed_checks(instance, rerun.run_id) == {("sets", "nothing_lost"): "ERROR",
+                                                     ("sets", "referential_integrity"): "ERROR"}
+    evaluations = check_evaluations(instance, rerun.run_id)
+    lost = evaluations[("sets", "nothing_lost")].metadata["offending"].value
+    assert table_rows(lost) == [["workouts.csv", "default", "14", "13", "0", "1 row(s) unaccounted for"]]
+    orphan = evaluations[("sets", "referential_integrity")].metadata["offending"].value
+    assert "workout_exercise_id 999999 does not exist" in orphan
+    with pytest.raises(dg.Failure, match="sets:nothing_lost"):
+        run_payloads(settings, "2026-01-12", "2026-01-12", instance)
+
+
+def test_a_correction_that_no_longer_matches_fails(settings):
+    write_clean_inbox(settings)
+    settings.corrections_file.write_text(
+        "workout_sets:\n"
+        "  - start_time: '2026-01-12 18:00'\n"
+        "    exercise_title: 'Squat (Barbell)'\n"
+        "    set_index: 7\n"
+        "    set: {reps: 8}\n"
+        "    reason: set 7 never existed\n", encoding="utf-8")
+    instance = dg.DagsterInstance.ephemeral()
+    result = run_ingest(settings, instance)
+    assert failed_checks(instance, result.run_id) == {("silver_corrections_applied", "corrections_current"): "ERROR"}
+    stale = check_evaluations(instance, result.run_id)[("silver_corrections_applied", "corrections_current")]
+    assert "matches no row" in stale.metadata["offending"].value
+    assert "set 7 never existed" in stale.metadata["offending"].value
