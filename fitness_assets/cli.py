@@ -68,6 +68,7 @@ def command_run(settings: Settings) -> int:
         print(f"[1/2] ingest: inbox {settings.inbox} → raw → silver → warehouse → gold", file=sys.stderr)
         ingest = defs.resolve_job_def("ingest_job").execute_in_process(
             instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False)
+        print(_check_report(instance, ingest.run_id), file=sys.stderr)
         if not ingest.success:
             print(f"\nerror: {_failure_message(ingest)}", file=sys.stderr)
             return 1
@@ -121,6 +122,22 @@ def _summary(settings: Settings, counts: dict[str, int], payload_files: list[Pat
               f"  raw zone:  {settings.raw_zone}", f"  payloads:  {settings.payload_dir}",
               f"  warehouse: schema 'fitness' in {'FITNESS_DATABASE_URL' if settings.database_url else 'the embedded PostgreSQL under ' + str(settings.home / 'pgdata')}",
               "  UI:        fitness dev  (runs are recorded in the Dagster instance)"]
+    return "\n".join(lines)
+
+
+def _check_report(instance, run_id: str) -> str:
+    """One line per failed check of the run, worst first; the UI holds the offending rows."""
+    from fitness_assets.defs.quality.alerts import check_evaluations_in_run
+
+    evaluations = check_evaluations_in_run(instance, run_id)
+    failed = sorted((e for e in evaluations if not e.passed),
+                    key=lambda e: (e.severity.value != "ERROR", e.asset_key.to_user_string(), e.check_name))
+    lines = [f"  checks: {len(evaluations)} evaluated, {len(evaluations) - len(failed)} passed, {len(failed)} failed"]
+    for e in failed:
+        offending = e.metadata.get("offending_rows")
+        lines.append(f"    {e.severity.value:<5} {e.asset_key.to_user_string()} / {e.check_name}"
+                     + (f": {offending.value:,} offending row(s)" if offending is not None else "")
+                     + ("  [blocking]" if e.blocking else ""))
     return "\n".join(lines)
 
 

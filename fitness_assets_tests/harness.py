@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import sqlalchemy as sa
 
+from fitness_assets.defs.quality.alerts import check_evaluations_in_run
 from fitness_assets.definitions import build_definitions
 from fitness_assets.lib.settings import Settings
 
@@ -48,9 +49,7 @@ def query(settings: Settings, sql: str, **params) -> list[dict]:
 
 def check_evaluations(instance: dg.DagsterInstance, run_id: str) -> dict[tuple[str, str], object]:
     """{(asset, check name): AssetCheckEvaluation} for every check evaluated in a run."""
-    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
-    evaluations = [r.event_log_entry.dagster_event.event_specific_data for r in records]
-    return {(e.asset_key.to_user_string(), e.check_name): e for e in evaluations}
+    return {(e.asset_key.to_user_string(), e.check_name): e for e in check_evaluations_in_run(instance, run_id)}
 
 
 def failed_checks(instance: dg.DagsterInstance, run_id: str) -> dict[tuple[str, str], str]:

@@ -18,11 +18,14 @@ def _metadata_value(evaluation, key: str, default=None):
     return default if value is None else value.value
 
 
-def failed_checks_in_run(instance: dg.DagsterInstance, run_id: str) -> list[tuple[int, object]]:
-    """(storage id, evaluation) of every failed check evaluation in the run."""
+def check_evaluations_in_run(instance: dg.DagsterInstance, run_id: str) -> list:
+    """Every AssetCheckEvaluation recorded in the run, in the order they happened."""
     records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
-    return [(r.storage_id, r.event_log_entry.dagster_event.event_specific_data) for r in records
-            if not r.event_log_entry.dagster_event.event_specific_data.passed]
+    return [r.event_log_entry.dagster_event.event_specific_data for r in records]
+
+
+def failed_checks_in_run(instance: dg.DagsterInstance, run_id: str) -> list:
+    return [e for e in check_evaluations_in_run(instance, run_id) if not e.passed]
 
 
 def is_repeat(instance: dg.DagsterInstance, evaluation, run_id: str) -> bool:
@@ -48,7 +51,7 @@ def _failed_check(evaluation) -> FailedCheck:
 
 
 def failed_checks_alert(instance: dg.DagsterInstance, run: dg.DagsterRun, notifier: NotifierResource) -> Alert | None:
-    failed = [evaluation for _, evaluation in failed_checks_in_run(instance, run.run_id)
+    failed = [evaluation for evaluation in failed_checks_in_run(instance, run.run_id)
               if notifier.resend_unchanged or not is_repeat(instance, evaluation, run.run_id)]
     if not failed:
         return None
@@ -71,7 +74,7 @@ def failed_check_alerts(context: dg.RunStatusSensorContext, notifier: NotifierRe
                        description="Alerts on failed runs: exceptions, blocking checks, the publishing gate.")
 def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: NotifierResource):
     run = context.dagster_run
-    checks = [_failed_check(e) for _, e in failed_checks_in_run(context.instance, run.run_id)]
+    checks = [_failed_check(e) for e in failed_checks_in_run(context.instance, run.run_id)]
     alert = Alert("run_failure", run.job_name, run.run_id, run_url(notifier.settings, run.run_id), checks=checks,
                   error=context.failure_event.message or "")
     channels = notifier.send(alert, context.log)
