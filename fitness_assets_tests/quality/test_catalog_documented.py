@@ -1,0 +1,28 @@
+"""The README's rule table and the catalog the checks are built from must agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fitness_assets.definitions import defs
+from fitness_assets.lib.quality.catalog import RULES
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_every_rule_is_documented_with_its_severity_and_blocking():
+    text = README.read_text(encoding="utf-8")
+    for rule in RULES:
+        row = f"| `{rule.asset}` | `{rule.name}` | {rule.severity} | {'yes' if rule.blocking else 'no'} |"
+        assert row in text, f"README lacks {row}"
+    documented = [line for line in text.splitlines() if line.startswith("| `") and line.count("|") == 6]
+    assert len(documented) == len(RULES)
+
+
+def test_every_rule_is_a_check_in_the_code_location():
+    check_keys = {(k.asset_key.to_user_string(), k.name) for k in defs.resolve_asset_graph().asset_check_keys}
+    assert check_keys == {(r.asset, r.name) for r in RULES}
+    blocking = {(s.asset_key.to_user_string(), s.name) for c in defs.asset_checks for s in c.check_specs if s.blocking}
+    payload_specs = defs.resolve_assets_def("weekly_payload").check_specs
+    blocking |= {(s.asset_key.to_user_string(), s.name) for s in payload_specs if s.blocking}
+    assert blocking == {(r.asset, r.name) for r in RULES if r.blocking}
