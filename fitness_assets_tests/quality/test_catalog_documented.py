@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
+
 from fitness_assets.definitions import defs
 from fitness_assets.lib.quality.catalog import RULES
 
@@ -26,3 +28,10 @@ def test_every_rule_is_a_check_in_the_code_location():
     payload_specs = defs.resolve_assets_def("weekly_payload").check_specs
     blocking |= {(s.asset_key.to_user_string(), s.name) for s in payload_specs if s.blocking}
     assert blocking == {(r.asset, r.name) for r in RULES if r.blocking}
+
+
+def test_alert_sensors_run_by_default():
+    sensors = {s.name: s for s in defs.sensors}
+    assert set(sensors) >= {"failed_check_alerts", "run_failure_alerts"}
+    for name in ("failed_check_alerts", "run_failure_alerts"):
+        assert sensors[name].default_status == dg.DefaultSensorStatus.RUNNING

@@ -185,3 +185,34 @@ def test_a_correction_that_no_longer_matches_fails(settings):
     stale = check_evaluations(instance, result.run_id)[("silver_corrections_applied", "corrections_current")]
     assert "matches no row" in stale.metadata["offending"].value
     assert "set 7 never existed" in stale.metadata["offending"].value
+
+
+def test_a_payload_breaking_the_contract_fails_its_check_and_writes_nothing(settings, monkeypatch):
+    """No valid warehouse can produce an invalid payload, so this simulates a regression in a gold
+    view by corrupting one week's payload between the query and the write (a stand-in for a bug,
+    not for any external system)."""
+    import fitness_assets.defs.payloads.assets as payload_assets
+
+    real_query = payload_assets.query_weeks
+
+    def query_with_a_broken_week(conn, first, last):
+        payloads = real_query(conn, first, last)
+        broken = payloads[min(payloads)]
+        broken["training_overview"]["total_sets"] = -1
+        del broken["diet"]
+        return payloads
+
+    write_clean_inbox(settings)
+    instance = dg.DagsterInstance.ephemeral()
+    run_ingest(settings, instance)
+    monkeypatch.setattr(payload_assets, "query_weeks", query_with_a_broken_week)
+    with pytest.raises(dg.Failure, match="break the contract; nothing was written"):
+        run_payloads(settings, "2026-01-12", "2026-01-12", instance)
+    records = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [dg.AssetCheckKey(dg.AssetKey("weekly_payload"), "payload_matches_contract")])
+    evaluation = next(iter(records.values())).event.dagster_event.event_specific_data
+    assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR and evaluation.blocking
+    problems = [row[2] for row in table_rows(evaluation.metadata["offending"].value)]
+    assert any(p.startswith("(root): 'diet' is a required property") for p in problems)
+    assert any(p.startswith("training_overview/total_sets: -1 is less than the minimum") for p in problems)
+    assert not list(settings.payload_dir.glob("**/*.json"))
