@@ -90,7 +90,7 @@ def test_failed_checks_reach_a_webhook_once_until_their_result_changes(settings,
         assert "calories_match_macros" in body["text"] and "1 offending of 7 checked" in body["text"]
 
         same = run_ingest(settings, instance)  # same failure again: not re-sent
-        assert isinstance(evaluate_success_sensor(instance, same.run_id, notifier), dg.SkipReason)
+        evaluate_success_sensor(instance, same.run_id, notifier)
         assert len(webhook.bodies) == 1
 
         resend = NotifierResource(channels="webhook", webhook_url=webhook.url, resend_unchanged=True)
@@ -105,7 +105,7 @@ def test_failed_checks_reach_a_webhook_once_until_their_result_changes(settings,
 
         write_inbox(settings)  # fixed: a passing run alerts nobody
         clean = run_ingest(settings, instance)
-        assert isinstance(evaluate_success_sensor(instance, clean.run_id, notifier), dg.SkipReason)
+        evaluate_success_sensor(instance, clean.run_id, notifier)
         assert len(webhook.bodies) == 3
 
 
@@ -161,3 +161,22 @@ def test_every_channel_is_tried_and_failures_are_reported():
         deliver(alert, AlertSettings(channels="webhook,log"), dg.get_dagster_logger())
     with pytest.raises(ValueError, match="unknown channel"):
         deliver(alert, AlertSettings(channels="email"), dg.get_dagster_logger())
+
+
+def test_one_daemon_tick_over_several_runs_alerts_each_new_failure_once(settings, webhook):
+    """The daemon hands a tick every run finished since its cursor. Evaluating the sensor the way
+    the daemon does (evaluate_tick with a cursor) covers a tick mixing silent and alerted runs."""
+    notifier = NotifierResource(channels="webhook", webhook_url=webhook.url)
+    with dg.instance_for_test() as instance:
+        def tick(cursor):
+            context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"notifier": notifier})
+            return failed_check_alerts.evaluate_tick(context)
+
+        first = tick(None)  # the first tick only places the cursor
+        write_inbox(settings, kcal_typo=True)
+        run_ingest(settings, instance)                    # new failure: alert
+        run_ingest(settings, instance)                    # same failure: silent
+        write_inbox(settings, kcal_typo=True, second_typo=True)
+        run_ingest(settings, instance)                    # changed: alert
+        tick(first.cursor)
+    assert [b["alert"]["checks"][0]["offending_rows"] for b in webhook.bodies] == [1, 2]

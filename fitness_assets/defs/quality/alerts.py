@@ -4,6 +4,9 @@ Open-source Dagster's run-failure sensor never sees WARN or non-blocking check f
 run succeeds), so a run-status sensor on SUCCESS reads the run's check evaluations itself. A
 check that fails exactly as it did last time (same severity, same offending rows) is not
 re-sent unless FITNESS_ALERT_RESEND_UNCHANGED is set.
+
+Both sensors monitor every code location: runs started by the `fitness` CLI execute in-process
+and carry no code-location origin, and a sensor limited to its own location skips them.
 """
 
 import dagster as dg
@@ -11,6 +14,11 @@ from dagster._core.storage.asset_check_execution_record import AssetCheckExecuti
 
 from fitness_assets.defs.resources import NotifierResource
 from fitness_assets.lib.alerts import Alert, FailedCheck, run_url
+
+
+# Evaluations of one check looked at to find the one before a run's: runs judged by a tick
+# are recent, so this reaches far enough back.
+HISTORY_WINDOW = 100
 
 
 def _metadata_value(evaluation, key: str, default=None):
@@ -29,14 +37,22 @@ def failed_checks_in_run(instance: dg.DagsterInstance, run_id: str) -> list:
 
 
 def is_repeat(instance: dg.DagsterInstance, evaluation, run_id: str) -> bool:
-    """True when the previous evaluation of the same check failed the same way."""
+    """True when the evaluation of the same check just before this run's failed the same way.
+
+    "Before" by storage id, not "the newest other": a tick may judge a run after later runs
+    have already evaluated the same check.
+    """
     key = dg.AssetCheckKey(evaluation.asset_key, evaluation.check_name)
     history = instance.event_log_storage.get_asset_check_execution_history(
-        key, limit=20, status={AssetCheckExecutionRecordStatus.SUCCEEDED, AssetCheckExecutionRecordStatus.FAILED})
-    earlier = [r for r in history if r.run_id != run_id and r.event is not None]
+        key, limit=HISTORY_WINDOW,
+        status={AssetCheckExecutionRecordStatus.SUCCEEDED, AssetCheckExecutionRecordStatus.FAILED})
+    this_run = [r.id for r in history if r.run_id == run_id]
+    if not this_run:
+        return False
+    earlier = [r for r in history if r.id < min(this_run) and r.event is not None]  # newest first
     if not earlier:
         return False
-    previous = earlier[0].event.dagster_event.event_specific_data  # history is newest first
+    previous = earlier[0].event.dagster_event.event_specific_data
     return (not previous.passed and previous.severity == evaluation.severity
             and _metadata_value(previous, "fingerprint") == _metadata_value(evaluation, "fingerprint"))
 
@@ -60,17 +76,21 @@ def failed_checks_alert(instance: dg.DagsterInstance, run: dg.DagsterRun, notifi
 
 
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, name="failed_check_alerts",
-                      default_status=dg.DefaultSensorStatus.RUNNING,
+                      default_status=dg.DefaultSensorStatus.RUNNING, monitor_all_code_locations=True,
                       description="Alerts on WARN/ERROR check failures in successful runs.")
 def failed_check_alerts(context: dg.RunStatusSensorContext, notifier: NotifierResource):
     alert = failed_checks_alert(context.instance, context.dagster_run, notifier)
     if alert is None:
-        return dg.SkipReason(f"run {context.dagster_run.run_id[:8]}: no new check failures")
+        # Logged, not a SkipReason: one daemon tick handles several runs, and Dagster rejects a
+        # tick that mixes a SkipReason with the reaction recorded for an alerted run.
+        context.log.info(f"run {context.dagster_run.run_id[:8]}: no new check failures")
+        return
     channels = notifier.send(alert, context.log)
     context.log.info(f"alerted {len(alert.checks)} failed check(s) via {', '.join(channels)}")
 
 
 @dg.run_failure_sensor(name="run_failure_alerts", default_status=dg.DefaultSensorStatus.RUNNING,
+                       monitor_all_code_locations=True,
                        description="Alerts on failed runs: exceptions, blocking checks, the publishing gate.")
 def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: NotifierResource):
     run = context.dagster_run
