@@ -5,8 +5,8 @@ from __future__ import annotations
 import dagster as dg
 import sqlalchemy as sa
 
-from fitness_assets.defs.quality.alerts import check_evaluations_in_run
 from fitness_assets.definitions import build_definitions
+from fitness_assets.defs.quality.alerts import check_evaluations_in_run
 from fitness_assets.lib.settings import Settings
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}

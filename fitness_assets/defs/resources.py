@@ -10,9 +10,9 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import PrivateAttr
 
+from fitness_assets.lib.alerts import Alert, deliver
 from fitness_assets.lib.corrections import Correction, load_corrections
 from fitness_assets.lib.database import apply_migrations, resolve_database_url
-from fitness_assets.lib.alerts import Alert, deliver
 from fitness_assets.lib.settings import AlertSettings, QualitySettings, Settings, load_settings
 
 

@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from fitness_assets.lib.corrections import DIET_DAYS, Correction, apply_corrections
-from fitness_assets.lib.formats import DIET_CANONICAL, DIET_CSV, DIET_HEADERS, DIET_SQLITE, DetectedExport, decode_export
+from fitness_assets.lib.formats import (
+    DIET_CANONICAL,
+    DIET_CSV,
+    DIET_HEADERS,
+    DIET_SQLITE,
+    DetectedExport,
+    decode_export,
+)
 from fitness_assets.lib.hevy import ParsedRows, read_csv_records
 from fitness_assets.lib.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
 from fitness_assets.schemas.silver import SilverDietDay, quarantine_failures

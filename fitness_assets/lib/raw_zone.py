@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fitness_assets.lib.errors import ExportFileError
 import pandas as pd
 
+from fitness_assets.lib.errors import ExportFileError
 from fitness_assets.lib.formats import DIET_HEADERS, DIET_SQLITE, HEVY, DetectedExport, decode_export, detect_export
 from fitness_assets.lib.hevy import read_csv_records
 from fitness_assets.lib.settings import DEFAULT_ATHLETE

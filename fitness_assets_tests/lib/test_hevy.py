@@ -6,7 +6,6 @@ Inputs are built in the tests with `hevy_csv`, which writes a CSV exactly as Hev
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from fitness_assets.lib.formats import HEVY, detect_export

@@ -12,6 +12,7 @@ from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES
 from fitness_assets.lib.database import run_sql_file
 from fitness_assets.lib.settings import DEFAULT_SQL_DIR
 
+
 def view_name(path: Path) -> str:
     """File name without its order prefix: 01_daily_exercises.sql → daily_exercises."""
     return path.stem.split("_", 1)[1]

@@ -173,7 +173,7 @@ def exercise_names(sets: pd.DataFrame, muscle_map: pd.DataFrame, similarity: flo
     usage = sets.groupby(["athlete_id", "exercise_title"]).agg(
         workouts=("started_at", "nunique"), source_file=("source_file", "first"), source_line=("source_line", "min"))
     rows = []
-    for (athlete_id, name), use in usage[usage["workouts"] == 1].iterrows():
+    for (_, name), use in usage[usage["workouts"] == 1].iterrows():
         rows.append({"file": use["source_file"], "line": use["source_line"], "exercise": name,
                      "problem": "used in a single workout: a rename or typo?"})
     for athlete_id, names in usage.reset_index().groupby("athlete_id")["exercise_title"]:
