@@ -216,3 +216,45 @@ def test_a_payload_breaking_the_contract_fails_its_check_and_writes_nothing(sett
     assert any(p.startswith("(root): 'diet' is a required property") for p in problems)
     assert any(p.startswith("training_overview/total_sets: -1 is less than the minimum") for p in problems)
     assert not list(settings.payload_dir.glob("**/*.json"))
+
+
+def test_a_row_rescued_by_a_correction_loads_and_nothing_is_lost(settings):
+    rows = clean_workouts()
+    rows[2] = {**rows[2], "weight_kg": "-100"}  # line 4: Monday's squat, set 2
+    (settings.inbox / "workouts.csv").write_bytes(hevy_csv(rows))
+    (settings.inbox / "diet.csv").write_bytes(diet_csv(clean_diet_lines()))
+    instance = dg.DagsterInstance.ephemeral()
+    first = run_ingest(settings, instance)
+    assert ("silver_workout_sets", "no_negative_values") in failed_checks(instance, first.run_id)
+
+    settings.corrections_file.write_text(
+        "workout_sets:\n  - start_time: '2026-01-12 18:00'\n    exercise_title: 'Squat (Barbell)'\n"
+        "    set_index: 2\n    set: {weight_kg: 100}\n    reason: minus sign typed by mistake\n", encoding="utf-8")
+    second = run_ingest(settings, instance)
+    assert failed_checks(instance, second.run_id) == {}
+    lost = {k: v.value for k, v in check_evaluations(instance, second.run_id)[("sets", "nothing_lost")].metadata.items()}
+    assert (lost["rows_read"], lost["rows_loaded"], lost["rows_quarantined"]) == (14, 14, 0)
+    # the quarantine row stays as history of what the file held
+    assert query(settings, "SELECT line FROM fitness.quarantine") == [{"line": 4}]
+
+
+def test_a_blocking_check_that_did_not_run_keeps_the_gate_closed(settings, monkeypatch):
+    import fitness_assets.lib.quality.warehouse_rules as warehouse_rules
+
+    write_clean_inbox(settings)
+    instance = dg.DagsterInstance.ephemeral()
+    run_ingest(settings, instance)
+    engine = sa.create_engine(settings.database_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM fitness.sets WHERE source_line = 3"))
+    engine.dispose()
+    assert not run_ingest(settings, instance, raise_on_error=False).success  # nothing_lost fails
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("check step crashed")
+
+    monkeypatch.setattr(warehouse_rules, "nothing_lost", crash)  # stands in for any crash of the step
+    assert not run_ingest(settings, instance, raise_on_error=False).success
+    with pytest.raises(dg.Failure, match="sets:nothing_lost not evaluated"):
+        run_payloads(settings, "2026-01-12", "2026-01-12", instance)
+    assert not list(settings.payload_dir.glob("**/*.json"))

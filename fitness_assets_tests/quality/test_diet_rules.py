@@ -126,3 +126,11 @@ def test_rules_accept_an_inbox_without_diet_rows():
     findings = all_findings(days, quarantine, cycles)
     assert failing(findings) == set()
     assert isinstance(findings["missing_days"].offending, pd.DataFrame)
+
+
+def test_a_bodyweight_jump_across_a_missing_day_is_still_reported():
+    lines = [line for line in clean_diet_lines() if not line.startswith("2026-01-15")]
+    lines = [line.replace(",81.6,", ",92.0,") for line in lines]  # 2026-01-16: +10.6 kg in 2 days
+    found = findings_for(lines)["bodyweight_jumps"]
+    assert list(found.offending["date"]) == ["2026-01-16", "2026-01-17"]
+    assert "+10.6 kg in 2 day(s)" in found.offending["problem"].iloc[0]

@@ -19,7 +19,7 @@ QUALITY = QualitySettings()
 def all_findings(sets, quarantine, quality=QUALITY):
     muscle_map = curated_muscle_map()
     return {
-        "set_index_sequence": rules.set_index_sequence(sets),
+        "set_index_sequence": rules.set_index_sequence(sets, quarantine),
         "set_type_valid": rules.set_type_valid(sets, quarantine),
         "no_negative_values": rules.non_negative(sets, quarantine),
         "end_after_start": rules.end_after_start(sets, quarantine),
@@ -194,3 +194,60 @@ def test_a_row_repeated_right_below_itself_is_a_duplicate_but_back_off_blocks_ar
     sets, quarantine = silver_sets(rows)
     found = all_findings(sets, quarantine)["no_duplicate_rows"]
     assert lines_of(found) == [5]
+
+
+def test_a_row_breaking_several_rules_is_listed_by_each():
+    sets, quarantine = silver_sets(with_extra(workout_set(*WEDNESDAY, "Squat (Barbell)", 4, -100, 8, "superset")))
+    findings = all_findings(sets, quarantine)
+    assert lines_of(findings["no_negative_values"]) == [16]
+    assert lines_of(findings["set_type_valid"]) == [16]
+
+
+def test_a_gap_left_by_a_quarantined_row_is_not_a_set_index_error():
+    rows = clean_workouts()
+    rows[2] = {**rows[2], "weight_kg": "-100"}  # Monday's squat set 2 is quarantined
+    sets, quarantine = silver_sets(rows)
+    findings = all_findings(sets, quarantine)
+    assert lines_of(findings["no_negative_values"]) == [4]
+    assert findings["set_index_sequence"].passed
+
+
+def test_a_repeated_row_is_a_duplicate_not_a_set_index_error():
+    rows = clean_workouts()
+    rows.insert(3, dict(rows[2]))
+    sets, quarantine = silver_sets(rows)
+    findings = all_findings(sets, quarantine)
+    assert lines_of(findings["no_duplicate_rows"]) == [5]
+    assert findings["set_index_sequence"].passed
+
+
+def test_a_workout_pasted_twice_is_reported_as_duplicate_blocks():
+    monday = clean_workouts()[:7]
+    sets, quarantine = silver_sets(monday + monday)
+    found = all_findings(sets, quarantine)["no_duplicate_rows"]
+    assert lines_of(found) == list(range(9, 16))
+    assert set(found.offending["problem"]) == {"part of a block identical to an earlier block"}
+
+
+def test_the_misspelt_name_is_the_one_reported():
+    friday = ("Arms", "16 Jan 2026, 18:00", "16 Jan 2026, 19:00")
+    saturday = ("Arms", "17 Jan 2026, 18:00", "17 Jan 2026, 19:00")
+    rows = with_extra(*(workout_set(*day, name, 0, 60, 8) for day in (friday, saturday)
+                        for name in ("Bench Pres (Barbell)", "Bench Press (Barbell)", "Squat (Barbel)")))
+    sets, quarantine = silver_sets(rows)
+    found = all_findings(sets, quarantine)["exercise_names"]
+    assert dict(zip(found.offending["exercise"], found.offending["problem"])) == {
+        "Bench Pres (Barbell)": "nearly identical to 'Bench Press (Barbell)'",
+        "Squat (Barbel)": "nearly identical to 'Squat (Barbell)'"}
+
+
+def test_fingerprint_follows_the_rows_at_fault_not_their_description():
+    sets, quarantine = silver_sets(with_extra(
+        workout_set("Arms", "16 Jan 2027, 18:00", "16 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8)))
+    today = rules.no_future_dates(sets, TODAY)
+    tomorrow = rules.no_future_dates(sets, date(2026, 11, 22))
+    assert today.offending["problem"].iloc[0] != tomorrow.offending["problem"].iloc[0]
+    assert today.fingerprint() == tomorrow.fingerprint()
+    other, _ = silver_sets(with_extra(
+        workout_set("Arms", "17 Jan 2027, 18:00", "17 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8)))
+    assert rules.no_future_dates(other, TODAY).fingerprint() != today.fingerprint()

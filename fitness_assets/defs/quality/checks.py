@@ -50,7 +50,7 @@ def workout_set_checks(quality: QualityResource, silver_workout_sets: pd.DataFra
     sets, quarantine, tolerances = silver_workout_sets, silver_quarantine, quality.settings
     muscle_map = curated_muscle_map()
     findings = {
-        "set_index_sequence": workout_rules.set_index_sequence(sets),
+        "set_index_sequence": workout_rules.set_index_sequence(sets, quarantine),
         "set_type_valid": workout_rules.set_type_valid(sets, quarantine),
         "no_negative_values": workout_rules.non_negative(sets, quarantine),
         "end_after_start": workout_rules.end_after_start(sets, quarantine),
@@ -105,16 +105,18 @@ def silver_bookkeeping_checks(silver_quarantine: pd.DataFrame, silver_stale_corr
 
 
 @dg.multi_asset_check(
-    specs=check_specs("sets", "diet_daily", "exercise_muscle_map", reads=("silver_file_accounts",)),
-    ins=_ins("silver_file_accounts"),
+    specs=check_specs("sets", "diet_daily", "exercise_muscle_map",
+                      reads=(WAREHOUSE_INS := ("silver_file_accounts", "silver_quarantine"))),
+    ins=_ins(*WAREHOUSE_INS),
 )
-def warehouse_checks(warehouse: WarehouseResource, silver_file_accounts: pd.DataFrame):
+def warehouse_checks(warehouse: WarehouseResource, silver_file_accounts: pd.DataFrame,
+                     silver_quarantine: pd.DataFrame):
     sql_dir = warehouse.sql_path
     with warehouse.engine.connect() as conn:
         yield check_result("sets", "nothing_lost",
-                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, "workouts"))
+                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine, "workouts"))
         yield check_result("diet_daily", "nothing_lost",
-                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, "diet"))
+                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine, "diet"))
         yield check_result("sets", "referential_integrity",
                            warehouse_rules.no_orphans(conn, sql_dir, "orphan_training_rows"))
         yield check_result("diet_daily", "referential_integrity",

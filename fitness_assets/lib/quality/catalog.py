@@ -2,7 +2,9 @@
 
 ERROR + blocking only where going on would publish wrong numbers; a defect whose rows were
 quarantined (so they cannot distort anything) is ERROR but not blocking, so the rest of the
-data still flows while a person is told. The README's rule table is checked against this list.
+data still flows while a person is told. A date logged twice is the exception: both copies are
+quarantined, and the week's diet averages would silently lose the day. The README's rule table
+is checked against this list.
 """
 
 from __future__ import annotations

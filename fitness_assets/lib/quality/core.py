@@ -22,20 +22,33 @@ class Rule:
     description: str     # one sentence, shown in the UI and in the README
 
 
+# Columns that say *which* row or thing is at fault (not how it is described today).
+IDENTITY_COLUMNS = ("file", "line", "athlete", "date", "workout", "exercise", "exercise_name", "from", "to",
+                    "cycles", "table_name", "row_id", "week", "entry", "natural_key")
+
+
 @dataclass
 class Finding:
     """Offending rows (empty = the rule passed) and how many rows were looked at."""
     offending: pd.DataFrame
     checked: int
     counts: dict[str, int] = field(default_factory=dict)
+    # Columns the fingerprint hashes; None = the identity columns present in `offending`.
+    key_columns: tuple[str, ...] | None = None
 
     @property
     def passed(self) -> bool:
         return self.offending.empty
 
     def fingerprint(self) -> str:
-        """Identifies *what* failed, so an unchanged failure is not alerted on every run."""
-        text = self.offending.astype("string").fillna("").to_csv(index=False)
+        """Identifies *what* failed, so an unchanged failure is not alerted on every run.
+
+        Descriptive text (today's date, fences, counts of other sets) can change while the same
+        rows are at fault; only the identifying columns are hashed.
+        """
+        columns = list(self.key_columns or [c for c in IDENTITY_COLUMNS if c in self.offending.columns])
+        keyed = self.offending[columns] if columns else self.offending
+        text = keyed.astype("string").fillna("").to_csv(index=False)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def markdown(self, rows: int = TABLE_ROWS) -> str:
@@ -47,17 +60,19 @@ class Finding:
         return table + (f"\n\n… and {more:,} more row(s)" if more > 0 else "")
 
 
-def finding(offending: pd.DataFrame, checked: int, **counts: int) -> Finding:
-    return Finding(offending.reset_index(drop=True), int(checked), {k: int(v) for k, v in counts.items()})
+def finding(offending: pd.DataFrame, checked: int, key_columns: tuple[str, ...] | None = None,
+            **counts: int) -> Finding:
+    return Finding(offending.reset_index(drop=True), int(checked), {k: int(v) for k, v in counts.items()},
+                   key_columns)
 
 
-def quarantined(quarantine: pd.DataFrame, rules: tuple[str, ...] = (), reason_contains: str = "") -> pd.DataFrame:
-    """Quarantine rows with one of `rules` (and, if given, a reason containing some text),
-    in the common offending-row layout."""
-    mask = quarantine["rule"].isin(rules) if rules else pd.Series(True, index=quarantine.index)
-    if reason_contains:
-        mask &= quarantine["reason"].astype(str).str.contains(reason_contains, regex=False)
-    rows = quarantine[mask]
+def quarantined(quarantine: pd.DataFrame, reason_pattern: str) -> pd.DataFrame:
+    """Quarantine rows whose reason matches a regex, in the common offending-row layout.
+
+    Matched on the reason, not the rule: a row failing several checks is filed under the first
+    one, while its reason lists them all ("weight_kg failed …; set_type failed …").
+    """
+    rows = quarantine[quarantine["reason"].astype(str).str.contains(reason_pattern, regex=True)]
     return pd.DataFrame({"file": rows["source_file"], "line": rows["line"], "problem": rows["reason"],
                          "values": rows["raw_values"].map(_compact), "outcome": "quarantined"})
 

@@ -28,15 +28,13 @@ def one_row_per_date(days: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
     # Every copy of a date logged twice is quarantined by the parser; this lists them.
     twice = days[days.duplicated(["athlete_id", "diet_date"], keep=False)]
     rows = pd.concat([_rows(twice, "date appears more than once", list(NUMERIC_COLUMNS)),
-                      quarantined(quarantine, ("duplicate_diet_date",))], ignore_index=True)
+                      quarantined(quarantine, r"^date \d{4}-\d{2}-\d{2} appears on lines")], ignore_index=True)
     return finding(rows, len(days) + len(rows))
 
 
 def non_negative(days: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
-    rules = tuple(f"invalid_{c}" for c in NUMERIC_COLUMNS)
-    rows = pd.concat([quarantined(quarantine, rules, reason_contains="greater_than_or_equal_to"),
-                      quarantined(quarantine, ("invalid_bodyweight_kg",), reason_contains="greater_than(0)")],
-                     ignore_index=True)
+    columns = "|".join(NUMERIC_COLUMNS)
+    rows = quarantined(quarantine, rf"\b(?:{columns}) failed greater_than_or_equal_to|\bbodyweight_kg failed greater_than\(0\)")
     return finding(rows, len(days) + len(rows))
 
 
@@ -61,23 +59,23 @@ def cycle_mapped(days: pd.DataFrame) -> Finding:
     """Every day belongs to a parsed cycle. The parser leaves cycle_id empty for a missing or
     unreadable cycle, and for an id described in two different ways (which one is right?)."""
     unmapped = days[days["cycle_id"].isna()]
-    described = {}
-    for text in days["cycle_raw"].dropna().unique():
+    described: dict[tuple[str, int], list[str]] = {}
+    for athlete_id, text in days[["athlete_id", "cycle_raw"]].dropna().drop_duplicates().itertuples(index=False):
         parsed = parse_cycle(text)
         if parsed is not None:
-            described.setdefault((parsed["cycle_id"]), []).append(text)
+            described.setdefault((athlete_id, parsed["cycle_id"]), []).append(text)
 
-    def reason(text) -> str:
+    def reason(athlete_id: str, text) -> str:
         if text is None or pd.isna(text):
             return "no cycle given"
         parsed = parse_cycle(text)
         if parsed is None:
             return "cycle text is not like '1Cutting I (01/05/2023 - 17/09/2023)'"
-        others = [t for t in described.get(parsed["cycle_id"], []) if t != text]
+        others = [t for t in described.get((athlete_id, parsed["cycle_id"]), []) if t != text]
         return f"cycle id {parsed['cycle_id']} is also described as '{others[0]}'" if others else "cycle not parsed"
 
-    problem = unmapped["cycle_raw"].map(reason) if len(unmapped) else pd.Series(dtype=object)
-    return finding(_rows(unmapped, problem, ["cycle_raw"]), len(days))
+    problem = [reason(a, t) for a, t in zip(unmapped["athlete_id"], unmapped["cycle_raw"])]
+    return finding(_rows(unmapped, pd.Series(problem, index=unmapped.index, dtype=object), ["cycle_raw"]), len(days))
 
 
 def cycles_ordered(cycles: pd.DataFrame) -> Finding:
@@ -112,12 +110,15 @@ def missing_days(days: pd.DataFrame) -> Finding:
 
 
 def bodyweight_jumps(days: pd.DataFrame, quality: QualitySettings) -> Finding:
+    """Between consecutive weigh-ins, the change may not exceed the limit per day elapsed
+    (a missing day or a day without a weigh-in widens the allowance, never hides the jump)."""
     ordered = days.dropna(subset=["bodyweight_kg"]).sort_values(["athlete_id", "diet_date"])
     previous = ordered.groupby("athlete_id")[["diet_date", "bodyweight_kg"]].shift()
-    next_day = (ordered["diet_date"] - previous["diet_date"]).dt.days == 1
+    days_between = (ordered["diet_date"] - previous["diet_date"]).dt.days
     change = ordered["bodyweight_kg"] - previous["bodyweight_kg"]
-    jump = next_day & (change.abs() > quality.bodyweight_jump_kg)
+    jump = (change.abs() > quality.bodyweight_jump_kg * days_between).fillna(False)
     bad = ordered[jump]
-    problem = ("bodyweight " + change[jump].map("{:+.1f}".format).astype("string")
-               + f" kg from the day before (limit ±{quality.bodyweight_jump_kg:g} kg)")
+    problem = ("bodyweight " + change[jump].map("{:+.1f}".format).astype("string") + " kg in "
+               + days_between[jump].astype("Int64").astype("string")
+               + f" day(s) (limit ±{quality.bodyweight_jump_kg:g} kg per day)")
     return finding(_rows(bad, problem, ["bodyweight_kg"]), len(ordered))

@@ -10,22 +10,30 @@ import sqlalchemy as sa
 from fitness_assets.lib.quality.core import Finding, finding
 
 
-def _query(conn: sa.Connection, sql_dir: Path, name: str) -> pd.DataFrame:
-    result = conn.execute(sa.text((sql_dir / "checks" / f"{name}.sql").read_text()))
+def _query(conn: sa.Connection, sql_dir: Path, name: str, **params) -> pd.DataFrame:
+    result = conn.execute(sa.text((sql_dir / "checks" / f"{name}.sql").read_text()), params)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame, dataset: str) -> Finding:
+def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame, silver_quarantine: pd.DataFrame,
+                 dataset: str) -> Finding:
     """For each current export: rows read = rows in the warehouse + rows quarantined.
 
     The warehouse holds exactly the current snapshot of each athlete, so its row count per
-    athlete is compared with the current file's accepted rows. A superseded export is not
-    compared: its rows were replaced by the newer snapshot, and stay in the raw zone.
+    athlete is compared with the current file's accepted rows. Quarantined rows count when this
+    parse quarantined them *and* the warehouse stored them: a line quarantined once and since
+    rescued by a correction stays in the quarantine table as history, but is loaded now. A
+    superseded export is not compared: the newer snapshot replaced its rows.
     """
     loaded = _query(conn, sql_dir, "loaded_rows_per_athlete")
     loaded = loaded[loaded["dataset"] == dataset].set_index("athlete_id")["rows_loaded"]
-    quarantined = _query(conn, sql_dir, "quarantined_lines_per_file").set_index("source_sha256")["rows_quarantined"]
     files = file_accounts[(file_accounts["dataset"] == dataset) & (file_accounts["status"] == "current")]
+    stored = _query(conn, sql_dir, "stored_quarantine_lines", shas=list(files["sha256"]))
+    stored_lines = set(zip(stored["source_sha256"], stored["line"].astype(int)))
+    current = silver_quarantine[["source_sha256", "line"]].drop_duplicates()
+    kept = pd.Series([(sha, int(line)) in stored_lines for sha, line in current.itertuples(index=False)],
+                     index=current.index, dtype=bool)
+    quarantined = current[kept].groupby("source_sha256").size()
     accounts = files.assign(
         # An export whose every row was quarantined is not a snapshot: the warehouse keeps the
         # previous one, and none of its rows come from this file.

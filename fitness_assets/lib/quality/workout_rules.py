@@ -6,6 +6,7 @@ import difflib
 import re
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from fitness_assets.lib.quality.core import Finding, finding, quarantined
@@ -30,10 +31,28 @@ def _rows(sets: pd.DataFrame, problem, values: list[str] = SET_VALUES) -> pd.Dat
     })
 
 
-def set_index_sequence(sets: pd.DataFrame) -> Finding:
-    # Blocks split where set_index stops increasing, so "starts at 0 with no gaps" is exactly
-    # "set_index equals the set's position in its block".
+def set_index_sequence(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
+    """set_index starts at 0 with no gaps in each block.
+
+    Blocks split where set_index stops increasing, so the rule is exactly "set_index equals the
+    set's position in its block". Not reported here: a gap left by a quarantined row (the file
+    has no gap; the row is listed by its own check) and a block begun by a row repeated right
+    below itself (listed by no_duplicate_rows).
+    """
     bad = sets[sets["set_index"] != sets["set_order"]]
+    if len(bad):
+        block_start = sets.groupby(BLOCK_KEY)["source_line"].transform("min")[bad.index]
+        quarantined_lines = {sha: sorted(lines) for sha, lines in quarantine.groupby("source_sha256")["line"]}
+
+        def explained_by_quarantine(row) -> bool:
+            return any(block_start[row.Index] - 1 <= line < row.source_line
+                       for line in quarantined_lines.get(row.source_sha256, ()))
+
+        duplicate_starts = _adjacent_duplicates(sets)
+        duplicated_blocks = sets.loc[duplicate_starts & (sets["set_order"] == 0), BLOCK_KEY]
+        in_duplicated_block = pd.MultiIndex.from_frame(bad[BLOCK_KEY]).isin(pd.MultiIndex.from_frame(duplicated_blocks))
+        explained = np.array([explained_by_quarantine(row) for row in bad.itertuples()], dtype=bool)
+        bad = bad[~explained & ~in_duplicated_block]
     problem = "set_index " + bad["set_index"].astype(str) + " where " + bad["set_order"].astype(str) + " was expected"
     return finding(_rows(bad, problem), len(sets))
 
@@ -41,21 +60,18 @@ def set_index_sequence(sets: pd.DataFrame) -> Finding:
 def set_type_valid(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
     bad = sets[~sets["set_type"].isin(SET_TYPES)]
     rows = pd.concat([_rows(bad, "set_type is not one of " + ", ".join(SET_TYPES)),
-                      quarantined(quarantine, ("invalid_set_type",))], ignore_index=True)
+                      quarantined(quarantine, r"\bset_type failed isin")], ignore_index=True)
     return finding(rows, len(sets) + len(rows))
-
-
-_NEGATIVE_RULES = ("invalid_weight_kg", "invalid_reps", "invalid_distance_km", "invalid_duration_seconds")
 
 
 def non_negative(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
     # Negative values never reach silver (Pandera quarantines them); this lists them.
-    negative = quarantined(quarantine, _NEGATIVE_RULES, reason_contains="greater_than_or_equal_to")
+    negative = quarantined(quarantine, r"\b(?:weight_kg|reps|distance_km|duration_seconds) failed greater_than_or_equal_to")
     return finding(negative, len(sets) + len(negative))
 
 
 def end_after_start(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
-    ended_early = quarantined(quarantine, reason_contains="end_time is before start_time")
+    ended_early = quarantined(quarantine, "end_time is before start_time")
     return finding(ended_early, len(sets) + len(ended_early))
 
 
@@ -162,6 +178,16 @@ def _normalised(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", name.casefold()).strip()
 
 
+def _nearly_identical(a: re.Match, b: re.Match, similarity: float) -> bool:
+    """Same equipment and near-equal base names, or the same base and near-equal equipment
+    ("(Barbel)" for "(Barbell)"); "(Barbell)" vs "(Dumbbell)" are different exercises."""
+    base_a, base_b = _normalised(a["base"]), _normalised(b["base"])
+    kit_a, kit_b = _normalised(a["equipment"] or ""), _normalised(b["equipment"] or "")
+    if kit_a == kit_b:
+        return base_a == base_b or difflib.SequenceMatcher(None, base_a, base_b).ratio() >= similarity
+    return base_a == base_b and difflib.SequenceMatcher(None, kit_a, kit_b).ratio() >= similarity
+
+
 def exercise_names(sets: pd.DataFrame, muscle_map: pd.DataFrame, similarity: float = 0.9) -> Finding:
     """Names used in a single workout, and pairs of names that differ by a typo.
 
@@ -183,27 +209,51 @@ def exercise_names(sets: pd.DataFrame, muscle_map: pd.DataFrame, similarity: flo
             for second in ordered[i + 1:]:
                 if first in known and second in known:
                     continue
-                a, b = parts[first], parts[second]
-                if _normalised(a["equipment"] or "") != _normalised(b["equipment"] or ""):
+                if not _nearly_identical(parts[first], parts[second], similarity):
                     continue
-                base_a, base_b = _normalised(a["base"]), _normalised(b["base"])
-                if base_a == base_b or difflib.SequenceMatcher(None, base_a, base_b).ratio() >= similarity:
-                    use = usage.loc[(athlete_id, second)]
-                    rows.append({"file": use["source_file"], "line": use["source_line"], "exercise": second,
-                                 "problem": f"nearly identical to '{first}'"})
+                # Report the suspect: the name not in the curated map, else the one used less.
+                suspect, other = (second, first) if second not in known else (first, second)
+                if suspect not in known and other not in known and (
+                        usage.at[(athlete_id, suspect), "workouts"] > usage.at[(athlete_id, other), "workouts"]):
+                    suspect, other = other, suspect
+                use = usage.loc[(athlete_id, suspect)]
+                rows.append({"file": use["source_file"], "line": use["source_line"], "exercise": suspect,
+                             "problem": f"nearly identical to '{other}'"})
     offending = pd.DataFrame(rows, columns=["file", "line", "exercise", "problem"])
     return finding(offending, len(usage), exercises=len(usage))
 
 
-def duplicate_rows(sets: pd.DataFrame) -> Finding:
-    # A row identical to the row just above it in the same workout (same exercise, set_index and
-    # values) is a double entry. Identical sets in two separate blocks are real back-off sets.
+def _adjacent_duplicates(sets: pd.DataFrame) -> pd.Series:
+    """Rows identical (exercise, set_index and values) to the row just above them in the same workout."""
     ordered = sets.sort_values("source_line", kind="stable")
     columns = ["exercise_title", "set_index", *SET_VALUES]
     previous = ordered.groupby(WORKOUT_KEY, sort=False)[columns].shift()
-    same = pd.Series(True, index=ordered.index)
+    same = previous["exercise_title"].notna()
     for column in columns:
-        same &= (ordered[column].astype("string") == previous[column].astype("string")).fillna(
-            ordered[column].isna() & previous[column].isna() & previous["exercise_title"].notna())
-    bad = ordered[same]
-    return finding(_rows(bad, "identical to the row above it"), len(sets))
+        current, above = ordered[column].astype("string"), previous[column].astype("string")
+        same &= (current == above).fillna(False) | (current.isna() & above.isna())
+    return same.reindex(sets.index)
+
+
+def _repeated_blocks(sets: pd.DataFrame) -> pd.Series:
+    """Rows of a block identical, set for set, to an earlier block of the same workout."""
+    columns = ["set_index", *SET_VALUES]
+    text = sets[columns].astype("string").fillna("").agg("|".join, axis=1)
+    ordered = sets.assign(text=text).sort_values("source_line", kind="stable")
+    blocks = ordered.groupby(BLOCK_KEY, sort=False).agg(
+        exercise=("exercise_title", "first"), content=("text", "\n".join), first_line=("source_line", "min"))
+    blocks = blocks.reset_index().sort_values("first_line", kind="stable")
+    repeated = blocks.duplicated([*WORKOUT_KEY, "exercise", "content"], keep="first")
+    repeated_keys = pd.MultiIndex.from_frame(blocks.loc[repeated, BLOCK_KEY])
+    return pd.Series(pd.MultiIndex.from_frame(sets[BLOCK_KEY]).isin(repeated_keys), index=sets.index)
+
+
+def duplicate_rows(sets: pd.DataFrame) -> Finding:
+    """Exact duplicates: a row repeated right below itself, or a whole block repeated later in
+    the same workout (a workout pasted twice). A single identical set in a later, different
+    block is a real back-off set and is not reported."""
+    adjacent, repeated = _adjacent_duplicates(sets), _repeated_blocks(sets)
+    bad = sets[adjacent | repeated]
+    problem = pd.Series("identical to the row above it", index=bad.index, dtype=object)
+    problem[repeated[bad.index] & ~adjacent[bad.index]] = "part of a block identical to an earlier block"
+    return finding(_rows(bad, problem), len(sets))
