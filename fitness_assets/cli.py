@@ -65,7 +65,7 @@ def command_run(settings: Settings) -> int:
     from fitness_assets.defs.partitions import weekly_partitions
 
     with dg.DagsterInstance.get() as instance:
-        print(f"[1/2] ingest: inbox {settings.inbox} → raw → silver → warehouse → gold", file=sys.stderr)
+        print(f"[1/3] ingest: inbox {settings.inbox} → raw → silver → warehouse → gold", file=sys.stderr)
         ingest = defs.resolve_job_def("ingest_job").execute_in_process(
             instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False)
         print(_check_report(instance, ingest.run_id), file=sys.stderr)
@@ -81,16 +81,25 @@ def command_run(settings: Settings) -> int:
         keys = weekly_partitions.get_partition_keys(dynamic_partitions_store=instance)
         weeks = [k for k in keys if bounds[0] and str(bounds[0]) <= k <= str(bounds[1])]
         if weeks:
-            print(f"[2/2] payloads: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
+            print(f"[2/3] payloads: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
             payload_run = defs.resolve_job_def("weekly_payload_job").execute_in_process(
                 instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False,
                 tags={"dagster/asset_partition_range_start": weeks[0], "dagster/asset_partition_range_end": weeks[-1]})
             if not payload_run.success:
                 print(f"\nerror: {_failure_message(payload_run)}", file=sys.stderr)
                 return 1
+            print(f"[3/3] reports: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
+            report_run = defs.resolve_job_def("weekly_report_job").execute_in_process(
+                instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False,
+                tags={"dagster/asset_partition_range_start": weeks[0], "dagster/asset_partition_range_end": weeks[-1]})
+            if not report_run.success:
+                print(_check_report(instance, report_run.run_id), file=sys.stderr)
+                print(f"\nerror: {_failure_message(report_run)}", file=sys.stderr)
+                return 1
         else:
-            print("[2/2] payloads: no complete week with data yet", file=sys.stderr)
+            print("[2/3] payloads: no complete week with data yet", file=sys.stderr)
     payload_files = sorted(settings.payload_dir.glob("**/weekly_fitness_context_*.json"))
+    counts["report files"] = len(list(settings.report_dir.glob("**/report.md")))
     print(_summary(settings, counts, payload_files, time.monotonic() - started))
     return 0
 
@@ -120,6 +129,7 @@ def _summary(settings: Settings, counts: dict[str, int], payload_files: list[Pat
     lines += [f"  {label:<{width}}  {value:>9,}" for label, value in counts.items()]
     lines += [f"  {'payload files':<{width}}  {len(payload_files):>9,}", "",
               f"  raw zone:  {settings.raw_zone}", f"  payloads:  {settings.payload_dir}",
+              f"  reports:   {settings.report_dir}",
               f"  warehouse: schema 'fitness' in {'FITNESS_DATABASE_URL' if settings.database_url else 'the embedded PostgreSQL under ' + str(settings.home / 'pgdata')}",
               "  UI:        fitness dev  (runs are recorded in the Dagster instance)"]
     return "\n".join(lines)

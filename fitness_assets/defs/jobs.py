@@ -12,3 +12,7 @@ ingest_job = dg.define_asset_job(
 weekly_payload_job = dg.define_asset_job(
     "weekly_payload_job", selection=dg.AssetSelection.assets("weekly_payload"), partitions_def=weekly_partitions,
     description="Write weekly payloads; give it a partition range to backfill many weeks in one run.")
+
+weekly_report_job = dg.define_asset_job(
+    "weekly_report_job", selection=dg.AssetSelection.assets("weekly_report"), partitions_def=weekly_partitions,
+    description="Write weekly reports and charts (and publish to S3 when configured).")

@@ -8,11 +8,15 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import sqlalchemy as sa
+from dagster_aws.s3 import S3Resource
 from pydantic import PrivateAttr
 
 from fitness_assets.lib.alerts import Alert, deliver
 from fitness_assets.lib.corrections import Correction, load_corrections
 from fitness_assets.lib.database import apply_migrations, resolve_database_url
+from fitness_assets.lib.reports.bedrock import WrittenReport, bedrock_client, write_with_bedrock
+from fitness_assets.lib.reports.template import ENGINE as TEMPLATE_ENGINE
+from fitness_assets.lib.reports.template import write_report
 from fitness_assets.lib.settings import AlertSettings, QualitySettings, Settings, load_settings
 
 
@@ -54,6 +58,8 @@ class FitnessFilesResource(dg.ConfigurableResource):
     inbox: str
     corrections_file: str
     diet_sqlite_table: str = ""
+    s3_bucket: str = ""          # publishing is on when set
+    s3_prefix: str = "fitness"
 
     @property
     def raw_zone(self) -> Path:
@@ -62,6 +68,10 @@ class FitnessFilesResource(dg.ConfigurableResource):
     @property
     def payload_dir(self) -> Path:
         return Path(self.fitness_home) / "payloads"
+
+    @property
+    def report_dir(self) -> Path:
+        return Path(self.fitness_home) / "reports"
 
     def corrections(self) -> list[Correction]:
         return load_corrections(Path(self.corrections_file))
@@ -106,6 +116,34 @@ class NotifierResource(dg.ConfigurableResource):
         return deliver(alert, self.settings, log)
 
 
+class ReportWriterResource(dg.ConfigurableResource):
+    """Writes one report per payload: the template writer, or Amazon Bedrock's Converse API."""
+
+    engine: str = "template"
+    model_id: str = ""
+    region: str = ""
+    endpoint_url: str = ""
+    max_tokens: int = 1500
+    temperature: float = 0.0
+    timeout_seconds: float = 60.0
+    max_attempts: int = 5
+    price_per_1k_input: float = 0.0
+    price_per_1k_output: float = 0.0
+
+    _client: object = PrivateAttr(default=None)
+
+    def write(self, payload: dict) -> WrittenReport:
+        if self.engine == TEMPLATE_ENGINE:
+            return WrittenReport(write_report(payload), TEMPLATE_ENGINE)
+        if self.engine != "bedrock" or not self.model_id:
+            raise ValueError(f"FITNESS_REPORT_ENGINE={self.engine!r} needs 'template', or 'bedrock' with "
+                             "FITNESS_BEDROCK_MODEL_ID set")
+        if self._client is None:
+            self._client = bedrock_client(self.region, self.endpoint_url, self.timeout_seconds, self.max_attempts)
+        return write_with_bedrock(self._client, payload, self.model_id, self.max_tokens, self.temperature,
+                                  self.price_per_1k_input, self.price_per_1k_output)
+
+
 def build_resources(settings: Settings | None = None) -> dict[str, dg.ConfigurableResource]:
     settings = settings or load_settings()
     return {
@@ -113,7 +151,11 @@ def build_resources(settings: Settings | None = None) -> dict[str, dg.Configurab
                                        sql_dir=str(settings.sql_dir)),
         "files": FitnessFilesResource(fitness_home=str(settings.home), inbox=str(settings.inbox),
                                       corrections_file=str(settings.corrections_file),
-                                      diet_sqlite_table=settings.diet_sqlite_table),
+                                      diet_sqlite_table=settings.diet_sqlite_table,
+                                      s3_bucket=settings.s3_bucket, s3_prefix=settings.s3_prefix),
         "quality": QualityResource(**vars(settings.quality), timezone=settings.timezone),
         "notifier": NotifierResource(**vars(settings.alerts)),
+        "report_writer": ReportWriterResource(**vars(settings.reports)),
+        # dagster-aws's S3 resource; boto3 reads credentials, AWS_REGION and AWS_ENDPOINT_URL_S3.
+        "s3": S3Resource(region_name=settings.reports.region or None),
     }

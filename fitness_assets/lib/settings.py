@@ -39,6 +39,21 @@ class AlertSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """How weekly reports are written (README, "Weekly reports")."""
+    engine: str = "template"                 # "template", or "bedrock" (the default once a model is set)
+    model_id: str = ""
+    region: str = ""
+    endpoint_url: str = ""
+    max_tokens: int = 1500
+    temperature: float = 0.0
+    timeout_seconds: float = 60.0
+    max_attempts: int = 5
+    price_per_1k_input: float = 0.0
+    price_per_1k_output: float = 0.0
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     inbox: Path
@@ -50,6 +65,9 @@ class Settings:
     diet_sqlite_table: str
     quality: QualitySettings
     alerts: AlertSettings
+    reports: ReportSettings
+    s3_bucket: str
+    s3_prefix: str
 
     @property
     def raw_zone(self) -> Path:
@@ -58,6 +76,10 @@ class Settings:
     @property
     def payload_dir(self) -> Path:
         return self.home / "payloads"
+
+    @property
+    def report_dir(self) -> Path:
+        return self.home / "reports"
 
     @property
     def dagster_home(self) -> Path:
@@ -92,4 +114,18 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             ui_url=(env.get("FITNESS_UI_URL") or "http://localhost:3000").rstrip("/"),
             resend_unchanged=(env.get("FITNESS_ALERT_RESEND_UNCHANGED") or "").lower() in ("1", "true", "yes"),
         ),
+        reports=ReportSettings(
+            engine=env.get("FITNESS_REPORT_ENGINE") or ("bedrock" if env.get("FITNESS_BEDROCK_MODEL_ID") else "template"),
+            model_id=env.get("FITNESS_BEDROCK_MODEL_ID", ""),
+            region=env.get("FITNESS_BEDROCK_REGION") or env.get("FITNESS_AWS_REGION") or env.get("AWS_REGION") or "",
+            endpoint_url=env.get("FITNESS_BEDROCK_ENDPOINT_URL", ""),
+            max_tokens=int(env.get("FITNESS_BEDROCK_MAX_TOKENS") or 1500),
+            temperature=float(env.get("FITNESS_BEDROCK_TEMPERATURE") or 0.0),
+            timeout_seconds=float(env.get("FITNESS_BEDROCK_TIMEOUT_SECONDS") or 60),
+            max_attempts=int(env.get("FITNESS_BEDROCK_MAX_ATTEMPTS") or 5),
+            price_per_1k_input=float(env.get("FITNESS_BEDROCK_PRICE_PER_1K_INPUT") or 0),
+            price_per_1k_output=float(env.get("FITNESS_BEDROCK_PRICE_PER_1K_OUTPUT") or 0),
+        ),
+        s3_bucket=env.get("FITNESS_S3_BUCKET", ""),
+        s3_prefix=env.get("FITNESS_S3_PREFIX", "fitness"),
     )

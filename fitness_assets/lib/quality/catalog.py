@@ -67,6 +67,9 @@ RULES: tuple[Rule, ...] = (
     # outputs
     Rule("payload_matches_contract", "weekly_payload", ERROR, True,
          "every payload validates against the contract's JSON Schema before any is written"),
+    Rule("report_grounded", "weekly_report", ERROR, True,
+         "every number in a report is a payload value (or part of a date, week label or name); "
+         "an ungrounded report is not written"),
 )
 
 

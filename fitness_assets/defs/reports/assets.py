@@ -1,0 +1,122 @@
+"""reports: one Markdown report and three charts per athlete-week, written from the payload.
+
+Backfills from the UI run one week per run (`BackfillPolicy.multi_run(1)`), so a Bedrock
+failure affects only its week, and the `bedrock` pool caps concurrent calls. The asset is
+still range-aware: the `fitness` CLI writes every template report in one run.
+"""
+
+import json
+from datetime import date, timedelta
+
+import dagster as dg
+import pandas as pd
+from dagster_aws.s3 import S3Resource
+
+from fitness_assets.defs.partitions import weekly_partitions
+from fitness_assets.defs.progress import report
+from fitness_assets.defs.quality.checks import check_result, check_specs
+from fitness_assets.defs.quality.gate import refuse_if_blocked
+from fitness_assets.defs.resources import FitnessFilesResource, ReportWriterResource, WarehouseResource
+from fitness_assets.lib.payload import canonical_bytes, query_weeks, write_if_changed
+from fitness_assets.lib.quality.core import Finding
+from fitness_assets.lib.reports.charts import CHARTS, ChartRenderer
+from fitness_assets.lib.reports.grounding import ungrounded_numbers
+from fitness_assets.lib.reports.publish import publish, week_key
+from fitness_assets.lib.settings import DEFAULT_ATHLETE
+
+HISTORY_WEEKS = 12  # charts look back this far (this week included)
+
+
+def report_folder(files: FitnessFilesResource, athlete_id: str, week: str):
+    base = files.report_dir if athlete_id == DEFAULT_ATHLETE else files.report_dir / athlete_id
+    return base / week
+
+
+@dg.asset(
+    group_name="reports",
+    partitions_def=weekly_partitions,
+    backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=1),
+    deps=["weekly_payload"],
+    kinds={"markdown"},
+    pool="bedrock",
+    check_specs=check_specs("weekly_report"),
+)
+def weekly_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: FitnessFilesResource,
+                  report_writer: ReportWriterResource, s3: S3Resource):
+    """report.md + charts under FITNESS_HOME/reports/<week>/ (other athletes: reports/<athlete>/<week>/).
+
+    A report with a number its payload lacks is not written; the grounding check lists the
+    number. With FITNESS_S3_BUCKET set, payload, report and charts are uploaded (unchanged
+    objects are skipped by their sha256).
+    """
+    refuse_if_blocked(context, "weekly_report")
+    window = context.partition_time_window
+    first_week, last_week = window.start.date(), date.fromordinal(window.end.date().toordinal() - 7)
+    with warehouse.engine.connect() as conn:
+        payloads = query_weeks(conn, first_week - timedelta(weeks=HISTORY_WEEKS - 1), last_week)
+    targets = sorted(key for key in payloads if first_week.isoformat() <= key[1] <= last_week.isoformat())
+
+    ungrounded, failures, written, usage, latest = [], [], 0, [], None
+    client = s3.get_client() if files.s3_bucket else None
+    uploaded = 0
+    with ChartRenderer() as charts:
+        for athlete_id, week in targets:
+            payload = payloads[(athlete_id, week)]
+            try:
+                result = report_writer.write(payload)
+            except Exception as error:  # noqa: BLE001 - one week's failure must not stop the others
+                failures.append({"athlete": athlete_id, "week": week, "error": f"{type(error).__name__}: {error}"})
+                continue
+            usage.append(result.usage)
+            missing = ungrounded_numbers(result.text, payload)
+            if missing:
+                ungrounded.append({"athlete": athlete_id, "week": week, "engine": result.engine,
+                                   "numbers": ", ".join(missing)})
+                continue
+            folder = report_folder(files, athlete_id, week)
+            written += write_if_changed(folder / "report.md", result.text.encode("utf-8"))
+            since = (date.fromisoformat(week) - timedelta(weeks=HISTORY_WEEKS - 1)).isoformat()
+            history = [payloads[(a, w)] for (a, w) in sorted(payloads) if a == athlete_id and since <= w <= week]
+            chart_paths = _charts_if_changed(charts, history, folder)
+            latest = (athlete_id, week, result, payload)
+            if client is not None:
+                outputs = {"payload.json": canonical_bytes(payload), "report.md": result.text.encode("utf-8"),
+                           **{p.name: p.read_bytes() for p in chart_paths}}
+                uploaded += sum(publish(client, files.s3_bucket, week_key(files.s3_prefix, athlete_id, week, name),
+                                        data) for name, data in outputs.items())
+
+    report(context, f"reports: {len(targets)} athlete-week(s), {written} written, {len(ungrounded)} ungrounded, "
+                    f"{len(failures)} failed" + (f", {uploaded} object(s) uploaded" if client else ""))
+    yield check_result("weekly_report", "report_grounded",
+                       Finding(pd.DataFrame(ungrounded, columns=["athlete", "week", "engine", "numbers"]),
+                               len(targets) - len(failures)))
+    tokens = {key: sum(u.get(key, 0) for u in usage) for key in ("input_tokens", "output_tokens", "retries")}
+    metadata = {
+        "engine": report_writer.engine, "reports": len(targets), "reports_written": written,
+        "report_dir": dg.MetadataValue.path(str(files.report_dir)),
+        **tokens, "estimated_cost_usd": round(sum(u.get("estimated_cost_usd", 0) for u in usage), 6),
+    }
+    if files.s3_bucket:
+        metadata["s3_objects_uploaded"] = uploaded
+    if latest:
+        athlete_id, week, result, payload = latest
+        metadata["report"] = dg.MetadataValue.md(result.text)
+        metadata["payload"] = dg.MetadataValue.json(payload)
+        metadata["report_week"] = f"{athlete_id} {week}"
+    yield dg.MaterializeResult(metadata=metadata)
+    if failures:
+        raise dg.Failure(description=f"{len(failures)} report(s) could not be written: "
+                                     + "; ".join(f"{f['week']} ({f['athlete']}): {f['error']}" for f in failures),
+                         metadata={"failures": dg.MetadataValue.json(failures)})
+
+
+def _charts_if_changed(charts: ChartRenderer, history: list[dict], folder):
+    """Render only when the payloads behind the charts changed (rendering is the slow part)."""
+    digest = json.dumps(history, sort_keys=True, ensure_ascii=False)
+    stamp = folder / "charts.inputs.json"
+    paths = [folder / name for name in CHARTS]
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == digest and all(p.exists() for p in paths):
+        return paths
+    paths = charts.render(history, folder)
+    write_if_changed(stamp, digest.encode("utf-8"))
+    return paths

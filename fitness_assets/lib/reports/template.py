@@ -1,0 +1,125 @@
+"""The offline report writer: the same sections as the LLM report, from plain rules.
+
+Deterministic (same payload, same bytes) and grounded by construction: every number printed is
+a payload value, formatted without thousands separators.
+"""
+
+from __future__ import annotations
+
+ENGINE = "template"
+
+TRAINING_FIGURES = ("max_weight_kg", "total_reps")
+
+
+def number(value) -> str:
+    """A payload number as written in the payload: 82.5, 8.33, 2509, 120 (not 120.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _signed(value) -> str:
+    return ("+" if value > 0 else "−" if value < 0 else "±") + number(abs(value))
+
+
+def _compare(exercise: dict) -> dict | None:
+    return exercise.get("delta_vs_last_trained_week")
+
+
+def _trend(exercise: dict) -> int:
+    """+1 progressed, -1 regressed, 0 held: top weight first, then reps at that weight."""
+    delta = _compare(exercise)
+    if not delta:
+        return 0
+    for figure in TRAINING_FIGURES:
+        value = delta.get(figure)
+        if value:
+            return 1 if value > 0 else -1
+    return 0
+
+
+def _exercise_line(exercise: dict) -> str:
+    week, delta = exercise["current_week"], _compare(exercise)
+    parts = [f"**{exercise['exercise_name']}**"]
+    if week.get("max_weight_kg") is not None:
+        parts.append(f"top weight {number(week['max_weight_kg'])} kg")
+    parts.append(f"{number(week['total_sets'])} sets, {number(week['total_reps'])} reps")
+    line = ": ".join([parts[0], ", ".join(parts[1:])])
+    if delta:
+        changes = [f"{_signed(delta[f])} {'kg top weight' if f == 'max_weight_kg' else 'reps'}"
+                   for f in TRAINING_FIGURES if delta.get(f) not in (None, 0)]
+        if changes:
+            line += f" ({', '.join(changes)} vs week of {delta['last_trained_week_start']})"
+    return f"- {line}"
+
+
+def write_report(payload: dict) -> str:
+    week, training, diet, cycle = (payload["week_start"], payload["training_overview"], payload["diet"],
+                                   payload.get("cycle") or {})
+    exercises = payload["exercises"]
+    lines = [f"# Weekly report: week of {week}", ""]
+    if payload["athlete_id"] != "default":
+        lines += [f"Athlete: {payload['athlete_id']}", ""]
+    cycle_name, cycle_type = cycle.get("cycle_name"), cycle.get("cycle_type")
+    lines += [f"Cycle: {cycle_name} ({cycle_type})." if cycle_name else "Cycle: not enough data.", ""]
+
+    lines += ["## Training overview", ""]
+    if training.get("training_sessions"):
+        lines.append(f"- {number(training['training_sessions'])} session(s), {number(training['total_sets'])} "
+                     f"working sets" + (f", {number(training['avg_reps_per_set'])} reps per set on average."
+                                        if training.get("avg_reps_per_set") is not None else "."))
+    else:
+        lines.append("- No training logged: not enough data.")
+    lines.append("")
+
+    progressed = [e for e in exercises if _trend(e) > 0]
+    regressed = [e for e in exercises if _trend(e) < 0]
+    for title, chosen in (("Progression", progressed), ("Regression", regressed)):
+        lines += [f"## {title}", ""]
+        lines += [_exercise_line(e) for e in chosen] or ["- None this week."]
+        lines.append("")
+    first_time = [e for e in exercises if _compare(e) is None]
+    if first_time:
+        lines += ["## New exercises (nothing to compare yet)", ""]
+        lines += [_exercise_line(e) for e in first_time]
+        lines.append("")
+
+    lines += ["## Diet alignment", ""]
+    if diet.get("logged_days"):
+        lines.append(f"- {number(diet['logged_days'])} day(s) logged: on average {number(diet['avg_calories_kcal'])} "
+                     f"kcal, {number(diet['avg_protein_g'])} g protein, {number(diet['avg_carbs_g'])} g carbs, "
+                     f"{number(diet['avg_fat_g'])} g fat.")
+        if diet.get("avg_bodyweight_kg") is not None:
+            lines.append(f"- Average bodyweight {number(diet['avg_bodyweight_kg'])} kg.")
+        lines.append(_alignment(cycle_type, progressed, regressed))
+    else:
+        lines.append("- No diet days logged: not enough data.")
+    lines.append("")
+
+    lines += ["## Fatigue signals", ""]
+    if training.get("total_sets"):
+        failure = training.get("failure_sets") or 0
+        lines.append(f"- {number(failure)} of {number(training['total_sets'])} working sets taken to failure."
+                     if failure else "- No set was taken to failure.")
+        lines += [f"- {e['exercise_name']}: {number(e['current_week']['failure_sets'])} failure set(s)."
+                  for e in exercises if e["current_week"].get("failure_sets")]
+        if len(regressed) > len(progressed):
+            lines.append("- More exercises regressed than progressed: consider recovery (sleep, deload).")
+    else:
+        lines.append("- Not enough data.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _alignment(cycle_type: str | None, progressed: list, regressed: list) -> str:
+    if cycle_type == "cutting":
+        return ("- Cutting: holding or losing a little strength is expected; "
+                + ("progress this week is a good sign." if progressed else "watch the regressions listed above."
+                   if regressed else "strength held."))
+    if cycle_type == "bulking":
+        return ("- Bulking: the surplus should show up as progression; "
+                + ("it does this week." if progressed else "none this week, so check the training stimulus."))
+    if cycle_type in ("maintenance", "reverse"):
+        return f"- {cycle_type.capitalize()}: aim to hold strength; " + (
+            "regressions above deserve a look." if regressed else "no regressions this week.")
+    return "- No cycle for this week: not enough data to judge alignment."
