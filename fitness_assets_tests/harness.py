@@ -55,3 +55,11 @@ def check_evaluations(instance: dg.DagsterInstance, run_id: str) -> dict[tuple[s
 def failed_checks(instance: dg.DagsterInstance, run_id: str) -> dict[tuple[str, str], str]:
     """{(asset, check name): severity} of the checks that failed in a run."""
     return {key: e.severity.value for key, e in check_evaluations(instance, run_id).items() if not e.passed}
+
+
+def run_reports(settings: Settings, first_week: str, last_week: str, instance: dg.DagsterInstance | None = None,
+                raise_on_error: bool = True):
+    defs = definitions_for(settings)
+    return defs.resolve_job_def("weekly_report_job").execute_in_process(
+        instance=instance or dg.DagsterInstance.ephemeral(), run_config=QUIET, raise_on_error=raise_on_error,
+        tags={"dagster/asset_partition_range_start": first_week, "dagster/asset_partition_range_end": last_week})

@@ -5,6 +5,7 @@ failure affects only its week, and the `bedrock` pool caps concurrent calls. The
 still range-aware: the `fitness` CLI writes every template report in one run.
 """
 
+import hashlib
 import json
 from datetime import date, timedelta
 
@@ -112,8 +113,8 @@ def weekly_report(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 
 def _charts_if_changed(charts: ChartRenderer, history: list[dict], folder):
     """Render only when the payloads behind the charts changed (rendering is the slow part)."""
-    digest = json.dumps(history, sort_keys=True, ensure_ascii=False)
-    stamp = folder / "charts.inputs.json"
+    digest = hashlib.sha256(json.dumps(history, sort_keys=True).encode()).hexdigest() + "\n"
+    stamp = folder / "charts.sha256"
     paths = [folder / name for name in CHARTS]
     if stamp.exists() and stamp.read_text(encoding="utf-8") == digest and all(p.exists() for p in paths):
         return paths

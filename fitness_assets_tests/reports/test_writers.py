@@ -1,0 +1,66 @@
+"""The template writer and the grounding check, on a payload from the contract."""
+
+from __future__ import annotations
+
+import copy
+
+from fitness_assets.lib.payload import validate_payload
+from fitness_assets.lib.reports.grounding import ungrounded_numbers
+from fitness_assets.lib.reports.template import write_report
+
+PAYLOAD = {
+    "schema_version": "1.0", "athlete_id": "default", "week_start": "2026-01-12",
+    "cycle": {"cycle_id": 5, "cycle_name": "Cutting III", "cycle_type": "cutting"},
+    "diet": {"avg_calories_kcal": 2067, "avg_carbs_g": 202, "avg_protein_g": 180, "avg_fat_g": 60,
+             "cardio_weekly_min": 120.0, "avg_bodyweight_kg": 80.05, "logged_days": 3},
+    "training_overview": {"training_sessions": 3, "total_sets": 7, "failure_sets": 1, "avg_reps_per_set": 9.83},
+    "exercises": [
+        {"exercise_id": 176113026829350, "exercise_name": "Bench Press (Barbell)", "muscle_group": "Chest",
+         "current_week": {"total_sets": 3, "total_reps": 25, "avg_reps": 8.33, "avg_weight_kg": 75.0,
+                          "max_weight_kg": 82.5, "failure_sets": 1, "sessions_count": 1},
+         "delta_vs_last_week": {"total_sets": 0, "total_reps": 3, "avg_reps": 1.0, "avg_weight_kg": -5.0,
+                                "max_weight_kg": 2.5, "failure_sets": 0},
+         "delta_vs_last_trained_week": {"last_trained_week_start": "2026-01-05", "total_sets": 0, "total_reps": 3,
+                                        "avg_reps": 1.0, "avg_weight_kg": -5.0, "max_weight_kg": 2.5,
+                                        "failure_sets": 0}},
+        {"exercise_id": 1, "exercise_name": "21s Curl", "muscle_group": "Biceps",
+         "current_week": {"total_sets": 4, "total_reps": 40, "avg_reps": 10.0, "avg_weight_kg": 20.0,
+                          "max_weight_kg": 20.0, "failure_sets": 0, "sessions_count": 1},
+         "delta_vs_last_week": None,
+         "delta_vs_last_trained_week": {"last_trained_week_start": "2025-12-29", "total_sets": 1, "total_reps": -2,
+                                        "avg_reps": -1.5, "avg_weight_kg": -2.5, "max_weight_kg": -2.5,
+                                        "failure_sets": 0}},
+    ],
+}
+
+
+def test_the_template_report_is_deterministic_grounded_and_complete():
+    validate_payload(PAYLOAD)
+    text = write_report(copy.deepcopy(PAYLOAD))
+    assert text == write_report(copy.deepcopy(PAYLOAD))
+    assert ungrounded_numbers(text, PAYLOAD) == []
+    for heading in ("## Training overview", "## Progression", "## Regression", "## Diet alignment", "## Fatigue signals"):
+        assert heading in text
+    assert "**Bench Press (Barbell)**: top weight 82.5 kg, 3 sets, 25 reps (+2.5 kg top weight, +3 reps vs week of 2026-01-05)" in text
+    assert "**21s Curl**: top weight 20 kg, 4 sets, 40 reps (−2.5 kg top weight, −2 reps vs week of 2025-12-29)" in text
+    assert "1 of 7 working sets taken to failure." in text
+    assert "Cycle: Cutting III (cutting)." in text
+
+
+def test_a_week_without_diet_or_cycle_says_not_enough_data():
+    payload = copy.deepcopy(PAYLOAD)
+    payload["cycle"] = {"cycle_id": None, "cycle_name": None, "cycle_type": None}
+    payload["diet"] = {key: None for key in payload["diet"]} | {"logged_days": 0}
+    text = write_report(payload)
+    assert "Cycle: not enough data." in text and "No diet days logged: not enough data." in text
+    assert ungrounded_numbers(text, payload) == []
+
+
+def test_grounding_lists_invented_numbers_only():
+    text = ("# Weekly report: week of 2026-01-12\n"
+            "1. Bench press went up by 2.5 kg to 82.5 kg (W03), bodyweight 80.1 kg, 80 kg rounded.\n"
+            "- 21s Curl: 20 kg.\n"
+            "- You improved 12% and should hit 90 kg next week; 2,067 kcal.\n")
+    # 2.5/82.5/20 are payload values; 80.1 and 80 round 80.05; 21 is part of a name; the list
+    # marker and the dates are not claims. 12 and 90 are invented; "2,067" is read as 2.067.
+    assert ungrounded_numbers(text, PAYLOAD) == ["12", "90", "2,067"]
