@@ -35,7 +35,8 @@ def sample_run(tmp_path_factory):
 def test_run_on_sample_data_builds_every_layer(sample_run):
     workdir, result = sample_run
     assert result.returncode == 0, result.stderr
-    assert "[1/2] ingest" in result.stderr and "[2/2] payloads" in result.stderr  # progress while it works
+    assert "[1/3] ingest" in result.stderr and "[2/3] payloads" in result.stderr  # progress while it works
+    assert "[3/3] reports" in result.stderr
     summary: dict[str, str] = dict(line.strip().rsplit(None, 1) for line in result.stdout.splitlines()
                    if line.startswith("  ") and line.strip()[-1].isdigit())
     assert int(summary["sets"].replace(",", "")) > 9_000
@@ -46,6 +47,30 @@ def test_run_on_sample_data_builds_every_layer(sample_run):
     from fitness_assets.lib.payload import validate_payload
     for path in payloads:
         validate_payload(json.loads(path.read_text("utf-8")))
+
+
+def test_every_week_gets_a_grounded_template_report_and_charts(sample_run):
+    import struct
+
+    from fitness_assets.lib.reports.grounding import ungrounded_numbers
+
+    workdir, result = sample_run
+    home = workdir / ".fitness"
+    payloads = sorted((home / "payloads").glob("weekly_fitness_context_*.json"))
+    reports = sorted((home / "reports").glob("*/report.md"))
+    assert len(reports) == len(payloads) >= 150
+    assert int(dict(line.strip().rsplit(None, 1) for line in result.stdout.splitlines()
+                    if line.strip().startswith("report files"))["report files"]) == len(reports)
+    for path in payloads:
+        week = path.stem.rsplit("_", 1)[1]
+        text = (home / "reports" / week / "report.md").read_text("utf-8")
+        assert ungrounded_numbers(text, json.loads(path.read_text("utf-8"))) == [], week
+        assert text.startswith(f"# Weekly report: week of {week}")
+        for chart in ("muscle_sets.png", "load_trend.png", "bodyweight_calories.png"):
+            data = (home / "reports" / week / chart).read_bytes()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+            width, height = struct.unpack(">II", data[16:24])
+            assert (width, height) == (630, 324) and 5_000 < len(data) < 500_000
 
 
 def test_runs_are_recorded_in_the_postgres_backed_instance(sample_run):
@@ -69,10 +94,13 @@ def test_second_run_is_idempotent(sample_run):
     workdir, _ = sample_run
     payload_dir = workdir / ".fitness" / "payloads"
     before = {p.name: p.read_bytes() for p in payload_dir.iterdir()}
+    report_dir = workdir / ".fitness" / "reports"
+    reports_before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in report_dir.glob("**/*") if p.is_file()}
     result = fitness(["run"], workdir)
     assert result.returncode == 0, result.stderr
     assert "rows written this run: 0" in result.stderr
     assert {p.name: p.read_bytes() for p in payload_dir.iterdir()} == before
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in report_dir.glob("**/*") if p.is_file()} == reports_before
 
 
 def test_empty_inbox_explains_how_to_get_sample_data(tmp_path):
