@@ -25,8 +25,9 @@ def test_every_rule_is_a_check_in_the_code_location():
     check_keys = {(k.asset_key.to_user_string(), k.name) for k in defs.resolve_asset_graph().asset_check_keys}
     assert check_keys == {(r.asset, r.name) for r in RULES}
     blocking = {(s.asset_key.to_user_string(), s.name) for c in defs.asset_checks for s in c.check_specs if s.blocking}
-    payload_specs = defs.resolve_assets_def("weekly_payload").check_specs
-    blocking |= {(s.asset_key.to_user_string(), s.name) for s in payload_specs if s.blocking}
+    for asset in ("weekly_payload", "weekly_report"):  # checks declared on the asset itself
+        blocking |= {(s.asset_key.to_user_string(), s.name) for s in defs.resolve_assets_def(asset).check_specs
+                     if s.blocking}
     assert blocking == {(r.asset, r.name) for r in RULES if r.blocking}
 
 

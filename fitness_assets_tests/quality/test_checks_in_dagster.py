@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from fitness_assets.lib.quality.catalog import RULES
 from fitness_assets.lib.sample import write_sample_exports
 from fitness_assets_tests.conftest import diet_csv, hevy_csv
-from fitness_assets_tests.harness import check_evaluations, failed_checks, query, run_ingest, run_payloads, table_counts
+from fitness_assets_tests.harness import (check_evaluations, failed_checks, query, run_ingest, run_payloads,
+                                          run_reports, table_counts)
 from fitness_assets_tests.quality.rules_helpers import clean_diet_lines, clean_workouts
 
 INJECTED_WORKOUT = {"title": "Injected", "start_time": "3 Dec 2025, 18:00", "end_time": "3 Dec 2025, 19:00",
@@ -111,7 +112,9 @@ def test_clean_data_passes_every_check(settings):
     instance = dg.DagsterInstance.ephemeral()
     ingest = run_ingest(settings, instance)
     payloads = run_payloads(settings, "2026-01-12", "2026-01-12", instance)
-    evaluations = {**check_evaluations(instance, ingest.run_id), **check_evaluations(instance, payloads.run_id)}
+    reports = run_reports(settings, "2026-01-12", "2026-01-12", instance)
+    evaluations = {**check_evaluations(instance, ingest.run_id), **check_evaluations(instance, payloads.run_id),
+                   **check_evaluations(instance, reports.run_id)}
     assert set(evaluations) == {(r.asset, r.name) for r in RULES}
     assert [key for key, e in evaluations.items() if not e.passed] == []
 
