@@ -251,3 +251,8 @@ def test_fingerprint_follows_the_rows_at_fault_not_their_description():
     other, _ = silver_sets(with_extra(
         workout_set("Arms", "17 Jan 2027, 18:00", "17 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8)))
     assert rules.no_future_dates(other, TODAY).fingerprint() != today.fingerprint()
+
+
+def test_rules_accept_an_inbox_without_workout_rows():
+    sets, quarantine = silver_sets([])
+    assert failing(all_findings(sets, quarantine)) == set()

@@ -237,6 +237,8 @@ def _adjacent_duplicates(sets: pd.DataFrame) -> pd.Series:
 
 def _repeated_blocks(sets: pd.DataFrame) -> pd.Series:
     """Rows of a block identical, set for set, to an earlier block of the same workout."""
+    if sets.empty:
+        return pd.Series(False, index=sets.index, dtype=bool)
     columns = ["set_index", *SET_VALUES]
     text = sets[columns].astype("string").fillna("").agg("|".join, axis=1)
     ordered = sets.assign(text=text).sort_values("source_line", kind="stable")
