@@ -29,7 +29,7 @@ def weekly_payload(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 
     Each payload is validated against the shipped JSON Schema before anything is written; a
     week that no longer has data loses its stale file, so the folder always mirrors the views.
-    Nothing is written while an upstream blocking check's latest evaluation has failed.
+    Nothing is written while an upstream blocking check failed or did not complete (quality/gate.py).
     """
     refuse_if_blocked(context, "weekly_payload")
     window = context.partition_time_window
