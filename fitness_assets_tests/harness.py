@@ -47,6 +47,15 @@ def query(settings: Settings, sql: str, **params) -> list[dict]:
     return rows
 
 
+def execute(settings: Settings, *statements: str) -> None:
+    """Run SQL in one transaction, as a script outside the pipeline would (tests damage data with it)."""
+    engine = sa.create_engine(settings.database_url)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+
+
 def check_evaluations(instance: dg.DagsterInstance, run_id: str) -> dict[tuple[str, str], object]:
     """{(asset, check name): AssetCheckEvaluation} for every check evaluated in a run."""
     return {(e.asset_key.to_user_string(), e.check_name): e for e in check_evaluations_in_run(instance, run_id)}

@@ -17,7 +17,7 @@ from fitness_assets.lib.database import apply_migrations, resolve_database_url
 from fitness_assets.lib.reports.bedrock import WrittenReport, bedrock_client, write_with_bedrock
 from fitness_assets.lib.reports.template import ENGINE as TEMPLATE_ENGINE
 from fitness_assets.lib.reports.template import write_report
-from fitness_assets.lib.settings import AlertSettings, QualitySettings, Settings, load_settings
+from fitness_assets.lib.settings import AlertSettings, QualitySettings, ReportSettings, Settings, load_settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -77,15 +77,17 @@ class FitnessFilesResource(dg.ConfigurableResource):
         return load_corrections(Path(self.corrections_file))
 
 
+# The three resources below mirror dataclasses of lib/settings.py, which own the defaults
+# (the rules and the alert code take those dataclasses, and do not depend on Dagster).
 class QualityResource(dg.ConfigurableResource):
     """Tolerances of the data-quality checks (FITNESS_CALORIE_TOLERANCE and friends)."""
 
-    calorie_tolerance: float = 0.01
-    bodyweight_jump_kg: float = 2.5
-    outlier_iqr_k: float = 3.0
-    outlier_min_sets: int = 8
-    workout_min_minutes: float = 10.0
-    workout_max_minutes: float = 240.0
+    calorie_tolerance: float = QualitySettings.calorie_tolerance
+    bodyweight_jump_kg: float = QualitySettings.bodyweight_jump_kg
+    outlier_iqr_k: float = QualitySettings.outlier_iqr_k
+    outlier_min_sets: int = QualitySettings.outlier_min_sets
+    workout_min_minutes: float = QualitySettings.workout_min_minutes
+    workout_max_minutes: float = QualitySettings.workout_max_minutes
     timezone: str = "UTC"
 
     @property
@@ -100,12 +102,12 @@ class QualityResource(dg.ConfigurableResource):
 class NotifierResource(dg.ConfigurableResource):
     """Sends alerts to the configured channels: log (always available), webhook, sns."""
 
-    channels: str = "log"
-    webhook_url: str = ""
-    sns_topic_arn: str = ""
-    aws_region: str = ""
-    ui_url: str = "http://localhost:3000"
-    resend_unchanged: bool = False
+    channels: str = AlertSettings.channels
+    webhook_url: str = AlertSettings.webhook_url
+    sns_topic_arn: str = AlertSettings.sns_topic_arn
+    aws_region: str = AlertSettings.aws_region
+    ui_url: str = AlertSettings.ui_url
+    resend_unchanged: bool = AlertSettings.resend_unchanged
 
     @property
     def settings(self) -> AlertSettings:
@@ -119,16 +121,16 @@ class NotifierResource(dg.ConfigurableResource):
 class ReportWriterResource(dg.ConfigurableResource):
     """Writes one report per payload: the template writer, or Amazon Bedrock's Converse API."""
 
-    engine: str = "template"
-    model_id: str = ""
-    region: str = ""
-    endpoint_url: str = ""
-    max_tokens: int = 1500
-    temperature: float = 0.0
-    timeout_seconds: float = 60.0
-    max_attempts: int = 5
-    price_per_1k_input: float = 0.0
-    price_per_1k_output: float = 0.0
+    engine: str = ReportSettings.engine
+    model_id: str = ReportSettings.model_id
+    region: str = ReportSettings.region
+    endpoint_url: str = ReportSettings.endpoint_url
+    max_tokens: int = ReportSettings.max_tokens
+    temperature: float = ReportSettings.temperature
+    timeout_seconds: float = ReportSettings.timeout_seconds
+    max_attempts: int = ReportSettings.max_attempts
+    price_per_1k_input: float = ReportSettings.price_per_1k_input
+    price_per_1k_output: float = ReportSettings.price_per_1k_output
 
     _client: object = PrivateAttr(default=None)
 

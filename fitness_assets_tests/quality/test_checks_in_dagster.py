@@ -8,13 +8,20 @@ import io
 
 import dagster as dg
 import pytest
-import sqlalchemy as sa
 
 from fitness_assets.lib.quality.catalog import RULES
 from fitness_assets.lib.sample import write_sample_exports
 from fitness_assets_tests.conftest import diet_csv, hevy_csv
-from fitness_assets_tests.harness import (check_evaluations, failed_checks, query, run_ingest, run_payloads,
-                                          run_reports, table_counts)
+from fitness_assets_tests.harness import (
+    check_evaluations,
+    execute,
+    failed_checks,
+    query,
+    run_ingest,
+    run_payloads,
+    run_reports,
+    table_counts,
+)
 from fitness_assets_tests.quality.rules_helpers import clean_diet_lines, clean_workouts
 
 INJECTED_WORKOUT = {"title": "Injected", "start_time": "3 Dec 2025, 18:00", "end_time": "3 Dec 2025, 19:00",
@@ -151,13 +158,10 @@ def test_rows_missing_from_the_warehouse_or_orphaned_fail_the_blocking_warehouse
     write_clean_inbox(settings)
     instance = dg.DagsterInstance.ephemeral()
     run_ingest(settings, instance)
-    engine = sa.create_engine(settings.database_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM fitness.sets WHERE source_line = 3"))
-        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))  # bypass FKs, as a bad script would
-        conn.execute(sa.text("INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, "
-                             "source_line) VALUES (999999, 0, 0, 'normal', 99)"))
-    engine.dispose()
+    execute(settings, "DELETE FROM fitness.sets WHERE source_line = 3",
+            "SET LOCAL session_replication_role = replica",  # bypass FKs, as a bad script would
+            "INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, source_line) "
+            "VALUES (999999, 0, 0, 'normal', 99)")
 
     # The export is unchanged, so the load writes nothing and the damage stays: the checks see it.
     rerun = run_ingest(settings, instance, raise_on_error=False)
@@ -247,10 +251,7 @@ def test_a_blocking_check_that_did_not_run_keeps_the_gate_closed(settings, monke
     write_clean_inbox(settings)
     instance = dg.DagsterInstance.ephemeral()
     run_ingest(settings, instance)
-    engine = sa.create_engine(settings.database_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM fitness.sets WHERE source_line = 3"))
-    engine.dispose()
+    execute(settings, "DELETE FROM fitness.sets WHERE source_line = 3")
     assert not run_ingest(settings, instance, raise_on_error=False).success  # nothing_lost fails
 
     def crash(*args, **kwargs):
