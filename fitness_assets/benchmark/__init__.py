@@ -1,0 +1,1 @@
+"""Benchmark support: large, deterministic synthetic exports (see synthetic.py)."""
