@@ -158,6 +158,8 @@ def build_resources(settings: Settings | None = None) -> dict[str, dg.Configurab
         "quality": QualityResource(**vars(settings.quality), timezone=settings.timezone),
         "notifier": NotifierResource(**vars(settings.alerts)),
         "report_writer": ReportWriterResource(**vars(settings.reports)),
-        # dagster-aws's S3 resource; boto3 reads credentials, AWS_REGION and AWS_ENDPOINT_URL_S3.
-        "s3": S3Resource(region_name=settings.reports.region or None),
+        # dagster-aws's S3 resource; boto3 reads credentials and AWS_ENDPOINT_URL_S3. The region is
+        # FITNESS_AWS_REGION / AWS_REGION / AWS_DEFAULT_REGION (unset: boto3's chain), never the
+        # Bedrock region, which may differ from the bucket's.
+        "s3": S3Resource(region_name=settings.alerts.aws_region or None),
     }

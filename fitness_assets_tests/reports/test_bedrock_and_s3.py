@@ -4,6 +4,7 @@ wire format, and S3 publishing against moto's server mode."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,10 +12,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 import dagster as dg
 import pytest
+import requests
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 from moto.server import ThreadedMotoServer
 
 from fitness_assets.lib.reports.bedrock import bedrock_client, write_with_bedrock
-from fitness_assets.lib.settings import ReportSettings
+from fitness_assets.lib.reports.publish import publish
+from fitness_assets.defs.resources import build_resources
+from fitness_assets.lib.settings import ReportSettings, load_settings
 from fitness_assets_tests.harness import check_evaluations, run_ingest, run_payloads, run_reports
 from fitness_assets_tests.quality.test_checks_in_dagster import table_rows, write_clean_inbox
 from fitness_assets_tests.reports.test_writers import PAYLOAD
@@ -193,3 +199,85 @@ def test_payloads_reports_and_charts_are_published_once(settings, s3_endpoint):
     assert uploaded(again) == 0
     assert s3_endpoint.head_object(Bucket="fitness-reports", Key="team/default/2026-01-12/report.md")[
         "LastModified"] == next(o["LastModified"] for o in listed if o["Key"].endswith("report.md"))
+
+
+@pytest.fixture
+def moto_endpoint():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    yield url
+    requests.post(f"{url}/moto-api/reset-auth", data=b"inf", timeout=10)
+    server.stop()
+
+
+def test_a_role_that_cannot_read_objects_still_publishes(moto_endpoint):
+    """moto's IAM simulation, server mode: a user allowed only s3:PutObject gets 403 on
+    HeadObject (as on AWS, where HEAD needs s3:GetObject), and publishing uploads anyway."""
+    admin = boto3.client("s3", region_name="us-east-1", endpoint_url=moto_endpoint)
+    admin.create_bucket(Bucket="fitness-reports")
+    iam = boto3.client("iam", region_name="us-east-1", endpoint_url=moto_endpoint)
+    iam.create_user(UserName="publisher")
+    iam.put_user_policy(UserName="publisher", PolicyName="put-only", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject",
+                                                "Resource": "arn:aws:s3:::fitness-reports/fitness/*"}]}))
+    key = iam.create_access_key(UserName="publisher")["AccessKey"]
+    publisher = boto3.client("s3", region_name="us-east-1", endpoint_url=moto_endpoint,
+                             aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    requests.post(f"{moto_endpoint}/moto-api/reset-auth", data=b"0", timeout=10).raise_for_status()
+
+    with pytest.raises(ClientError) as denied:
+        publisher.head_object(Bucket="fitness-reports", Key="fitness/default/2026-01-12/report.md")
+    assert denied.value.response["Error"]["Code"] == "403"
+    assert publish(publisher, "fitness-reports", "fitness/default/2026-01-12/report.md", b"# report\n")
+    # Unable to read the stored hash, it uploads again rather than guess.
+    assert publish(publisher, "fitness-reports", "fitness/default/2026-01-12/report.md", b"# report\n")
+    with pytest.raises(ClientError) as outside:  # the policy's prefix still holds
+        publish(publisher, "fitness-reports", "elsewhere/report.md", b"# report\n")
+    assert outside.value.response["Error"]["Code"] == "AccessDenied"
+
+    requests.post(f"{moto_endpoint}/moto-api/reset-auth", data=b"inf", timeout=10).raise_for_status()
+    stored = admin.get_object(Bucket="fitness-reports", Key="fitness/default/2026-01-12/report.md")
+    assert stored["Body"].read() == b"# report\n"
+    assert stored["Metadata"]["sha256"] == hashlib.sha256(b"# report\n").hexdigest()
+
+
+def stubbed_s3():
+    client = boto3.client("s3", region_name="us-east-1")
+    return client, Stubber(client)
+
+
+def test_a_403_on_a_missing_key_without_list_bucket_means_upload():
+    """The documented role (s3:PutObject and s3:GetObject, no s3:ListBucket): AWS answers
+    HeadObject on a key that does not exist yet with 403, not 404. A botocore Stubber plays that
+    answer because moto cannot express it: moto maps HeadObject to s3:GetObject only and answers
+    404 for a missing key whatever the policy (see the moto test above for a real IAM denial)."""
+    client, stub = stubbed_s3()
+    params = {"Bucket": "fitness-reports", "Key": "fitness/default/2026-01-12/report.md"}
+    stub.add_client_error("head_object", service_error_code="403", service_message="Forbidden",
+                          http_status_code=403, expected_params=params)
+    stub.add_response("put_object", {"ETag": '"abc"'}, {
+        **params, "Body": b"# report\n", "ContentType": "text/markdown; charset=utf-8",
+        "Metadata": {"sha256": hashlib.sha256(b"# report\n").hexdigest()}})
+    with stub:
+        assert publish(client, "fitness-reports", params["Key"], b"# report\n")
+    stub.assert_no_pending_responses()
+
+
+def test_other_errors_of_the_unchanged_check_are_raised():
+    """Stubbed for the same reason: a throttled or failing HEAD is hard to provoke in moto."""
+    client, stub = stubbed_s3()
+    stub.add_client_error("head_object", service_error_code="400", service_message="Bad Request",
+                          http_status_code=400)
+    with stub, pytest.raises(ClientError):
+        publish(client, "fitness-reports", "fitness/default/2026-01-12/report.md", b"# report\n")
+
+
+def test_s3_uses_the_aws_region_not_the_bedrock_region():
+    base = {"FITNESS_HOME": "/tmp/fitness-region-test", "FITNESS_BEDROCK_MODEL_ID": MODEL,
+            "FITNESS_BEDROCK_REGION": "us-west-2"}
+    assert build_resources(load_settings(base))["s3"].region_name is None  # boto3's chain decides
+    assert build_resources(load_settings({**base, "AWS_REGION": "eu-west-1"}))["s3"].region_name == "eu-west-1"
+    assert build_resources(load_settings({**base, "FITNESS_AWS_REGION": "eu-central-1"}))[
+        "s3"].region_name == "eu-central-1"

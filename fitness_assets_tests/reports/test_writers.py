@@ -64,3 +64,45 @@ def test_grounding_lists_invented_numbers_only():
     # 2.5/82.5/20 are payload values; 80.1 and 80 round 80.05; 21 is part of a name; the list
     # marker and the dates are not claims. 12 and 90 are invented; "2,067" is read as 2.067.
     assert ungrounded_numbers(text, PAYLOAD) == ["12", "90", "2,067"]
+
+
+def test_numbers_glued_to_units_are_checked():
+    # 95, 6, 12 and 2500 are in no payload field; 82.5 is (current_week.max_weight_kg).
+    assert ungrounded_numbers("- Next week: squat 95kg.\n", PAYLOAD) == ["95"]
+    assert ungrounded_numbers("- Do 6x12 on the curl.\n", PAYLOAD) == ["6", "12"]
+    assert ungrounded_numbers("- Eat 2500kcal a day.\n", PAYLOAD) == ["2500"]
+    assert ungrounded_numbers("- Bench Press (Barbell) reached 82.5kg, 2067kcal on average.\n", PAYLOAD) == []
+
+
+def test_a_number_at_the_start_of_a_line_is_a_list_marker_only_in_a_numbered_list():
+    assert ungrounded_numbers("# Plan\n\n95. Next week, squat heavier.\n", PAYLOAD) == ["95"]
+    assert ungrounded_numbers("1. Bench Press (Barbell) at 82.5 kg.\n2. 21s Curl at 20 kg.\n", PAYLOAD) == []
+    # Out of sequence: "6." is not numbering (6 is in no payload field).
+    assert ungrounded_numbers("1. Bench press at 82.5 kg.\n6. Curl at 20 kg.\n", PAYLOAD) == ["6"]
+    # A paragraph ends the list: numbering restarts at 1.
+    assert ungrounded_numbers("1. Bench.\n\nText.\n\n2. Curl.\n1. Squat.\n", PAYLOAD) == ["2"]
+
+
+def test_rounding_to_fewer_decimals_is_allowed_other_forms_are_not():
+    # avg_bodyweight_kg 80.05, avg_reps_per_set 9.83, max_weight_kg 82.5 (one decimal).
+    assert ungrounded_numbers("- Bodyweight 80.05 kg, 80.1 kg, 80 kg; 9.8 reps per set.\n", PAYLOAD) == []
+    assert ungrounded_numbers("- Bodyweight 80.0 kg.\n", PAYLOAD) == ["80.0"]      # 80.05 rounds to 80.1
+    assert ungrounded_numbers("- 9.9 reps per set.\n", PAYLOAD) == ["9.9"]          # 9.83 rounds to 9.8
+    assert ungrounded_numbers("- Top weight 82.50 kg.\n", PAYLOAD) == ["82.50"]    # more decimals than given
+    assert ungrounded_numbers("- 80.06 kg.\n", PAYLOAD) == ["80.06"]
+
+
+def test_a_sign_must_match_unless_stated_in_words():
+    # The curl's delta_vs_last_trained_week: total_reps -2, avg_reps -1.5; no field holds +2 or +1.5.
+    assert ungrounded_numbers("- 21s Curl: −2 reps, -1.5 reps per set.\n", PAYLOAD) == []
+    assert ungrounded_numbers("- 21s Curl: down 1.5 reps per set, 2 fewer reps, lost 2 reps.\n", PAYLOAD) == []
+    assert ungrounded_numbers("- 21s Curl: +2 reps, up 1.5 reps per set.\n", PAYLOAD) == ["+2", "1.5"]
+    assert ungrounded_numbers("- 21s Curl: 2 reps.\n", PAYLOAD) == ["2"]
+    # Bench's top weight went up 2.5 kg; -82.5 is in no field.
+    assert ungrounded_numbers("- Bench: +2.5 kg, up 2.5 kg, −82.5 kg.\n", PAYLOAD) == ["−82.5"]
+
+
+def test_names_with_digits_are_not_claims_but_only_as_whole_names():
+    assert ungrounded_numbers("- 21s curl: 20 kg. The 21s felt easy.\n", PAYLOAD) == []
+    # schema_version "1.0" is not a name: it hides nothing inside 81.05.
+    assert ungrounded_numbers("- Bodyweight 81.05 kg.\n", PAYLOAD) == ["81.05"]

@@ -8,6 +8,7 @@ still range-aware: the `fitness` CLI writes every template report in one run.
 import hashlib
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -57,7 +58,7 @@ def weekly_report(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         payloads = query_weeks(conn, first_week - timedelta(weeks=HISTORY_WEEKS - 1), last_week)
     targets = sorted(key for key in payloads if first_week.isoformat() <= key[1] <= last_week.isoformat())
 
-    ungrounded, failures, written, usage, latest = [], [], 0, [], None
+    ungrounded, failures, written, usage, shown = [], [], 0, [], []
     client = s3.get_client() if files.s3_bucket else None
     uploaded = 0
     with ChartRenderer() as charts:
@@ -79,7 +80,7 @@ def weekly_report(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             since = (date.fromisoformat(week) - timedelta(weeks=HISTORY_WEEKS - 1)).isoformat()
             history = [payloads[(a, w)] for (a, w) in sorted(payloads) if a == athlete_id and since <= w <= week]
             chart_paths = _charts_if_changed(charts, history, folder)
-            latest = (athlete_id, week, result, payload)
+            shown.append((athlete_id, week, result, payload, folder / "report.md"))
             if client is not None:
                 outputs = {"payload.json": canonical_bytes(payload), "report.md": result.text.encode("utf-8"),
                            **{p.name: p.read_bytes() for p in chart_paths}}
@@ -99,16 +100,37 @@ def weekly_report(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     }
     if files.s3_bucket:
         metadata["s3_objects_uploaded"] = uploaded
-    if latest:
-        athlete_id, week, result, payload = latest
-        metadata["report"] = dg.MetadataValue.md(result.text)
-        metadata["payload"] = dg.MetadataValue.json(payload)
-        metadata["report_week"] = f"{athlete_id} {week}"
+    metadata.update(_report_metadata(shown, single_week=first_week == last_week, home=files.fitness_home))
     yield dg.MaterializeResult(metadata=metadata)
     if failures:
         raise dg.Failure(description=f"{len(failures)} report(s) could not be written: "
                                      + "; ".join(f"{f['week']} ({f['athlete']}): {f['error']}" for f in failures),
                          metadata={"failures": dg.MetadataValue.json(failures)})
+
+
+def _report_metadata(shown: list, single_week: bool, home: str) -> dict:
+    """What the UI shows about the reports of one run.
+
+    Dagster records one materialization per run and copies its metadata onto every partition the
+    run covers. A one-week run with one report (a UI backfill runs one week per run) shows that
+    report and its payload. Otherwise (a range run such as `fitness run`, or several athletes in
+    one week) no single report belongs to every partition, so it shows the latest week's report
+    (the default athlete's first), names it in `report_week` and `report_athlete`, leaves the
+    payload out, and adds `reports_table`: every report of the run, its path and word count.
+    """
+    if not shown:
+        return {}
+    latest = max(shown, key=lambda item: (item[1], item[0] == DEFAULT_ATHLETE, item[0]))
+    athlete_id, week, result, payload, _ = latest
+    metadata = {"report_week": week, "report_athlete": athlete_id, "report": dg.MetadataValue.md(result.text)}
+    if single_week and len(shown) == 1:
+        metadata["payload"] = dg.MetadataValue.json(payload)
+    if len(shown) > 1:
+        rows = [f"| {w} | {a} | {Path(path).relative_to(home).as_posix()} | {len(r.text.split())} |"
+                for a, w, r, _, path in sorted(shown, key=lambda item: (item[1], item[0]))]
+        metadata["reports_table"] = dg.MetadataValue.md(
+            "\n".join(["| Week | Athlete | Report | Words |", "| --- | --- | --- | ---: |", *rows]))
+    return metadata
 
 
 def _charts_if_changed(charts: ChartRenderer, history: list[dict], folder):

@@ -1,10 +1,35 @@
 """Grounding: every number a report states must be a number of its payload.
 
-A number in the text is grounded when it equals a payload value (sign ignored: "down 2.5 kg"
-states a delta of -2.5), or that value rounded to fewer decimals (a writer may say 82.9 for
-82.93), or when it is part of a date or week label (2026-01-12, W03), or appears in a payload
-string (an exercise or cycle name). Ordinal list markers at the start of a line ("1. ") are
-layout, not claims.
+The rule a report writer follows (the template writer by construction, the Bedrock prompt by
+instruction): write payload numbers as given, or rounded to fewer decimals; never compute or
+invent one. Precisely, every run of digits in the text is checked, wherever it stands, including
+numbers glued to letters or units ("95kg", "3x10", "2500kcal", "12%"), except:
+
+- **Dates and week labels**: 2026-01-12, 2026-W03, W03, 12/01/2026.
+- **Names**: a payload string that contains a digit and a letter (an exercise, cycle or athlete
+  name such as "21s Curl"), matched whole and case-insensitively, and the tokens of such a
+  name that mix letters and digits ("21s"). Digits inside a longer number never match a name,
+  and "schema_version" is not a name.
+- **Ordered-list numbering**: "1. " or "1) " at the start of a line is layout only when it is
+  real Markdown numbering in sequence: the first item of a list is 1, each next item at the same
+  indentation is one more. A non-blank line that starts at the margin and is not such an item
+  (a paragraph, a heading, a "- " bullet) ends the list. So "95. Next week …" on its own, or a
+  "6." after "1.", is a number to check.
+
+A number written with d decimals (a decimal comma reads as a decimal point) is grounded when
+some payload number v with at least d decimals (as the payload writes it: 82.5 has one, 75.0
+one, 2067 none) rounds, half away from zero, to d decimals to exactly that value. So for 80.05
+a report may write 80.05, 80.1 or 80, but not 80.0 (80.05 rounds to 80.1) or 80.050 (more
+decimals than given); 102.5 may be written 103 — rounding to a whole number is still a payload
+value at a coarser precision, and the README promises it. Inventing precision or values is not
+allowed.
+
+Signs: a number written with a sign ("+2.5", "-2.5", "−2.5"; "±" accepts either) must match a
+payload value of that sign. A number without a sign matches a positive payload value (or zero),
+and matches a negative one only when the text states the direction in words: one of DOWN_WORDS
+among the three words before it or the two after it, within its clause ("down 2.5 kg",
+"lost 2 reps", "dropped by 5 kg", "2.5 kg less", "3 fewer sets"). The prompt allows exactly
+this: drop the sign of a delta and say "down". "Up 1.5" for a delta of -1.5 is ungrounded.
 """
 
 from __future__ import annotations
@@ -13,53 +38,122 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{4}-W\d{2}\b|\bW\d{1,2}\b|\b\d{2}/\d{2}/\d{4}\b")
-_LIST_MARKER = re.compile(r"^(\s*)\d+[.)]\s", re.MULTILINE)
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
+_ORDERED_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<number>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)")
+# An optional sign glued to the digits (not after a word character: "8-12" is a range, "B-2" a
+# name), then the digits with at most one decimal part; nothing is required after the digits.
+_NUMBER = re.compile(r"(?:(?<![\w.,])(?P<sign>[+\-\u2212\u2013±]))?(?<!\d)(?P<digits>\d+(?:[.,]\d+)?)")
+_CLAUSE_BREAK = re.compile(r"[;()\[\]\n]|[,.:!?](?!\d)")
+_WORD = re.compile(r"[^\W\d_]+")
+NOT_NAMES = frozenset({"schema_version"})
+DOWN_WORDS = frozenset({
+    "down", "lost", "lose", "loses", "losing", "dropped", "drop", "drops", "fell", "fall", "falls",
+    "decreased", "decrease", "decreases", "declined", "decline", "reduced", "reduction", "less", "fewer",
+    "lower", "lighter", "below", "under", "minus", "negative", "regressed", "regression", "shed",
+})
+_MINUS = "-\u2212\u2013"
 
 
-def _leaves(value):
+def _leaves(value, key: str | None = None):
     if isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
+        for name, item in value.items():
+            yield from _leaves(item, name)
     elif isinstance(value, list):
         for item in value:
-            yield from _leaves(item)
+            yield from _leaves(item, key)
     else:
-        yield value
+        yield key, value
 
 
-def _rounded(value: Decimal) -> set[Decimal]:
-    forms = {value}
-    for places in range(0, 3):
-        forms.add(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-    return {f.normalize() for f in forms}
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def grounded_values(payload: dict) -> tuple[set[Decimal], set[str]]:
-    """(numbers a report may state, payload strings whose digits are part of a name)."""
-    numbers: set[Decimal] = set()
-    strings: set[str] = set()
-    for leaf in _leaves(payload):
+def _round(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def grounded_values(payload: dict) -> tuple[dict[int, set[Decimal]], dict[int, set[Decimal]], set[str]]:
+    """(non-negative, negative, names): the payload's numbers rounded to each allowed number of
+    decimals ({decimals: values}, negative values stored by magnitude), and its names."""
+    positive: dict[int, set[Decimal]] = {}
+    negative: dict[int, set[Decimal]] = {}
+    names: set[str] = set()
+    for key, leaf in _leaves(payload):
         if isinstance(leaf, bool) or leaf is None:
             continue
         if isinstance(leaf, (int, float)):
-            numbers |= _rounded(abs(Decimal(str(leaf))))
-        elif isinstance(leaf, str):
-            strings.add(leaf)
-    return numbers, strings
+            value = Decimal(str(leaf))
+            if not value.is_finite():
+                continue
+            target = negative if value < 0 else positive
+            for places in range(0, _decimals(value) + 1):
+                target.setdefault(places, set()).add(abs(_round(value, places)))
+        elif isinstance(leaf, str) and key not in NOT_NAMES and re.search(r"\d", leaf) and _WORD.search(leaf):
+            names.add(leaf)
+            names.update(t for t in leaf.split() if re.search(r"\d", t) and _WORD.search(t))
+    return positive, negative, names
+
+
+def _without_list_numbering(text: str) -> str:
+    """Blank out ordered-list markers that are real numbering in sequence (see module docstring)."""
+    expected: dict[int, int] = {}
+    lines = []
+    for line in text.split("\n"):
+        item = _ORDERED_ITEM.match(line)
+        if item:
+            indent = len(item.group("indent").expandtabs(4))
+            expected = {depth: n for depth, n in expected.items() if depth <= indent}
+            number = int(item.group("number"))
+            if number == expected.get(indent, 1):
+                expected[indent] = number + 1
+                line = line[:item.start("number")] + " " * (item.end("delim") - item.start("number")) \
+                    + line[item.end("delim"):]
+            else:
+                expected.pop(indent, None)
+        elif line.strip() and not line[0].isspace():
+            expected = {}
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _without_names(text: str, names: set[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        pattern = re.compile(r"(?<!\w)(?<!\d[.,])" + re.escape(name) + r"(?!\w)(?![.,]\d)", re.IGNORECASE)
+        text = pattern.sub(" ", text)
+    return text
+
+
+def _direction_in_words(text: str, start: int, end: int) -> bool:
+    """A DOWN_WORD among the three words before the number in its clause, or the two after it."""
+    before, after = text[:start], text[end:]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    before = before[breaks[-1].end():] if breaks else before
+    following = _CLAUSE_BREAK.search(after)
+    after = after[:following.start()] if following else after
+    words = _WORD.findall(before)[-3:] + _WORD.findall(after)[:2]
+    return any(word.lower() in DOWN_WORDS for word in words)
 
 
 def ungrounded_numbers(text: str, payload: dict) -> list[str]:
-    """Numbers in `text` that the payload does not contain, in order of appearance."""
-    numbers, strings = grounded_values(payload)
-    for name in sorted(strings, key=len, reverse=True):
-        if any(c.isdigit() for c in name):
-            text = text.replace(name, " ")
-    text = _DATE.sub(" ", text)
-    text = _LIST_MARKER.sub(r"\1", text)
+    """Numbers in `text` that the payload does not contain, as written (sign included), in order."""
+    positive, negative, names = grounded_values(payload)
+    text = _DATE.sub(" ", _without_names(_without_list_numbering(text), names))
     found = []
     for match in _NUMBER.finditer(text):
-        token = match.group().replace(",", ".")
-        if Decimal(token).normalize() not in numbers:
+        digits, sign = match.group("digits").replace(",", "."), match.group("sign")
+        value = Decimal(digits)
+        places = _decimals(value)
+        as_positive = value in positive.get(places, ())
+        as_negative = value in negative.get(places, ())
+        if sign == "+":
+            grounded = as_positive
+        elif sign and sign in _MINUS:
+            grounded = as_negative
+        elif sign == "±":
+            grounded = as_positive or as_negative
+        else:
+            grounded = as_positive or (as_negative and _direction_in_words(text, match.start(), match.end()))
+        if not grounded:
             found.append(match.group())
     return found

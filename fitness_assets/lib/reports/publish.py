@@ -11,15 +11,28 @@ from botocore.exceptions import ClientError
 CONTENT_TYPES = {".md": "text/markdown; charset=utf-8", ".json": "application/json", ".png": "image/png"}
 
 
+# HeadObject answers without a body, so botocore's error code is the HTTP status.
+MISSING = ("404", "NoSuchKey", "NotFound")
+# Without s3:ListBucket, AWS answers HeadObject on a key that does not exist with 403 rather
+# than 404 (it will not reveal whether the key exists); without s3:GetObject, with 403 always.
+UNKNOWN = ("403", "Forbidden", "AccessDenied")
+
+
 def publish(client, bucket: str, key: str, data: bytes) -> bool:
-    """Upload unless unchanged; True when an upload happened."""
+    """Upload unless unchanged; True when an upload happened.
+
+    The unchanged check is a HeadObject reading the sha256 stored with the object. A 404 means
+    the object is missing; a 403 means its state cannot be known with the role's permissions
+    (no s3:ListBucket and the key is new, or no s3:GetObject): both upload. Any other error is
+    raised. s3:PutObject alone therefore publishes, re-uploading every time.
+    """
     digest = hashlib.sha256(data).hexdigest()
     try:
         head = client.head_object(Bucket=bucket, Key=key)
         if head.get("Metadata", {}).get("sha256") == digest:
             return False
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound"):
+        if error.response.get("Error", {}).get("Code") not in MISSING + UNKNOWN:
             raise
     suffix = "." + key.rsplit(".", 1)[-1] if "." in key else ""
     content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
