@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -116,3 +117,24 @@ def copy_frame(conn: sa.Connection, table: str, frame: pd.DataFrame, columns: It
     with raw.cursor() as cur:
         cur.copy_expert(f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)", buffer)
     return len(frame)
+
+
+@contextmanager
+def foreign_keys_suspended(conn: sa.Connection, tables: Iterable[str]):
+    """Drop the foreign keys of `tables` for a bulk load, then add them back, validated.
+
+    Checked row by row, foreign keys cost ~7 µs per inserted row (a trigger call each): about
+    as much as the insert itself. Re-adding a key validates every row in one set-based join.
+    The keys come back with their exact definitions (pg_get_constraintdef) inside the same
+    transaction, so a violating load still fails and rolls back. ALTER TABLE locks the tables
+    until commit: meant for large loads, where readers would wait for the data anyway.
+    """
+    keys = conn.execute(sa.text(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY 1, 2"),
+        {"tables": list(tables)}).all()
+    for table, name, _ in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    yield
+    for table, name, definition in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')

@@ -109,13 +109,19 @@ def payload_path(payload_dir: Path, athlete_id: str, week_start: str) -> Path:
     return folder / f"weekly_fitness_context_{week_start}.json"
 
 
-def query_weeks(conn: sa.Connection, first_week: date, last_week: date) -> dict[tuple[str, str], dict]:
-    """Every athlete-week with data in [first_week, last_week], as payload dicts (not yet written)."""
-    params = {"first": first_week, "last": last_week}
+def query_weeks(conn: sa.Connection, first_week: date, last_week: date,
+                athletes: list[str] | None = None) -> dict[tuple[str, str], dict]:
+    """Every athlete-week with data in [first_week, last_week], as payload dicts (not yet written).
+
+    `athletes` narrows the query; PostgreSQL pushes that filter into the views' per-athlete windows.
+    """
+    params = {"first": first_week, "last": last_week, "athletes": athletes}
+    only = " AND athlete_id = ANY(:athletes)" if athletes is not None else ""
     summaries = conn.execute(sa.text(
-        "SELECT * FROM fitness.weekly_fitness_summary WHERE week_start BETWEEN :first AND :last"), params).mappings().all()
+        "SELECT * FROM fitness.weekly_fitness_summary WHERE week_start BETWEEN :first AND :last" + only),
+        params).mappings().all()
     progression = conn.execute(sa.text(
-        "SELECT * FROM fitness.weekly_exercise_progression WHERE week_start BETWEEN :first AND :last"),
+        "SELECT * FROM fitness.weekly_exercise_progression WHERE week_start BETWEEN :first AND :last" + only),
         params).mappings().all()
     by_week: dict[tuple[str, str], list[dict]] = {}
     for row in progression:

@@ -1,20 +1,58 @@
-"""Load the silver layer into PostgreSQL: COPY into staging, then set-based SQL, one transaction."""
+"""Load the silver layer into PostgreSQL: diff, COPY into staging, set-based SQL, one transaction.
+
+Hevy exports hold the whole history every time, so the loader first compares each workout's
+content hash with the warehouse and stages only new and changed workouts; an unchanged export
+stages no workout at all. Every changed calendar day is recorded, and the weekly payloads whose
+content those days change are worked out before the transaction commits (changed_weeks.py).
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
-from fitness_assets.lib.database import copy_frame, run_sql_file
+from fitness_assets.lib.changed_weeks import changed_payload_weeks, payloads_before
+from fitness_assets.lib.database import copy_frame, foreign_keys_suspended, run_sql_file
 from fitness_assets.lib.raw_zone import ManifestEntry
-from fitness_assets.lib.silver_build import SilverLayer
+from fitness_assets.lib.silver_build import WORKOUTS, SilverLayer
 
 _NAMED = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+# Arbitrary constant: one load at a time, so the diff taken at the start stays true until commit.
+_LOAD_LOCK_KEY = 7_406_222
+
+LOAD_WORK_MEM = "256MB"
+# From this many staged rows on, foreign keys are validated once at the end instead of per row.
+BULK_LOAD_MIN_ROWS = 50_000
+BULK_TABLES = ("fitness.workouts", "fitness.workout_exercises", "fitness.sets", "fitness.diet_daily")
+WORKOUT_KEY = ["athlete_id", "started_at", "title"]
+_WORKOUT_COLUMNS = ["athlete_id", "started_at", "title", "ended_at", "description", "training_date",
+                    "duration_minutes", "workout_hash", "source_sha256"]
+_BLOCK_COLUMNS = ["block_index", "exercise_title", "superset_id", "exercise_notes"]
+_SET_COLUMNS = ["block_index", "set_order", "set_index", "set_type", "weight_kg", "reps", "distance_km",
+                "duration_seconds", "rpe", "source_line"]
+
+
+@dataclass
+class LoadResult:
+    rows_written: dict[str, int]
+    workouts_new: int = 0
+    workouts_changed: int = 0
+    workouts_removed: int = 0
+    # (athlete_id, Monday) of every weekly payload whose content this load changed
+    changed_weeks: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class WorkoutDiff:
+    written: pd.DataFrame     # new and changed workouts, one row each, with workout_ref and is_new
+    removed: pd.DataFrame     # keys (and training_date) of loaded workouts the newest export lacks
+    codes: pd.Series          # per silver set row: its workout's position in `workouts`, or -1
 
 
 def named_statements(path: Path) -> list[tuple[str, str]]:
@@ -23,12 +61,51 @@ def named_statements(path: Path) -> list[tuple[str, str]]:
     return [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts), 2)]
 
 
+def diff_workouts(conn: sa.Connection, sets: pd.DataFrame, snapshot_athletes: list[str]) -> WorkoutDiff:
+    """Which workouts of the export are new or changed, and which loaded ones it no longer holds."""
+    workout_of_set = sets.groupby(WORKOUT_KEY, sort=False, dropna=False).ngroup()
+    workouts = sets.drop_duplicates(WORKOUT_KEY)[_WORKOUT_COLUMNS].reset_index(drop=True)
+    workouts["started_at"] = workouts["started_at"].astype("datetime64[us]")
+    loaded = pd.DataFrame(conn.execute(sa.text(
+        "SELECT athlete_id, started_at, title, content_hash, training_date FROM fitness.workouts "
+        "WHERE athlete_id = ANY(:athletes)"), {"athletes": snapshot_athletes}).all(),
+        columns=["athlete_id", "started_at", "title", "content_hash", "training_date"])
+    loaded["started_at"] = loaded["started_at"].astype("datetime64[us]")
+    # A left merge keeps the export's order, so row positions stay equal to the ngroup codes.
+    export = workouts.merge(loaded[[*WORKOUT_KEY, "content_hash"]], on=WORKOUT_KEY, how="left")
+    is_new = export["content_hash"].isna()
+    written_mask = (is_new | (export["content_hash"] != export["workout_hash"])).to_numpy()
+    written = workouts[written_mask].copy()
+    written.insert(0, "workout_ref", written.index.to_numpy())
+    written["is_new"] = is_new.to_numpy()[written_mask]
+    gone = loaded.merge(workouts[WORKOUT_KEY], on=WORKOUT_KEY, how="left", indicator=True)
+    removed = gone.loc[gone["_merge"] == "left_only", [*WORKOUT_KEY, "training_date"]].reset_index(drop=True)
+    return WorkoutDiff(written, removed, workout_of_set)
+
+
 def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manifest: list[ManifestEntry],
-                   muscle_map: pd.DataFrame) -> dict[str, int]:
-    """Returns rows affected per named load statement (0 everywhere when nothing changed)."""
+                   muscle_map: pd.DataFrame, load_id: str = "") -> LoadResult:
+    """Rows affected per named statement (0 everywhere when nothing changed), the workout diff,
+    and the weekly payloads this load changed (recorded under `load_id` in fitness.changed_weeks)."""
+    sets = silver.workout_sets
+    snapshot_athletes = sorted({a for a, dataset in silver.snapshots if dataset == WORKOUTS})
     with engine.begin() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOAD_LOCK_KEY})
+        # The default 4 MB spills the joins and sorts of a large load to disk; this transaction only.
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{LOAD_WORK_MEM}'")
         run_sql_file(conn, sql_dir / "load" / "00_staging.sql")
-        copy_frame(conn, "stage_sets", silver.workout_sets.drop(columns=["source_file"]))
+        diff = diff_workouts(conn, sets, snapshot_athletes)
+        staged_sets = sets[diff.codes.isin(diff.written["workout_ref"]).to_numpy()]
+        staged_refs = diff.codes[diff.codes.isin(diff.written["workout_ref"])]
+        staged_sets = staged_sets.assign(workout_ref=staged_refs.to_numpy())
+        copy_frame(conn, "stage_workouts", diff.written)
+        copy_frame(conn, "stage_blocks", staged_sets.drop_duplicates(["workout_ref", "block_index"])
+                   [["workout_ref", *_BLOCK_COLUMNS]])
+        copy_frame(conn, "stage_sets", staged_sets[["workout_ref", *_SET_COLUMNS]])
+        copy_frame(conn, "stage_removed", diff.removed[WORKOUT_KEY])
+        days = pd.concat([diff.written[["athlete_id", "training_date"]], diff.removed[["athlete_id", "training_date"]]])
+        copy_frame(conn, "changed_days", days.drop_duplicates().rename(columns={"training_date": "day"})
+                   .assign(kind="workout"))
         copy_frame(conn, "stage_diet", silver.diet_days.drop(columns=["source_file", "cycle_raw"]))
         copy_frame(conn, "stage_cycles", silver.cycles)
         copy_frame(conn, "stage_snapshots", pd.DataFrame(silver.snapshots, columns=["athlete_id", "dataset"]))
@@ -40,7 +117,19 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
                                                         columns=[*ManifestEntry.__dataclass_fields__])
                    .drop(columns=["data_until", "file_modified_at"]))
         copy_frame(conn, "stage_muscle_map", muscle_map[["exercise_title", "muscle_group"]])
-        counts = {}
-        for name, statement in named_statements(sql_dir / "load" / "10_load.sql"):
-            counts[name] = max(conn.exec_driver_sql(statement).rowcount, 0)
-    return counts
+        # Temp tables have no statistics until analysed; the joins below need them at scale.
+        conn.exec_driver_sql("ANALYZE stage_workouts, stage_blocks, stage_sets, stage_diet")
+        counts = {name: max(conn.exec_driver_sql(statement).rowcount, 0)
+                  for name, statement in named_statements(sql_dir / "load" / "05_changes.sql")}
+        before = payloads_before(conn)
+        bulk = len(staged_sets) + counts["changed_diet_days"] >= BULK_LOAD_MIN_ROWS
+        with foreign_keys_suspended(conn, BULK_TABLES) if bulk else nullcontext():
+            for name, statement in named_statements(sql_dir / "load" / "10_load.sql"):
+                counts[name] = max(conn.exec_driver_sql(statement).rowcount, 0)
+        weeks = changed_payload_weeks(conn, before)
+        if load_id and weeks:
+            copy_frame(conn, "fitness.changed_weeks",
+                       pd.DataFrame([(load_id, a, w) for a, w in weeks], columns=["load_id", "athlete_id", "week_start"]))
+    is_new = diff.written["is_new"]
+    return LoadResult(counts, workouts_new=int(is_new.sum()), workouts_changed=int((~is_new).sum()),
+                      workouts_removed=len(diff.removed), changed_weeks=weeks)

@@ -1,11 +1,21 @@
 -- Staging tables for one load; COPY fills them, the load statements read them, commit drops them.
-CREATE TEMP TABLE stage_sets (
-    athlete_id text, source_sha256 text, source_line integer, title text, started_at timestamp,
-    ended_at timestamp, description text, training_date date, duration_minutes numeric,
-    block_index integer, exercise_title text, superset_id integer, exercise_notes text,
-    set_order integer, set_index integer, set_type text, weight_kg numeric, reps integer,
-    distance_km numeric, duration_seconds integer, rpe numeric, workout_hash text
+-- The loader compares per-workout content hashes with the warehouse before staging, so only
+-- new and changed workouts (their blocks and sets) travel; `workout_ref` ties them together.
+CREATE TEMP TABLE stage_workouts (
+    workout_ref integer PRIMARY KEY, athlete_id text, started_at timestamp, title text, ended_at timestamp,
+    description text, training_date date, duration_minutes numeric, workout_hash text, source_sha256 text,
+    is_new boolean
 ) ON COMMIT DROP;
+CREATE TEMP TABLE stage_blocks (
+    workout_ref integer, block_index integer, exercise_title text, superset_id integer, exercise_notes text
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_sets (
+    workout_ref integer, block_index integer, set_order integer, set_index integer, set_type text,
+    weight_kg numeric, reps integer, distance_km numeric, duration_seconds integer, rpe numeric,
+    source_line integer
+) ON COMMIT DROP;
+-- Workouts the athlete's newest full export no longer contains.
+CREATE TEMP TABLE stage_removed (athlete_id text, started_at timestamp, title text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_diet (
     athlete_id text, source_sha256 text, source_line integer, diet_date date, carbs_g numeric,
     protein_g numeric, fat_g numeric, calories_kcal numeric, cardio_weekly_min numeric,
@@ -28,3 +38,5 @@ CREATE TEMP TABLE stage_manifest (
     row_count integer, landed_at timestamptz, raw_path text
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_muscle_map (exercise_title text, muscle_group text) ON COMMIT DROP;
+-- Every calendar day whose data this load changed: the weeks to re-publish start here.
+CREATE TEMP TABLE changed_days (athlete_id text, day date, kind text) ON COMMIT DROP;

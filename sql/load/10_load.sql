@@ -1,6 +1,9 @@
 -- One load, in one transaction, set-based: every statement handles all rows at once.
--- Unchanged rows are never rewritten (IS DISTINCT FROM guards, content hashes), so re-running
--- the same exports writes nothing. Statements are named; the loader reports each row count.
+-- Unchanged rows are never rewritten: unchanged workouts are not even staged (the loader compares
+-- content hashes first) and upserts carry IS DISTINCT FROM guards, so re-running the same exports
+-- writes nothing. 05_changes.sql has already listed every changed day in `changed_days` (the
+-- loader works out the weeks to re-publish from it). Statements are named; the loader reports
+-- each row count.
 
 -- name: athletes
 INSERT INTO fitness.athletes (athlete_id)
@@ -18,9 +21,9 @@ ON CONFLICT (athlete_id, sha256) DO NOTHING;
 
 -- name: exercises
 INSERT INTO fitness.exercises (exercise_id, exercise_name)
-SELECT DISTINCT fitness.exercise_id_for(s.exercise_title), s.exercise_title
-FROM stage_sets s
-WHERE NOT EXISTS (SELECT 1 FROM fitness.exercises e WHERE e.exercise_name = s.exercise_title)
+SELECT DISTINCT fitness.exercise_id_for(b.exercise_title), b.exercise_title
+FROM stage_blocks b
+WHERE NOT EXISTS (SELECT 1 FROM fitness.exercises e WHERE e.exercise_name = b.exercise_title)
 ORDER BY 2
 ON CONFLICT DO NOTHING;
 
@@ -43,21 +46,11 @@ SET muscle_group_id = EXCLUDED.muscle_group_id, is_curated = EXCLUDED.is_curated
 WHERE (exercise_muscle_map.muscle_group_id, exercise_muscle_map.is_curated)
       IS DISTINCT FROM (EXCLUDED.muscle_group_id, EXCLUDED.is_curated);
 
--- name: stage_workouts
-CREATE TEMP TABLE stage_workouts ON COMMIT DROP AS
-SELECT DISTINCT ON (athlete_id, started_at, title)
-       athlete_id, started_at, title, ended_at, description, training_date, duration_minutes,
-       workout_hash, source_sha256
-FROM stage_sets
-ORDER BY athlete_id, started_at, title, source_line;
-
 -- name: removed_workouts
 -- A workout that the athlete's newest full export no longer contains is removed, and logged.
 WITH gone AS (
-    DELETE FROM fitness.workouts w
-    WHERE w.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'workouts')
-      AND NOT EXISTS (SELECT 1 FROM stage_workouts s
-                      WHERE (s.athlete_id, s.started_at, s.title) = (w.athlete_id, w.started_at, w.title))
+    DELETE FROM fitness.workouts w USING stage_removed r
+    WHERE (w.athlete_id, w.started_at, w.title) = (r.athlete_id, r.started_at, r.title)
     RETURNING w.workout_id, w.athlete_id, w.started_at, w.title, w.content_hash, w.source_sha256
 )
 INSERT INTO fitness.removed_workouts (athlete_id, started_at, title, content_hash, set_count, last_source_sha256)
@@ -68,34 +61,31 @@ SELECT g.athlete_id, g.started_at, g.title, g.content_hash,
 FROM gone g
 ON CONFLICT DO NOTHING;
 
--- name: written_workouts
--- New workouts, and workouts whose content changed since they were loaded.
-CREATE TEMP TABLE written_workouts ON COMMIT DROP AS
-SELECT s.* FROM stage_workouts s
-WHERE NOT EXISTS (SELECT 1 FROM fitness.workouts w
-                  WHERE (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title)
-                    AND w.content_hash = s.workout_hash);
-
 -- name: replaced_workouts
-DELETE FROM fitness.workouts w USING written_workouts s
-WHERE (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title);
+-- Workouts whose content changed since they were loaded are rewritten whole.
+DELETE FROM fitness.workouts w USING stage_workouts s
+WHERE NOT s.is_new AND (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title);
 
 -- name: workouts
 INSERT INTO fitness.workouts (athlete_id, started_at, ended_at, title, description, training_date,
                               duration_minutes, content_hash, source_sha256)
 SELECT athlete_id, started_at, ended_at, title, description, training_date, duration_minutes,
        workout_hash, source_sha256
-FROM written_workouts
+FROM stage_workouts
 ORDER BY athlete_id, started_at, title;
+
+-- name: workout_refs
+CREATE TEMP TABLE workout_refs ON COMMIT DROP AS
+SELECT s.workout_ref, w.workout_id
+FROM stage_workouts s
+JOIN fitness.workouts w ON (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title);
 
 -- name: workout_exercises
 INSERT INTO fitness.workout_exercises (workout_id, block_index, exercise_id, superset_id, exercise_notes)
-SELECT DISTINCT ON (w.workout_id, s.block_index)
-       w.workout_id, s.block_index, fitness.exercise_id_for(s.exercise_title), s.superset_id, s.exercise_notes
-FROM stage_sets s
-JOIN written_workouts ww ON (ww.athlete_id, ww.started_at, ww.title) = (s.athlete_id, s.started_at, s.title)
-JOIN fitness.workouts w ON (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title)
-ORDER BY w.workout_id, s.block_index, s.set_order;
+SELECT r.workout_id, b.block_index, fitness.exercise_id_for(b.exercise_title), b.superset_id, b.exercise_notes
+FROM stage_blocks b
+JOIN workout_refs r USING (workout_ref)
+ORDER BY r.workout_id, b.block_index;
 
 -- name: sets
 INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, weight_kg, reps,
@@ -103,9 +93,8 @@ INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, w
 SELECT we.workout_exercise_id, s.set_order, s.set_index, s.set_type, s.weight_kg, s.reps,
        s.distance_km, s.duration_seconds, s.rpe, s.source_line
 FROM stage_sets s
-JOIN written_workouts ww ON (ww.athlete_id, ww.started_at, ww.title) = (s.athlete_id, s.started_at, s.title)
-JOIN fitness.workouts w ON (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title)
-JOIN fitness.workout_exercises we ON we.workout_id = w.workout_id AND we.block_index = s.block_index
+JOIN workout_refs r USING (workout_ref)
+JOIN fitness.workout_exercises we ON we.workout_id = r.workout_id AND we.block_index = s.block_index
 ORDER BY we.workout_exercise_id, s.set_order;
 
 -- name: exercise_is_cardio
@@ -121,9 +110,7 @@ FROM (
     JOIN fitness.workout_exercises we USING (workout_exercise_id)
     JOIN fitness.exercise_muscle_map m ON m.exercise_id = we.exercise_id
     JOIN fitness.muscle_groups g USING (muscle_group_id)
-    WHERE we.exercise_id IN (SELECT DISTINCT fitness.exercise_id_for(s2.exercise_title)
-                             FROM stage_sets s2 JOIN written_workouts ww
-                               ON (ww.athlete_id, ww.started_at, ww.title) = (s2.athlete_id, s2.started_at, s2.title))
+    WHERE we.exercise_id IN (SELECT DISTINCT fitness.exercise_id_for(exercise_title) FROM stage_blocks)
     GROUP BY we.exercise_id
 ) x
 WHERE e.exercise_id = x.exercise_id AND e.is_cardio IS DISTINCT FROM x.is_cardio;
@@ -138,27 +125,23 @@ WHERE (cycles.cycle_name, cycles.cycle_type, cycles.start_date, cycles.end_date)
       IS DISTINCT FROM (EXCLUDED.cycle_name, EXCLUDED.cycle_type, EXCLUDED.start_date, EXCLUDED.end_date);
 
 -- name: removed_diet_days
-DELETE FROM fitness.diet_daily d
-WHERE d.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'diet')
-  AND NOT EXISTS (SELECT 1 FROM stage_diet s WHERE (s.athlete_id, s.diet_date) = (d.athlete_id, d.diet_date));
+DELETE FROM fitness.diet_daily d USING changed_days c
+WHERE c.kind = 'diet_removed' AND (c.athlete_id, c.day) = (d.athlete_id, d.diet_date);
 
 -- name: diet_daily
+-- Exactly the new and changed days found by 05_changes.sql.
 INSERT INTO fitness.diet_daily (athlete_id, diet_date, carbs_g, protein_g, fat_g, calories_kcal,
                                 cardio_weekly_min, cycle_id, bodyweight_kg, notes, source_sha256, source_line)
-SELECT athlete_id, diet_date, carbs_g, protein_g, fat_g, calories_kcal, cardio_weekly_min, cycle_id,
-       bodyweight_kg, notes, source_sha256, source_line
-FROM stage_diet
-ORDER BY athlete_id, diet_date
+SELECT s.athlete_id, s.diet_date, s.carbs_g, s.protein_g, s.fat_g, s.calories_kcal, s.cardio_weekly_min,
+       s.cycle_id, s.bodyweight_kg, s.notes, s.source_sha256, s.source_line
+FROM stage_diet s
+JOIN changed_days c ON c.kind = 'diet' AND (c.athlete_id, c.day) = (s.athlete_id, s.diet_date)
+ORDER BY s.athlete_id, s.diet_date
 ON CONFLICT (athlete_id, diet_date) DO UPDATE
 SET carbs_g = EXCLUDED.carbs_g, protein_g = EXCLUDED.protein_g, fat_g = EXCLUDED.fat_g,
     calories_kcal = EXCLUDED.calories_kcal, cardio_weekly_min = EXCLUDED.cardio_weekly_min,
     cycle_id = EXCLUDED.cycle_id, bodyweight_kg = EXCLUDED.bodyweight_kg, notes = EXCLUDED.notes,
-    source_sha256 = EXCLUDED.source_sha256, source_line = EXCLUDED.source_line
-WHERE (diet_daily.carbs_g, diet_daily.protein_g, diet_daily.fat_g, diet_daily.calories_kcal,
-       diet_daily.cardio_weekly_min, diet_daily.cycle_id, diet_daily.bodyweight_kg, diet_daily.notes)
-      IS DISTINCT FROM
-      (EXCLUDED.carbs_g, EXCLUDED.protein_g, EXCLUDED.fat_g, EXCLUDED.calories_kcal,
-       EXCLUDED.cardio_weekly_min, EXCLUDED.cycle_id, EXCLUDED.bodyweight_kg, EXCLUDED.notes);
+    source_sha256 = EXCLUDED.source_sha256, source_line = EXCLUDED.source_line;
 
 -- name: removed_cycles
 DELETE FROM fitness.cycles c

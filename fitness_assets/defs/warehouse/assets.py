@@ -5,7 +5,7 @@ import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
-from fitness_assets.defs.progress import report
+from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
 from fitness_assets.lib.muscle_map import curated_muscle_map
 from fitness_assets.lib.raw_zone import load_manifest
@@ -40,12 +40,20 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         workout_sets=silver_workout_sets, diet_days=silver_diet_days, cycles=silver_cycles,
         quarantine=silver_quarantine, corrections_applied=silver_corrections_applied, snapshots=snapshots,
     )
-    written = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
-                             curated_muscle_map())
+    loaded = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
+                            curated_muscle_map(), load_id=context.run_id)
+    written = loaded.rows_written
     with warehouse.engine.connect() as conn:
         totals = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one() for t in WAREHOUSE_TABLES}
     report(context, "warehouse: " + ", ".join(f"{t} {totals[t]:,}" for t in ("workouts", "sets", "diet_daily"))
-           + f" (rows written this run: {sum(written.get(t, 0) for t in WAREHOUSE_TABLES):,})")
+           + f" (rows written this run: {sum(written.get(t, 0) for t in WAREHOUSE_TABLES):,}; workouts new "
+             f"{loaded.workouts_new:,}, changed {loaded.workouts_changed:,}, removed {loaded.workouts_removed:,}; "
+             f"{len(loaded.changed_weeks):,} weekly payload(s) changed)")
     for table in WAREHOUSE_TABLES:
-        yield dg.MaterializeResult(asset_key=table, metadata={
-            "rows": totals[table], "rows_written_this_run": written.get(table, 0)})
+        metadata = {"rows": totals[table], "rows_written_this_run": written.get(table, 0)}
+        if table == "workouts":
+            weeks = pd.DataFrame(loaded.changed_weeks, columns=["athlete", "week"])
+            metadata |= {"workouts_new": loaded.workouts_new, "workouts_changed": loaded.workouts_changed,
+                         "workouts_removed": loaded.workouts_removed, "changed_weeks": len(weeks),
+                         "changed_weeks_preview": preview(weeks, rows=20)}
+        yield dg.MaterializeResult(asset_key=table, metadata=metadata)
