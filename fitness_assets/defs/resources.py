@@ -66,6 +66,11 @@ class FitnessFilesResource(dg.ConfigurableResource):
         return Path(self.fitness_home) / "raw"
 
     @property
+    def silver_cache(self) -> Path:
+        """Parsed snapshots by content (lib/silver_build.py): derived data, safe to delete."""
+        return Path(self.fitness_home) / "silver_cache"
+
+    @property
     def payload_dir(self) -> Path:
         return Path(self.fitness_home) / "payloads"
 

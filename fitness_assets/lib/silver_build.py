@@ -7,7 +7,11 @@ then landing time) is the truth; older snapshots stay in the raw zone, counted a
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +22,12 @@ from fitness_assets.lib.formats import DIET_CSV, DIET_SQLITE, HEVY, detect_expor
 from fitness_assets.lib.hevy import SILVER_SET_COLUMNS, ParsedRows, parse_hevy
 from fitness_assets.lib.quarantine import QUARANTINE_COLUMNS, SourceFile
 from fitness_assets.lib.raw_zone import ManifestEntry
+from fitness_assets.schemas.silver import SilverCycle, SilverWorkoutSet
+
+# The parse of a snapshot depends on its bytes, its athlete and name, the corrections and this
+# code: the cache key covers all four, so editing a parser invalidates every cached parse.
+_PARSER_SOURCES = ("lib/hevy.py", "lib/diet.py", "lib/corrections.py", "lib/timeparse.py", "lib/formats.py",
+                   "lib/quarantine.py", "lib/silver_build.py", "schemas/silver.py")
 
 WORKOUTS = "workouts"
 DIET = "diet"
@@ -64,20 +74,20 @@ def current_snapshots(manifest: list[ManifestEntry]) -> dict[tuple[str, str], Ma
 
 
 def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: list[Correction] = (),
-                 sqlite_table: str = "") -> SilverLayer:
+                 sqlite_table: str = "", cache_dir: Path | None = None) -> SilverLayer:
+    """Parse each current snapshot (or reuse its cached parse from `cache_dir`) and combine them.
+
+    Exports hold the whole history, so re-ingesting mostly means snapshots already parsed: the
+    cache turns those into a file read. Every fresh parse is validated by the Pandera models.
+    """
     current = current_snapshots(manifest)
     current_shas = {(e.athlete_id, e.sha256) for e in current.values()}
     sets, diet, cycles, quarantine, applied, stale, files = [], [], [], [], [], [], []
     for (athlete_id, dataset), entry in sorted(current.items()):
-        path = raw_zone / entry.raw_path
-        data = path.read_bytes()
-        detected = detect_export(data, entry.file_name, sqlite_path=path, sqlite_table=sqlite_table)
-        source = SourceFile(athlete_id, entry.sha256, entry.file_name)
+        parsed, file_cycles = _parse_cached(raw_zone, entry, dataset, list(corrections), sqlite_table, cache_dir)
         if dataset == WORKOUTS:
-            parsed = parse_hevy(data, detected, source, list(corrections))
             sets.append(parsed.rows)
         else:
-            parsed, file_cycles = parse_diet(data, detected, source, path, list(corrections))
             diet.append(parsed.rows)
             cycles.append(file_cycles)
         quarantine.append(parsed.quarantine)
@@ -98,6 +108,44 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
         snapshots=sorted(current),
         files=files,
     )
+
+
+@cache
+def _parser_fingerprint() -> str:
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for relative in _PARSER_SOURCES:
+        digest.update((package / relative).read_bytes())
+    return digest.hexdigest()
+
+
+def _parse_cached(raw_zone: Path, entry: ManifestEntry, dataset: str, corrections: list[Correction],
+                  sqlite_table: str, cache_dir: Path | None) -> tuple[ParsedRows, pd.DataFrame | None]:
+    key = hashlib.sha256(repr((entry.sha256, entry.athlete_id, entry.file_name, dataset, corrections,
+                               sqlite_table, _parser_fingerprint())).encode()).hexdigest()
+    cached = cache_dir / f"{key}.pickle" if cache_dir is not None else None
+    if cached is not None and cached.exists():
+        with cached.open("rb") as handle:
+            return pickle.load(handle)
+    path = raw_zone / entry.raw_path
+    data = path.read_bytes()
+    detected = detect_export(data, entry.file_name, sqlite_path=path, sqlite_table=sqlite_table)
+    source = SourceFile(entry.athlete_id, entry.sha256, entry.file_name)
+    if dataset == WORKOUTS:
+        result = (parse_hevy(data, detected, source, corrections), None)
+        if len(result[0].rows):
+            SilverWorkoutSet.validate(result[0].rows)  # the parser guarantees the model: this catches a regression
+    else:
+        result = parse_diet(data, detected, source, path, corrections)
+        if len(result[1]):
+            SilverCycle.validate(result[1])
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    return result
 
 
 def _account(entry: ManifestEntry, dataset: str, status: str, parsed: ParsedRows) -> FileAccount:

@@ -9,7 +9,6 @@ from fitness_assets.defs.resources import FitnessFilesResource
 from fitness_assets.lib.corrections import STALE_COLUMNS
 from fitness_assets.lib.raw_zone import load_manifest
 from fitness_assets.lib.silver_build import build_silver
-from fitness_assets.schemas.silver import SilverCycle, SilverWorkoutSet
 
 SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_quarantine",
                   "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts")
@@ -24,12 +23,8 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
     """Parses the newest export per athlete and dataset, applies the corrections file, and
     quarantines rows that cannot be parsed or fail the Pandera models (never dropping them)."""
     manifest = load_manifest(files.raw_zone)
-    silver = build_silver(files.raw_zone, manifest, files.corrections(), files.diet_sqlite_table)
-    # The parsers guarantee these models; validating the combined frames catches a regression.
-    if len(silver.workout_sets):
-        SilverWorkoutSet.validate(silver.workout_sets)
-    if len(silver.cycles):
-        SilverCycle.validate(silver.cycles)
+    silver = build_silver(files.raw_zone, manifest, files.corrections(), files.diet_sqlite_table,
+                          cache_dir=files.silver_cache)
     accounts = pd.DataFrame([vars(a) for a in silver.files])
     report(context, f"silver: {len(silver.workout_sets):,} sets, {len(silver.diet_days):,} diet days, "
                     f"{len(silver.cycles)} cycles, {len(silver.quarantine):,} quarantined row(s)")
