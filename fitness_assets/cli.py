@@ -62,7 +62,7 @@ def command_run(settings: Settings) -> int:
     import sqlalchemy as sa
 
     from fitness_assets.definitions import defs
-    from fitness_assets.defs.partitions import weekly_partitions
+    from fitness_assets.defs.partitions import range_tags, weekly_partitions
 
     with dg.DagsterInstance.get() as instance:
         print(f"[1/3] ingest: inbox {settings.inbox} → raw → silver → warehouse → gold", file=sys.stderr)
@@ -84,14 +84,14 @@ def command_run(settings: Settings) -> int:
             print(f"[2/3] payloads: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
             payload_run = defs.resolve_job_def("weekly_payload_job").execute_in_process(
                 instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False,
-                tags={"dagster/asset_partition_range_start": weeks[0], "dagster/asset_partition_range_end": weeks[-1]})
+                tags=range_tags(weeks[0], weeks[-1]))
             if not payload_run.success:
                 print(f"\nerror: {_failure_message(payload_run)}", file=sys.stderr)
                 return 1
             print(f"[3/3] reports: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
             report_run = defs.resolve_job_def("weekly_report_job").execute_in_process(
                 instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False,
-                tags={"dagster/asset_partition_range_start": weeks[0], "dagster/asset_partition_range_end": weeks[-1]})
+                tags=range_tags(weeks[0], weeks[-1]))
             if not report_run.success:
                 print(_check_report(instance, report_run.run_id), file=sys.stderr)
                 print(f"\nerror: {_failure_message(report_run)}", file=sys.stderr)
@@ -163,6 +163,48 @@ def _failure_message(result) -> str:
     return "the run failed; see `fitness dev` for details"
 
 
+def command_backfill(settings: Settings, first_week: str, last_week: str, reports: bool) -> int:
+    """Payloads (and reports) for every week in [first_week, last_week], each job in one run."""
+    from datetime import date
+
+    prepare_dagster_instance(settings)
+    _configure_terminal_progress()
+    import dagster as dg
+
+    from fitness_assets.definitions import defs
+    from fitness_assets.defs.partitions import range_tags, weekly_partitions
+
+    keys = weekly_partitions.get_partition_keys()
+    for label, week in (("--from", first_week), ("--to", last_week)):
+        try:
+            monday = date.fromisoformat(week).weekday() == 0
+        except ValueError:
+            monday = False
+        if not monday or week not in keys:
+            print(f"error: {label} {week} is not a weekly partition: expected a Monday (YYYY-MM-DD) between "
+                  f"{keys[0]} and {keys[-1]}, the last week that has ended", file=sys.stderr)
+            return 2
+    if last_week < first_week:
+        print(f"error: --to {last_week} is before --from {first_week}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    jobs = ["weekly_payload_job", "weekly_report_job"] if reports else ["weekly_payload_job"]
+    with dg.DagsterInstance.get() as instance:
+        for job in jobs:
+            print(f"{job}: weeks {first_week} … {last_week} in one run", file=sys.stderr)
+            result = defs.resolve_job_def(job).execute_in_process(
+                instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False,
+                tags=range_tags(first_week, last_week))
+            if not result.success:
+                print(_check_report(instance, result.run_id), file=sys.stderr)
+                print(f"\nerror: {_failure_message(result)}", file=sys.stderr)
+                return 1
+    weeks = keys.index(last_week) - keys.index(first_week) + 1
+    print(f"Backfilled {weeks} week(s) in {time.monotonic() - started:.1f} s: {settings.payload_dir}"
+          + (f", {settings.report_dir}" if reports else ""))
+    return 0
+
+
 def command_sample(out: Path) -> int:
     from fitness_assets.lib.sample import write_sample_exports
 
@@ -189,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="land the inbox, build every layer and write all weekly payloads")
     sample = sub.add_parser("sample", help="write deterministic synthetic exports in the real formats")
     sample.add_argument("--out", type=Path, required=True)
+    backfill = sub.add_parser("backfill", help="write payloads and reports for a range of weeks, in one run each")
+    backfill.add_argument("--from", dest="first_week", required=True, metavar="WEEK", help="first Monday, YYYY-MM-DD")
+    backfill.add_argument("--to", dest="last_week", required=True, metavar="WEEK", help="last Monday, YYYY-MM-DD")
+    backfill.add_argument("--no-reports", action="store_true", help="payloads only")
     dev = sub.add_parser("dev", help="start the Dagster UI on workspace.yaml (extra args go to dagster dev)")
     dev.add_argument("extra", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -199,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         return command_run(settings)
     if args.command == "sample":
         return command_sample(args.out)
+    if args.command == "backfill":
+        return command_backfill(settings, args.first_week, args.last_week, not args.no_reports)
     extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra
     return command_dev(settings, extra)
 

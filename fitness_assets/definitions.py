@@ -2,8 +2,10 @@
 
 import dagster as dg
 
+from fitness_assets.defs.automation.schedules import weekly_refresh_schedule
+from fitness_assets.defs.automation.sensors import EXPORT_SENSORS
 from fitness_assets.defs.gold.assets import gold_views
-from fitness_assets.defs.jobs import ingest_job, weekly_payload_job, weekly_report_job
+from fitness_assets.defs.jobs import ingest_job, weekly_payload_job, weekly_refresh_job, weekly_report_job
 from fitness_assets.defs.payloads.assets import weekly_payload
 from fitness_assets.defs.quality.alerts import ALERT_SENSORS
 from fitness_assets.defs.quality.checks import QUALITY_CHECKS
@@ -20,8 +22,9 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=[raw_exports, silver_frames, warehouse_tables, gold_views, weekly_payload, weekly_report],
         asset_checks=QUALITY_CHECKS,
-        jobs=[ingest_job, weekly_payload_job, weekly_report_job],
-        sensors=ALERT_SENSORS,
+        jobs=[ingest_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
+        sensors=[*ALERT_SENSORS, *EXPORT_SENSORS],
+        schedules=[weekly_refresh_schedule],
         resources=build_resources(settings),
     )
 

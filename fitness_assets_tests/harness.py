@@ -6,6 +6,7 @@ import dagster as dg
 import sqlalchemy as sa
 
 from fitness_assets.definitions import build_definitions
+from fitness_assets.defs.partitions import range_tags
 from fitness_assets.defs.quality.alerts import check_evaluations_in_run
 from fitness_assets.lib.settings import Settings
 
@@ -26,7 +27,7 @@ def run_payloads(settings: Settings, first_week: str, last_week: str, instance: 
     defs = definitions_for(settings)
     return defs.resolve_job_def("weekly_payload_job").execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(), run_config=QUIET,
-        tags={"dagster/asset_partition_range_start": first_week, "dagster/asset_partition_range_end": last_week})
+        tags=range_tags(first_week, last_week))
 
 
 def table_counts(settings: Settings) -> dict[str, int]:
@@ -71,4 +72,4 @@ def run_reports(settings: Settings, first_week: str, last_week: str, instance: d
     defs = definitions_for(settings)
     return defs.resolve_job_def("weekly_report_job").execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(), run_config=QUIET, raise_on_error=raise_on_error,
-        tags={"dagster/asset_partition_range_start": first_week, "dagster/asset_partition_range_end": last_week})
+        tags=range_tags(first_week, last_week))

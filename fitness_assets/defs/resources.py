@@ -46,6 +46,13 @@ class WarehouseResource(dg.ConfigurableResource):
         assert self._engine is not None, "WarehouseResource used outside of a Dagster execution"
         return self._engine
 
+    def query_engine(self) -> sa.Engine:
+        """The engine, also outside asset execution (sensors get resources without setup)."""
+        if self._engine is None:
+            self._engine = sa.create_engine(resolve_database_url(self.database_url, Path(self.fitness_home)),
+                                            pool_pre_ping=True)
+        return self._engine
+
     @property
     def sql_path(self) -> Path:
         return Path(self.sql_dir)
@@ -60,6 +67,7 @@ class FitnessFilesResource(dg.ConfigurableResource):
     diet_sqlite_table: str = ""
     s3_bucket: str = ""          # publishing is on when set
     s3_prefix: str = "fitness"
+    s3_inbox_prefix: str = "fitness-inbox/"  # the S3 export sensor watches this prefix
 
     @property
     def raw_zone(self) -> Path:
@@ -159,7 +167,8 @@ def build_resources(settings: Settings | None = None) -> dict[str, dg.Configurab
         "files": FitnessFilesResource(fitness_home=str(settings.home), inbox=str(settings.inbox),
                                       corrections_file=str(settings.corrections_file),
                                       diet_sqlite_table=settings.diet_sqlite_table,
-                                      s3_bucket=settings.s3_bucket, s3_prefix=settings.s3_prefix),
+                                      s3_bucket=settings.s3_bucket, s3_prefix=settings.s3_prefix,
+                                      s3_inbox_prefix=settings.s3_inbox_prefix),
         "quality": QualityResource(**vars(settings.quality), timezone=settings.timezone),
         "notifier": NotifierResource(**vars(settings.alerts)),
         "report_writer": ReportWriterResource(**vars(settings.reports)),

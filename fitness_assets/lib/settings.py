@@ -68,6 +68,7 @@ class Settings:
     reports: ReportSettings
     s3_bucket: str
     s3_prefix: str
+    s3_inbox_prefix: str
 
     @property
     def raw_zone(self) -> Path:
@@ -128,4 +129,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         s3_bucket=env.get("FITNESS_S3_BUCKET", ""),
         s3_prefix=env.get("FITNESS_S3_PREFIX", "fitness"),
+        # Exports dropped here are ingested by the S3 sensor; outputs go under FITNESS_S3_PREFIX.
+        s3_inbox_prefix=env.get("FITNESS_S3_INBOX_PREFIX") or f"{env.get('FITNESS_S3_PREFIX', 'fitness')}-inbox/",
     )

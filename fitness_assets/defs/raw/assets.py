@@ -5,19 +5,31 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from dagster_aws.s3 import S3Resource
 
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource
 from fitness_assets.lib.errors import ExportFileError
+from fitness_assets.lib.export_watch import fetch_s3_exports
 from fitness_assets.lib.raw_zone import land_inbox
 
 
+class RawExportsConfig(dg.Config):
+    # S3 keys under FITNESS_S3_INBOX_PREFIX to fetch into the inbox first (set by the S3 sensor).
+    s3_keys: list[str] = []
+
+
 @dg.asset(group_name="raw", kinds={"file"})
-def raw_exports(context: dg.AssetExecutionContext, files: FitnessFilesResource) -> dg.MaterializeResult:
+def raw_exports(context: dg.AssetExecutionContext, config: RawExportsConfig, files: FitnessFilesResource,
+                s3: S3Resource) -> dg.MaterializeResult:
     """Lands every inbox export (files in inbox/<athlete>/ belong to that athlete) by sha256.
 
     A rejected file fails this step with a message naming the file, and nothing lands.
     """
+    if config.s3_keys:
+        fetched = fetch_s3_exports(s3.get_client(), files.s3_bucket, files.s3_inbox_prefix, config.s3_keys,
+                                   Path(files.inbox))
+        report(context, f"raw: fetched {len(fetched)} export(s) from s3://{files.s3_bucket}/{files.s3_inbox_prefix}")
     try:
         manifest, new = land_inbox(Path(files.inbox), files.raw_zone, files.diet_sqlite_table)
     except ExportFileError as err:

@@ -1,0 +1,106 @@
+"""Sensors: new exports start an ingest; an ingest re-publishes exactly the weeks it changed.
+
+Export sensors keep a modification-time cursor (lib/export_watch.py) and key runs by content, so
+the same bytes never run twice and a changed file always does. Exports already in the raw zone
+are skipped: copying an old file back into the inbox is not news.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import sqlalchemy as sa
+from dagster_aws.s3 import S3Resource
+from dagster_aws.s3.sensor import get_objects
+
+from fitness_assets.defs.jobs import ingest_job, weekly_refresh_job
+from fitness_assets.defs.partitions import range_tags, weekly_partitions
+from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
+from fitness_assets.lib.export_watch import (
+    WatchCursor,
+    WatchedFile,
+    local_listing,
+    run_key,
+    s3_relative_name,
+    unseen,
+    with_local_hash,
+)
+from fitness_assets.lib.raw_zone import load_manifest
+
+def _not_landed(files: FitnessFilesResource, candidates: list[WatchedFile]) -> list[WatchedFile]:
+    landed = {(e.athlete_id, e.sha256) for e in load_manifest(files.raw_zone)}
+    return [f for f in candidates if (f.athlete_id, f.content_hash) not in landed]
+
+
+@dg.sensor(job=ingest_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Starts an ingest when a new or changed export appears in FITNESS_INBOX.")
+def inbox_exports(context: dg.SensorEvaluationContext, files: FitnessFilesResource):
+    inbox = Path(files.inbox)
+    fresh, cursor = unseen(local_listing(inbox), WatchCursor.from_json(context.cursor))
+    new = _not_landed(files, [with_local_hash(inbox, f) for f in fresh])
+    if not new:
+        return dg.SensorResult(skip_reason=f"no new export in {inbox}", cursor=cursor.to_json())
+    names = ", ".join(f.name for f in new)
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=run_key("inbox", new),
+                                                       tags={"fitness/trigger": "inbox", "fitness/files": names[:200]})],
+                           cursor=cursor.to_json())
+
+
+def s3_listing(client, bucket: str, prefix: str) -> list[WatchedFile]:
+    listing = []
+    for obj in get_objects(bucket, prefix, client=client):
+        relative = s3_relative_name(obj["Key"], prefix)
+        if relative is not None:
+            athlete = relative.split("/")[0] if "/" in relative else "default"
+            # ETag: the MD5 of the bytes for single-part uploads, a digest of part digests otherwise.
+            listing.append(WatchedFile(obj["Key"], obj["LastModified"].timestamp(), athlete, obj["ETag"].strip('"')))
+    return listing
+
+
+@dg.sensor(job=ingest_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Starts an ingest when an export appears under s3://FITNESS_S3_BUCKET/FITNESS_S3_INBOX_PREFIX.")
+def s3_exports(context: dg.SensorEvaluationContext, files: FitnessFilesResource, s3: S3Resource):
+    if not files.s3_bucket:
+        return dg.SkipReason("FITNESS_S3_BUCKET is not set")
+    fresh, cursor = unseen(s3_listing(s3.get_client(), files.s3_bucket, files.s3_inbox_prefix),
+                           WatchCursor.from_json(context.cursor))
+    if not fresh:
+        return dg.SensorResult(skip_reason="no new export on S3", cursor=cursor.to_json())
+    config = {"ops": {"raw_exports": {"config": {"s3_keys": [f.name for f in fresh]}}}}
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=run_key("s3", fresh), run_config=config,
+                                                       tags={"fitness/trigger": "s3"})],
+                           cursor=cursor.to_json())
+
+
+def contiguous_ranges(weeks: list[str]) -> list[tuple[str, str]]:
+    """Sorted partition keys → (first, last) of each run of consecutive keys."""
+    keys = weekly_partitions.get_partition_keys()
+    position = {key: i for i, key in enumerate(keys)}
+    ranges: list[tuple[str, str]] = []
+    for week in sorted(w for w in set(weeks) if w in position):
+        if ranges and position[week] == position[ranges[-1][1]] + 1:
+            ranges[-1] = (ranges[-1][0], week)
+        else:
+            ranges.append((week, week))
+    return ranges
+
+
+def changed_weeks_of_load(warehouse: WarehouseResource, load_id: str) -> list[str]:
+    with warehouse.query_engine().connect() as conn:
+        return [str(w) for w in conn.execute(sa.text(
+            "SELECT DISTINCT week_start FROM fitness.changed_weeks WHERE load_id = :id ORDER BY 1"), {"id": load_id}).scalars()]
+
+
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[ingest_job],
+                      request_job=weekly_refresh_job, name="refresh_changed_weeks",
+                      default_status=dg.DefaultSensorStatus.RUNNING,
+                      description="After each successful ingest, re-publishes exactly the weeks whose payload changed.")
+def refresh_changed_weeks(context: dg.RunStatusSensorContext, warehouse: WarehouseResource):
+    """Weeks still in progress have no partition yet: the Monday schedule publishes them."""
+    run_id = context.dagster_run.run_id
+    ranges = contiguous_ranges(changed_weeks_of_load(warehouse, run_id))
+    context.log.info(f"ingest {run_id[:8]}: {len(ranges)} range(s) of changed weeks to re-publish")
+    return [dg.RunRequest(run_key=f"{run_id}:{first}:{last}", tags=range_tags(first, last) | {"fitness/trigger": "ingest"})
+            for first, last in ranges]
+
+
+EXPORT_SENSORS = [inbox_exports, s3_exports, refresh_changed_weeks]
