@@ -103,6 +103,31 @@ def test_second_run_is_idempotent(sample_run):
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in report_dir.glob("**/*") if p.is_file()} == reports_before
 
 
+def test_backfill_rewrites_a_range_of_weeks_in_one_run_per_job(sample_run):
+    workdir, _ = sample_run
+    home = workdir / ".fitness"
+    weeks = ["2025-03-03", "2025-03-10", "2025-03-17"]
+    payloads = {w: home / "payloads" / f"weekly_fitness_context_{w}.json" for w in weeks}
+    kept = {w: p.read_bytes() for w, p in payloads.items()}
+    for path in payloads.values():
+        path.unlink()
+    (home / "reports" / weeks[1] / "report.md").unlink()
+
+    result = fitness(["backfill", "--from", weeks[0], "--to", weeks[-1]], workdir)
+    assert result.returncode == 0, result.stderr
+    assert "Backfilled 3 week(s)" in result.stdout
+    assert {w: p.read_bytes() for w, p in payloads.items()} == kept  # same inputs, same bytes
+    assert (home / "reports" / weeks[1] / "report.md").exists()
+    assert result.stderr.count("in one run") == 2  # weekly_payload_job and weekly_report_job, one run each
+
+
+def test_backfill_rejects_a_week_that_is_not_a_monday(sample_run):
+    workdir, _ = sample_run
+    result = fitness(["backfill", "--from", "2025-03-04", "--to", "2025-03-17"], workdir)
+    assert result.returncode == 2
+    assert "--from 2025-03-04 is not a weekly partition: expected a Monday" in result.stderr
+
+
 def test_empty_inbox_explains_how_to_get_sample_data(tmp_path):
     result = fitness(["run"], tmp_path)
     assert result.returncode != 0
