@@ -38,6 +38,22 @@ def pytest_unconfigure(config):
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture
+def moto_url(monkeypatch) -> str:
+    """moto's server mode (a real HTTP S3/SNS/SQS/IAM API) on a free local port, with fake
+    credentials in the environment; the caller points a service at it (AWS_ENDPOINT_URL_<SVC>)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory):
     server = embedded_server(tmp_path_factory.mktemp("embedded_pg"))

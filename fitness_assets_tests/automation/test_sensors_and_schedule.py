@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import boto3
 import dagster as dg
 import pytest
-from moto.server import ThreadedMotoServer
 
 from fitness_assets.defs.automation.schedules import weekly_refresh_schedule, weekly_schedule_for
 from fitness_assets.defs.automation.sensors import inbox_exports, refresh_changed_weeks, s3_exports
@@ -66,17 +65,11 @@ def test_inbox_sensor_sees_files_sharing_the_cursor_timestamp(settings):
 
 
 @pytest.fixture
-def moto_s3(monkeypatch):
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": f"http://{host}:{port}"}.items():
-        monkeypatch.setenv(name, value)
+def moto_s3(moto_url, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_url)
     client = boto3.client("s3", region_name="us-east-1")
     client.create_bucket(Bucket="exports")
-    yield client
-    server.stop()
+    return client
 
 
 def test_s3_sensor_runs_once_per_object_content_and_the_run_ingests_it(settings, moto_s3):

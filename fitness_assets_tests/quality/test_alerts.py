@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 import dagster as dg
 import pytest
-from moto.server import ThreadedMotoServer
 
 from fitness_assets.defs.quality.alerts import failed_check_alerts, run_failure_alerts
 from fitness_assets.defs.resources import NotifierResource
@@ -110,15 +109,10 @@ def test_failed_checks_reach_a_webhook_once_until_their_result_changes(settings,
 
 
 @pytest.fixture
-def sns_topic(monkeypatch):
+def sns_topic(moto_url, monkeypatch):
     """An SNS topic on moto's server mode, with an SQS queue subscribed to read what was published."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_ENDPOINT_URL_SNS": endpoint, "AWS_ENDPOINT_URL_SQS": endpoint}.items():
-        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SNS", moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", moto_url)
     sns, sqs = boto3.client("sns", region_name="eu-west-1"), boto3.client("sqs", region_name="eu-west-1")
     topic_arn = sns.create_topic(Name="fitness-alerts")["TopicArn"]
     queue_url = sqs.create_queue(QueueName="alerts-inbox")["QueueUrl"]
@@ -129,8 +123,7 @@ def sns_topic(monkeypatch):
         messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
         return [json.loads(m["Body"]) for m in messages]
 
-    yield topic_arn, published
-    server.stop()
+    return topic_arn, published
 
 
 def test_a_failed_run_is_published_to_sns(settings, sns_topic):

@@ -15,7 +15,6 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
-from moto.server import ThreadedMotoServer
 
 from fitness_assets.lib.reports.bedrock import bedrock_client, write_with_bedrock
 from fitness_assets.lib.reports.publish import publish
@@ -157,15 +156,11 @@ def test_a_bedrock_failure_affects_only_its_week(settings, converse):
 
 
 @pytest.fixture
-def s3_endpoint(monkeypatch):
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://{host}:{port}")
+def s3_endpoint(moto_url, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_url)
     client = boto3.client("s3", region_name="us-east-1")
     client.create_bucket(Bucket="fitness-reports")
-    yield client
-    server.stop()
+    return client
 
 
 def test_payloads_reports_and_charts_are_published_once(settings, s3_endpoint):
@@ -202,14 +197,9 @@ def test_payloads_reports_and_charts_are_published_once(settings, s3_endpoint):
 
 
 @pytest.fixture
-def moto_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    yield url
-    requests.post(f"{url}/moto-api/reset-auth", data=b"inf", timeout=10)
-    server.stop()
+def moto_endpoint(moto_url):
+    yield moto_url
+    requests.post(f"{moto_url}/moto-api/reset-auth", data=b"inf", timeout=10)
 
 
 def test_a_role_that_cannot_read_objects_still_publishes(moto_endpoint):
