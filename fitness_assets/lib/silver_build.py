@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fitness_assets.lib.corrections import APPLIED_COLUMNS, Correction
+from fitness_assets.lib.corrections import APPLIED_COLUMNS, DIET_DAYS, STALE_COLUMNS, WORKOUT_SETS, Correction
 from fitness_assets.lib.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS, parse_diet
 from fitness_assets.lib.formats import DIET_CSV, DIET_SQLITE, HEVY, detect_export
 from fitness_assets.lib.hevy import SILVER_SET_COLUMNS, ParsedRows, parse_hevy
@@ -94,6 +94,15 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
         applied.append(parsed.corrections_applied)
         stale.extend(parsed.stale_corrections)
         files.append(_account(entry, dataset, "current", parsed))
+    # A correction for an athlete or dataset without a current export (a typo in `athlete:`)
+    # was compared with no row above: it changes nothing, so it is stale too.
+    for correction in corrections:
+        dataset = {WORKOUT_SETS: WORKOUTS, DIET_DAYS: DIET}[correction.dataset]
+        if (correction.athlete_id, dataset) not in current:
+            reason = (f"no current export for athlete '{correction.athlete_id}' / dataset {dataset}: "
+                      f"{correction.reason}")
+            stale.append(dict(zip(STALE_COLUMNS, (correction.athlete_id, correction.dataset, correction.entry,
+                                                 correction.natural_key, 0, reason))))
     for entry in manifest:
         if (entry.athlete_id, entry.sha256) not in current_shas:
             files.append(FileAccount(entry.sha256, entry.athlete_id, entry.file_name,

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from fitness_assets.lib.corrections import DIET_DAYS, WORKOUT_SETS, CorrectionsFileError, load_corrections
+from fitness_assets.lib.corrections import (
+    DIET_DAYS,
+    STALE_COLUMNS,
+    WORKOUT_SETS,
+    CorrectionsFileError,
+    load_corrections,
+)
 from fitness_assets_tests.lib.test_diet import DIET_DAYS as DIET_ROWS
 from fitness_assets_tests.lib.test_diet import diet_csv, parse_csv
 from fitness_assets_tests.lib.test_hevy import hevy_csv, hevy_set
@@ -193,3 +199,36 @@ def test_shipped_example_corrections_fix_the_sample_entry_errors(tmp_path):
     assert applied.loc["reps", ["old_value", "new_value"]].tolist() == ["111", "11"]
     assert applied.loc["calories_kcal", ["old_value", "new_value"]].tolist() == ["7160.0", "1760"]
     assert silver.workout_sets["reps"].max() < 111
+
+
+def test_a_correction_for_an_athlete_or_dataset_without_a_current_export_is_stale(tmp_path):
+    """A typo in `athlete:` (or a correction for a dataset the athlete has no export of) would
+    otherwise never be compared with any row, so nobody would learn that it changes nothing."""
+    from fitness_assets.lib.raw_zone import land_inbox
+    from fitness_assets.lib.silver_build import build_silver
+
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "workouts.csv").write_bytes(WORKOUT)  # the default athlete's workouts only
+    manifest, _ = land_inbox(tmp_path / "inbox", tmp_path / "raw")
+    corrections = write_corrections(tmp_path, """\
+        workout_sets:
+          - athlete: defualt
+            start_time: "13 Jan 2026, 18:43"
+            exercise_title: "Bicep Curl (Dumbbell)"
+            set_index: 2
+            set: {reps: 11}
+            reason: "typed 111 instead of 11"
+        diet_days:
+          - date: "2023-09-17"
+            set: {calories_kcal: 2150}
+            reason: "kcal typed with a missing digit"
+        """)
+    silver = build_silver(tmp_path / "raw", manifest, corrections)
+    assert silver.workout_sets["reps"].tolist() == [12, 10, 111]  # nothing was corrected
+    stale = sorted(silver.stale_corrections, key=lambda s: s["dataset"])
+    assert [(s["athlete_id"], s["dataset"], s["entry"], s["matches"]) for s in stale] == [
+        ("default", DIET_DAYS, 1, 0), ("defualt", WORKOUT_SETS, 1, 0)]
+    assert all(set(s) == set(STALE_COLUMNS) for s in stale)
+    assert "no current export for athlete 'defualt'" in stale[1]["reason"]
+    assert "typed 111 instead of 11" in stale[1]["reason"]
+    assert stale[1]["natural_key"] == corrections[0].natural_key
