@@ -155,7 +155,7 @@ def outliers(sets: pd.DataFrame, quality: QualitySettings) -> Finding:
     for column in ("weight_kg", "reps"):
         values = frame[column].astype("float64")
         grouped = values.groupby([frame["athlete_id"], frame["exercise_title"], frame["group"]])
-        q1, q3 = grouped.transform(lambda v: v.quantile(0.25)), grouped.transform(lambda v: v.quantile(0.75))
+        q1, q3 = grouped.transform("quantile", 0.25), grouped.transform("quantile", 0.75)
         spread = (q3 - q1).clip(lower=grouped.transform("median").abs() * 0.1)
         enough = grouped.transform("count") >= quality.outlier_min_sets
         low, high = q1 - quality.outlier_iqr_k * spread, q3 + quality.outlier_iqr_k * spread
@@ -223,15 +223,23 @@ def exercise_names(sets: pd.DataFrame, muscle_map: pd.DataFrame, similarity: flo
     return finding(offending, len(usage), exercises=len(usage))
 
 
+def _row_hashes(sets: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """A 64-bit hash of each row's values (missing values hash alike). Vectorised: a string per
+    row costs seconds per million rows. Two different rows share a hash with odds of ~1e-19."""
+    return pd.Series(pd.util.hash_pandas_object(sets[columns], index=False).to_numpy(), index=sets.index)
+
+
+def _in_export_order(sets: pd.DataFrame) -> pd.DataFrame:
+    """Rows grouped by workout (`workout` is its number), each workout in file order."""
+    workout = sets.groupby(WORKOUT_KEY, sort=False, dropna=False).ngroup()
+    return sets.assign(workout=workout).sort_values(["workout", "source_line"], kind="stable")
+
+
 def _adjacent_duplicates(sets: pd.DataFrame) -> pd.Series:
     """Rows identical (exercise, set_index and values) to the row just above them in the same workout."""
-    ordered = sets.sort_values("source_line", kind="stable")
-    columns = ["exercise_title", "set_index", *SET_VALUES]
-    previous = ordered.groupby(WORKOUT_KEY, sort=False)[columns].shift()
-    same = previous["exercise_title"].notna()
-    for column in columns:
-        current, above = ordered[column].astype("string"), previous[column].astype("string")
-        same &= (current == above).fillna(False) | (current.isna() & above.isna())
+    ordered = _in_export_order(sets)
+    row = _row_hashes(ordered, ["exercise_title", "set_index", *SET_VALUES])
+    same = (row == row.shift()) & (ordered["workout"] == ordered["workout"].shift())
     return same.reindex(sets.index)
 
 
@@ -239,15 +247,17 @@ def _repeated_blocks(sets: pd.DataFrame) -> pd.Series:
     """Rows of a block identical, set for set, to an earlier block of the same workout."""
     if sets.empty:
         return pd.Series(False, index=sets.index, dtype=bool)
-    columns = ["set_index", *SET_VALUES]
-    text = sets[columns].astype("string").fillna("").agg("|".join, axis=1)
-    ordered = sets.assign(text=text).sort_values("source_line", kind="stable")
-    blocks = ordered.groupby(BLOCK_KEY, sort=False).agg(
-        exercise=("exercise_title", "first"), content=("text", "\n".join), first_line=("source_line", "min"))
-    blocks = blocks.reset_index().sort_values("first_line", kind="stable")
-    repeated = blocks.duplicated([*WORKOUT_KEY, "exercise", "content"], keep="first")
-    repeated_keys = pd.MultiIndex.from_frame(blocks.loc[repeated, BLOCK_KEY])
-    return pd.Series(pd.MultiIndex.from_frame(sets[BLOCK_KEY]).isin(repeated_keys), index=sets.index)
+    ordered = _in_export_order(sets)
+    block = ordered.groupby(BLOCK_KEY, sort=False, dropna=False).ngroup().to_numpy()
+    rows_of_block: dict[int, list[int]] = {}
+    for number, row in zip(block.tolist(), _row_hashes(ordered, ["set_index", *SET_VALUES]).tolist()):
+        rows_of_block.setdefault(number, []).append(row)  # a plain loop: per-group pandas calls cost 30x more
+    blocks = ordered.assign(block=block).groupby("block", sort=True).agg(
+        workout=("workout", "first"), exercise=("exercise_title", "first"), first_line=("source_line", "min"))
+    blocks["content"] = [tuple(rows_of_block[number]) for number in blocks.index]
+    blocks = blocks.sort_values(["workout", "first_line"], kind="stable")
+    repeated = set(blocks.index[blocks.duplicated(["workout", "exercise", "content"], keep="first")])
+    return pd.Series(np.isin(block, list(repeated)), index=ordered.index).reindex(sets.index)
 
 
 def duplicate_rows(sets: pd.DataFrame) -> Finding:
