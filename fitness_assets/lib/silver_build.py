@@ -8,8 +8,10 @@ then landing time) is the truth; older snapshots stay in the raw zone, counted a
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,6 +28,7 @@ from fitness_assets.schemas.silver import SilverCycle, SilverWorkoutSet
 
 # The parse of a snapshot depends on its bytes, its athlete and name, the corrections and this
 # code: the cache key covers all four, so editing a parser invalidates every cached parse.
+PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 _PARSER_SOURCES = ("lib/hevy.py", "lib/diet.py", "lib/corrections.py", "lib/timeparse.py", "lib/formats.py",
                    "lib/quarantine.py", "lib/silver_build.py", "schemas/silver.py")
 
@@ -83,8 +86,10 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
     current = current_snapshots(manifest)
     current_shas = {(e.athlete_id, e.sha256) for e in current.values()}
     sets, diet, cycles, quarantine, applied, stale, files = [], [], [], [], [], [], []
-    for (athlete_id, dataset), entry in sorted(current.items()):
-        parsed, file_cycles = _parse_cached(raw_zone, entry, dataset, list(corrections), sqlite_table, cache_dir)
+    jobs = [(raw_zone, entry, dataset, list(corrections), sqlite_table, cache_dir)
+            for (_, dataset), entry in sorted(current.items())]
+    for job, (parsed, file_cycles) in zip(jobs, _parse_all(jobs)):
+        entry, dataset = job[1], job[2]
         if dataset == WORKOUTS:
             sets.append(parsed.rows)
         else:
@@ -119,6 +124,28 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
     )
 
 
+def _parse_all(jobs: list[tuple]) -> list[tuple[ParsedRows, pd.DataFrame | None]]:
+    """Parse in worker processes when several large snapshots need it (a coach's athletes, a
+    first import), one per core; parsing is CPU-bound pandas and Python work."""
+    uncached = [job for job in jobs if (path := _cache_path(*job)) is None or not path.exists()]
+    large = sum(job[1].size_bytes for job in uncached) >= PARALLEL_PARSE_MIN_BYTES
+    workers = min(os.cpu_count() or 1, len(uncached))
+    if workers < 2 or not large:
+        return [_parse_cached(*job) for job in jobs]
+    # forkserver, not fork: the parent may be a Dagster run with threads holding locks.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        return list(pool.map(_parse_cached, *zip(*jobs)))
+
+
+def _cache_path(raw_zone: Path, entry: ManifestEntry, dataset: str, corrections: list[Correction],
+                sqlite_table: str, cache_dir: Path | None) -> Path | None:
+    if cache_dir is None:
+        return None
+    key = hashlib.sha256(repr((entry.sha256, entry.athlete_id, entry.file_name, dataset, corrections,
+                               sqlite_table, _parser_fingerprint())).encode()).hexdigest()
+    return cache_dir / f"{key}.pickle"
+
+
 @cache
 def _parser_fingerprint() -> str:
     package = Path(__file__).resolve().parents[1]
@@ -130,9 +157,7 @@ def _parser_fingerprint() -> str:
 
 def _parse_cached(raw_zone: Path, entry: ManifestEntry, dataset: str, corrections: list[Correction],
                   sqlite_table: str, cache_dir: Path | None) -> tuple[ParsedRows, pd.DataFrame | None]:
-    key = hashlib.sha256(repr((entry.sha256, entry.athlete_id, entry.file_name, dataset, corrections,
-                               sqlite_table, _parser_fingerprint())).encode()).hexdigest()
-    cached = cache_dir / f"{key}.pickle" if cache_dir is not None else None
+    cached = _cache_path(raw_zone, entry, dataset, corrections, sqlite_table, cache_dir)
     if cached is not None and cached.exists():
         with cached.open("rb") as handle:
             return pickle.load(handle)
