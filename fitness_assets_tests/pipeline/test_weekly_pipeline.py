@@ -251,3 +251,37 @@ def test_week_emptied_for_one_athlete_loses_only_that_athletes_file(settings):
     run_all(settings)
     assert not client_week.exists()
     assert (settings.payload_dir / "weekly_fitness_context_2026-01-12.json").exists()
+
+
+def test_the_compiled_contract_check_agrees_with_jsonschema(loaded):
+    """contract_errors answers with a compiled draft-7 rewrite of the 2020-12 schema and falls
+    back to jsonschema only for invalid payloads: both must judge every case alike."""
+    import copy
+
+    import jsonschema
+
+    from fitness_assets.lib.payload import contract_errors, payload_schema
+
+    reference = jsonschema.Draft202012Validator(payload_schema())
+    real = [json.loads(p.read_text("utf-8")) for p in sorted(loaded.payload_dir.glob("*.json"))]
+    assert len(real) >= 3
+    trained = next(p for p in real if p["exercises"])
+
+    def mutated(change) -> dict:
+        document = copy.deepcopy(trained)
+        change(document)
+        return document
+
+    broken = [
+        mutated(lambda d: d["exercises"][0]["current_week"].update(surprise=1)),        # unevaluatedProperties
+        mutated(lambda d: d["exercises"][0]["current_week"].pop("sessions_count")),     # required, own
+        mutated(lambda d: d["exercises"][0]["current_week"].pop("total_sets")),         # required, via $ref
+        mutated(lambda d: d["exercises"][0]["current_week"].update(total_sets="3")),    # type via $ref
+        mutated(lambda d: d.update(extra_top_level=True)),
+        mutated(lambda d: d.pop("week_start")),
+    ]
+    for document in real:
+        assert reference.is_valid(document) and contract_errors(document) == []
+    for document in broken:
+        assert not reference.is_valid(document)
+        assert contract_errors(document), document
