@@ -161,10 +161,20 @@ def query_weeks(conn: sa.Connection, first_week: date, last_week: date,
                 athletes: list[str] | None = None) -> dict[tuple[str, str], dict]:
     """Every athlete-week with data in [first_week, last_week], as payload dicts (not yet written).
 
-    `athletes` narrows the query; PostgreSQL pushes that filter into the views' per-athlete windows.
+    `athletes` narrows the query, one athlete at a time: PostgreSQL carries an equality on
+    athlete_id through the views' joins (it cannot carry `= ANY(...)`), so each query reads
+    that athlete's rows only.
     """
-    params = {"first": first_week, "last": last_week, "athletes": athletes}
-    only = " AND athlete_id = ANY(:athletes)" if athletes is not None else ""
+    if athletes is not None:
+        return dict(sorted(item for athlete in athletes
+                           for item in _query_weeks(conn, first_week, last_week, athlete).items()))
+    return _query_weeks(conn, first_week, last_week, None)
+
+
+def _query_weeks(conn: sa.Connection, first_week: date, last_week: date,
+                 athlete: str | None) -> dict[tuple[str, str], dict]:
+    params = {"first": first_week, "last": last_week, "athlete": athlete}
+    only = " AND athlete_id = :athlete" if athlete is not None else ""
     summaries = conn.execute(sa.text(
         "SELECT * FROM fitness.weekly_fitness_summary WHERE week_start BETWEEN :first AND :last" + only),
         params).mappings().all()
