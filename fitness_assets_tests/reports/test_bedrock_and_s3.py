@@ -16,12 +16,20 @@ import requests
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
+from fitness_assets.defs.resources import build_resources
 from fitness_assets.lib.reports.bedrock import bedrock_client, write_with_bedrock
 from fitness_assets.lib.reports.publish import publish
-from fitness_assets.defs.resources import build_resources
 from fitness_assets.lib.settings import ReportSettings, load_settings
-from fitness_assets_tests.harness import check_evaluations, run_ingest, run_payloads, run_reports
-from fitness_assets_tests.quality.test_checks_in_dagster import table_rows, write_clean_inbox
+from fitness_assets_tests.harness import (
+    check_evaluations,
+    run_ingest,
+    run_payloads,
+    run_reports,
+)
+from fitness_assets_tests.quality.test_checks_in_dagster import (
+    table_rows,
+    write_clean_inbox,
+)
 from fitness_assets_tests.reports.test_writers import PAYLOAD
 
 MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0"

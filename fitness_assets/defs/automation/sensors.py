@@ -25,6 +25,8 @@ from fitness_assets.lib.export_watch import (
     with_local_hash,
 )
 from fitness_assets.lib.raw_zone import load_manifest
+from fitness_assets.lib.settings import DEFAULT_ATHLETE
+
 
 def _not_landed(files: FitnessFilesResource, candidates: list[WatchedFile]) -> list[WatchedFile]:
     landed = {(e.athlete_id, e.sha256) for e in load_manifest(files.raw_zone)}
@@ -50,7 +52,7 @@ def s3_listing(client, bucket: str, prefix: str) -> list[WatchedFile]:
     for obj in get_objects(bucket, prefix, client=client):
         relative = s3_relative_name(obj["Key"], prefix)
         if relative is not None:
-            athlete = relative.split("/")[0] if "/" in relative else "default"
+            athlete = relative.split("/")[0] if "/" in relative else DEFAULT_ATHLETE
             # ETag: the MD5 of the bytes for single-part uploads, a digest of part digests otherwise.
             listing.append(WatchedFile(obj["Key"], obj["LastModified"].timestamp(), athlete, obj["ETag"].strip('"')))
     return listing
