@@ -106,13 +106,20 @@ def quarantine_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame, sou
     if not table_cases.empty:
         # A missing column or wrong dtype is a bug in our parser, not a data problem: fail loudly.
         raise TypeError(f"{model.__name__} schema mismatch: {table_cases[['column', 'check']].to_dict('records')}")
-    row_cases = row_cases.assign(
-        reason=lambda c: c["column"].fillna("row").astype(str) + " failed " + c["check"].astype(str)
-        + " (value " + c["failure_case"].astype(str) + ")")
+    # A row-wise check on the whole frame (e.g. end after start) reports one case per column of
+    # the failing row: keep one, named by the check, not by whichever column came first.
+    whole_row = row_cases["schema_context"].eq("DataFrameSchema")
+    row_cases = pd.concat([
+        row_cases[~whole_row].assign(
+            reason=lambda c: c["column"].astype(str) + " failed " + c["check"].astype(str)
+            + " (value " + c["failure_case"].astype(str) + ")"),
+        row_cases[whole_row].drop_duplicates(["index", "check"]).assign(column=None, reason=lambda c: c["check"].astype(str)),
+    ]).sort_values(["index"], kind="stable")
     reasons = row_cases.groupby("index", sort=True)["reason"].agg("; ".join)
     first = row_cases.groupby("index", sort=True).first()
+    # Whole-row checks are filed under their message as a slug: "end_time_is_before_start_time".
     rules = ("invalid_" + first["column"].fillna("row").astype(str)).where(
-        first["column"].notna(), first["check"].astype(str))
+        first["column"].notna(), first["check"].astype(str).str.replace(r"\W+", "_", regex=True).str.strip("_"))
     bad_index = reasons.index
     bad = frame.loc[bad_index]
     quarantined = quarantine_frame(source, bad["source_line"], rules.to_list(), reasons.to_list(),

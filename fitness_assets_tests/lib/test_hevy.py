@@ -304,3 +304,17 @@ def test_workout_hash_changes_when_one_weight_changes():
     original = parse(hevy_csv(_push_workout("100")))
     edited = parse(hevy_csv(_push_workout("102.5")))
     assert _hash_of_push(original) != _hash_of_push(edited)
+
+
+def test_a_workout_ending_before_it_starts_is_quarantined_once_under_its_own_rule():
+    from fitness_assets.lib.formats import detect_export
+    from fitness_assets.lib.hevy import parse_hevy
+    from fitness_assets.lib.quarantine import SourceFile
+    from fitness_assets_tests.conftest import hevy_csv, workout_set
+
+    data = hevy_csv([workout_set("Push", "6 Jan 2026, 18:00", "6 Jan 2026, 17:00", "Bench Press (Barbell)", 0, 80, 5),
+                     workout_set("Pull", "7 Jan 2026, 18:00", "7 Jan 2026, 19:00", "Bench Press (Barbell)", 0, 80, 5)])
+    parsed = parse_hevy(data, detect_export(data, "w.csv"), SourceFile("default", "abc", "w.csv"))
+    assert parsed.quarantine[["line", "rule", "reason"]].to_dict("records") == [
+        {"line": 2, "rule": "end_time_is_before_start_time", "reason": "end_time is before start_time"}]
+    assert list(parsed.rows["title"]) == ["Pull"]
