@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 INBOX  ?= $(or $(FITNESS_INBOX),inbox)
 
-.PHONY: run test install dev sample clean
+.PHONY: run test install dev sample clean bench
 
 $(BIN)/fitness: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ dev: install
 
 sample: install
 	$(BIN)/fitness sample --out $(INBOX)
+
+bench: install
+	$(BIN)/python -m fitness_assets.benchmark.run
 
 clean:
 	rm -rf .fitness
