@@ -12,7 +12,7 @@ WHERE d.athlete_id IS NULL
       IS DISTINCT FROM
       (s.carbs_g, s.protein_g, s.fat_g, s.calories_kcal, s.cardio_weekly_min, s.cycle_id, s.bodyweight_kg, s.notes);
 
--- name: removed_diet_days
+-- name: gone_diet_days
 -- Days the athlete's newest full diet export no longer holds.
 INSERT INTO changed_days
 SELECT d.athlete_id, d.diet_date, 'diet_removed'
@@ -29,7 +29,7 @@ LEFT JOIN fitness.cycles c USING (athlete_id, cycle_id)
 WHERE (c.cycle_name, c.cycle_type, c.start_date, c.end_date)
       IS DISTINCT FROM (s.cycle_name, s.cycle_type, s.start_date, s.end_date);
 
--- name: removed_cycle_days
+-- name: gone_cycle_days
 INSERT INTO changed_days
 SELECT c.athlete_id, c.start_date, 'cycle'
 FROM fitness.cycles c
