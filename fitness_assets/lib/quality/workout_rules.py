@@ -100,11 +100,16 @@ def exercise_kinds(sets: pd.DataFrame, muscle_map: pd.DataFrame) -> pd.DataFrame
     return frame
 
 
+def _per_set(per_exercise: pd.Series, sets: pd.DataFrame) -> pd.Series:
+    """A per-(athlete, exercise) flag spread onto every set (a vectorised join, not a lookup per row)."""
+    keys = pd.MultiIndex.from_frame(sets[["athlete_id", "exercise_title"]])
+    return pd.Series(per_exercise.reindex(keys).fillna(False).to_numpy(dtype=bool), index=sets.index)
+
+
 def weight_where_expected(sets: pd.DataFrame, muscle_map: pd.DataFrame) -> Finding:
     kinds = exercise_kinds(sets, muscle_map)
     missing = sets["weight_kg"].fillna(0) <= 0
-    optional = pd.MultiIndex.from_frame(sets[["athlete_id", "exercise_title"]]).map(
-        kinds["weight_optional"].to_dict().get).astype(bool)
+    optional = _per_set(kinds["weight_optional"], sets)
     previous_weight = sets.sort_values("source_line").groupby(BLOCK_KEY, sort=False)["weight_kg"].shift()
     suspects = sets[missing & ~optional]
     after_loaded = previous_weight.reindex(suspects.index).fillna(0) > 0
@@ -120,8 +125,7 @@ def weight_where_expected(sets: pd.DataFrame, muscle_map: pd.DataFrame) -> Findi
 
 def reps_where_expected(sets: pd.DataFrame, muscle_map: pd.DataFrame) -> Finding:
     kinds = exercise_kinds(sets, muscle_map)
-    timed_or_cardio = pd.MultiIndex.from_frame(sets[["athlete_id", "exercise_title"]]).map(
-        (kinds["timed"] | kinds["cardio"]).to_dict().get).astype(bool)
+    timed_or_cardio = _per_set(kinds["timed"] | kinds["cardio"], sets)
     has_time_or_distance = (sets["duration_seconds"].fillna(0) > 0) | (sets["distance_km"].fillna(0) > 0)
     bad = sets[sets["reps"].isna() & ~(timed_or_cardio | has_time_or_distance)]
     return finding(_rows(bad, "no reps on an exercise that is neither timed nor cardio"), len(sets))
