@@ -52,7 +52,7 @@ class LoadResult:
 class WorkoutDiff:
     written: pd.DataFrame     # new and changed workouts, one row each, with workout_ref and is_new
     removed: pd.DataFrame     # keys (and training_date) of loaded workouts the newest export lacks
-    codes: pd.Series          # per silver set row: its workout's position in `workouts`, or -1
+    codes: pd.Series          # per silver set row: its workout's position among the export's workouts
 
 
 def named_statements(path: Path) -> list[tuple[str, str]]:
