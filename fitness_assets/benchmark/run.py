@@ -13,7 +13,9 @@ One run, one machine, every figure of issue 4 ("Benchmark" and "Targets"):
 4. re-ingest of the unchanged export (must write nothing);
 5. re-ingest of the export plus one new workout (must write exactly that workout);
 6. weekly payload backfill of every week with data in one weekly_payload_job run, its cost per
-   week beyond a fixed start-up, and the one-run-per-partition alternative (a few, extrapolated).
+   week beyond a fixed start-up, and the one-run-per-partition alternative (a few, extrapolated);
+7. informational: the real Dagster ingest_job (IO manager, every asset check) on its own fresh
+   warehouse and instance, in a child process: full, re-run unchanged, re-run with +1 workout.
 
 It writes <out>/BENCHMARKS.md (figures, targets, PASS/MISS, machine) and <out>/benchmarks.json
 (raw figures), prints progress to stderr and a summary table to stdout.
@@ -238,6 +240,112 @@ def run_ingest_child(work: Path, database_url: str, label: str) -> dict:
         raise SystemExit(f"the {label} ingest child failed with exit code {completed.returncode}")
     result = json.loads(result_path.read_text(encoding="utf-8"))
     result["process_seconds"] = process_seconds
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Child process: the real ingest_job through Dagster, three runs on one instance
+# ---------------------------------------------------------------------------------------
+
+DAGSTER_RUNS = ("full", "unchanged", "one_workout")
+
+
+def _metadata_int(value) -> int:
+    return int(getattr(value, "value", value) or 0)
+
+
+def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: Path) -> None:
+    """`ingest_job` three times on one fresh instance: empty warehouse, unchanged inbox, +1 workout.
+
+    execute_in_process swaps Dagster's default IO manager for an in-memory one; a deployed run
+    pickles the silver frames to the instance's storage folder instead, so that filesystem IO
+    manager is bound here explicitly (base_dir: the instance's storage directory).
+    """
+    import dagster as dg
+    import sqlalchemy as sa
+
+    from fitness_assets.benchmark.synthetic import append_workout
+    from fitness_assets.definitions import build_definitions
+    from fitness_assets.lib.settings import load_settings
+
+    job = build_definitions(load_settings()).resolve_job_def("ingest_job")
+    engine = make_engine(work, database_url)
+    instance_dir = work / "dagster" / "ingest_job_instance"
+    shutil.rmtree(instance_dir, ignore_errors=True)
+    instance_dir.mkdir(parents=True)
+    runs: dict[str, dict] = {}
+    with dg.instance_for_test(temp_dir=str(instance_dir)) as instance:
+        for label in DAGSTER_RUNS:
+            appended = None
+            if label == "one_workout":
+                staged = work / "appended.csv"
+                appended = append_workout(append_to, staged)
+                os.replace(staged, append_to)
+            with TreeMemory() as memory:
+                started = time.perf_counter()
+                result = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False,
+                                                resources={"io_manager": dg.FilesystemIOManager()})
+                seconds = time.perf_counter() - started
+            stats = instance.get_run_step_stats(result.run_id)
+            steps = {s.step_key: s.end_time - s.start_time for s in stats
+                     if s.start_time is not None and s.end_time is not None}
+            statuses = {s.step_key: (s.status.value if s.status is not None else None) for s in stats}
+            checks = result.get_asset_check_evaluations()
+            written: dict[str, int] = {}
+            for materialization in result.asset_materializations_for_node("warehouse_tables"):
+                written[materialization.asset_key.to_user_string()] = _metadata_int(
+                    materialization.metadata.get("rows_written_this_run"))
+            with engine.connect() as conn:
+                tables = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one()
+                          for t in ("workouts", "sets")}
+            runs[label] = {
+                "run_id": result.run_id,
+                "success": result.success,
+                "seconds": seconds,
+                "step_seconds": dict(sorted(steps.items(), key=lambda kv: -kv[1])),
+                "step_status": statuses,
+                "failed_steps": sorted(k for k, v in statuses.items() if v not in ("SUCCESS", None)),
+                "checks_evaluated": len(checks),
+                "checks_failed": sorted(f"{c.asset_key.to_user_string()}:{c.check_name} ({c.severity.value})"
+                                        for c in checks if not c.passed),
+                "rows_written": written,
+                "rows_written_total": sum(written.values()),
+                "table_rows_after": tables,
+                "appended_sets": appended,
+                "peak_tree_rss_sampled_bytes": memory.peak,
+                "max_rss_self_bytes_so_far": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            }
+            print(f"[bench, ingest_job child] {label}: {seconds:.1f} s, success {result.success}",
+                  file=sys.stderr, flush=True)
+    engine.dispose()
+    result_path.write_text(json.dumps({
+        "runs": runs,
+        "max_rss_self_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "max_rss_waited_children_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+    }, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def run_dagster_child(work: Path, database_url: str, append_to: Path) -> dict:
+    result_path = work / "ingest-dagster.json"
+    result_path.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "fitness_assets.benchmark.run", "--stage", "dagster", "--work", str(work),
+               "--append-to", str(append_to), "--result", str(result_path)]
+    if database_url:
+        command += ["--database-url", database_url]
+    started = time.perf_counter()
+    completed = subprocess.run(command, cwd=REPO)
+    process_seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise SystemExit(f"the ingest_job child failed with exit code {completed.returncode}")
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    result["process_seconds"] = process_seconds
+    runs = result["runs"]
+    full = runs["full"]["seconds"]
+    for run in runs.values():
+        run["share_of_full"] = run["seconds"] / full
+        run["largest_steps"] = list(run["step_seconds"].items())[:3]
+    result["peak_memory_bytes"] = max(result["max_rss_self_bytes"],
+                                      *(run["peak_tree_rss_sampled_bytes"] for run in runs.values()))
     return result
 
 
@@ -559,6 +667,7 @@ def markdown(r: dict) -> str:
         ("**Every target is met.**" if not misses else
          "**Missed:** " + "; ".join(misses) + "."),
         "",
+        *(dagster_lines(r) if "dagster_ingest" in r else []),
         *breakdown_lines(r),
         "## Machine",
         "",
@@ -613,6 +722,22 @@ def markdown(r: dict) -> str:
         "(`partition_key=`), spread over the range; the mean run time times the number of weeks. These "
         "in-process runs do not show what a deployed instance adds to every run: launching a run process "
         "(measured at about 3.8 s per run in issue 4), so the real per-partition cost is higher still.",
+        *(["- **Through Dagster**: after the measurements above, schema `fitness` is dropped and migrated again, "
+           "the raw zone and the parse cache (FITNESS_HOME/silver_cache) are emptied and athlete_01's original "
+           "Hevy export is put back. One child process (`python -m fitness_assets.benchmark.run --stage "
+           "dagster`) builds `build_definitions(load_settings())` on the bench's environment and runs "
+           "`resolve_job_def(\"ingest_job\").execute_in_process(...)` three times on one "
+           "`dagster.instance_for_test()` instance (SQLite run and event storage, in the work folder): into the "
+           "empty warehouse, again with the unchanged inbox, and again after athlete_01's export gets one "
+           "appended workout (`append_workout`), against the same PostgreSQL server as above. "
+           "`execute_in_process` would replace Dagster's default IO manager with an in-memory one; a deployed run "
+           "pickles every silver frame to the instance's storage folder, so `FilesystemIOManager` (base folder: "
+           "the instance's storage) is bound explicitly. The in-process executor runs the steps one after "
+           "another in the one process; a deployed run's default multiprocess executor starts a process per "
+           "step and one for the run, which is not measured here. Wall time is `perf_counter()` around "
+           "`execute_in_process`; interpreter start, imports and loading the definitions are outside it "
+           f"(the child process took {r['dagster_ingest']['process_seconds']:.1f} s in all)."]
+          if "dagster_ingest" in r else []),
         "",
     ]
     return "\n".join(lines)
@@ -637,6 +762,57 @@ def breakdown_lines(r: dict) -> list[str]:
     ]
 
 
+DAGSTER_RUN_NAMES = {"full": "Full ingest, empty warehouse", "unchanged": "Re-run, unchanged inbox",
+                     "one_workout": "Re-run, export + 1 new workout"}
+
+
+def dagster_lines(r: dict) -> list[str]:
+    dag = r["dagster_ingest"]
+    runs = dag["runs"]
+    plain = r["full_ingest"]["seconds"]["total"]
+
+    def success(run: dict) -> str:
+        text = "yes" if run["success"] else f"**no** (failed: {', '.join(run['failed_steps']) or '?'})"
+        failed = run["checks_failed"]
+        return (f"{text}; checks {run['checks_evaluated'] - len(failed)}/{run['checks_evaluated']} passed"
+                + (f" (failed: {', '.join(failed)})" if failed else ""))
+
+    def share(label: str, run: dict) -> str:
+        return "—" if label == "full" else f"{100 * run['share_of_full']:.1f} %"
+
+    def written(label: str, run: dict) -> str:
+        nonzero = {k: v for k, v in run["rows_written"].items() if v}
+        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(nonzero.items())) or "none"
+        return f"{run['rows_written_total']:,}" + (f" ({detail})" if label == "one_workout" else "")
+
+    return [
+        "## Through Dagster (ingest_job, checks included)",
+        "",
+        "Informational: the targets above are stated for the ingest itself. This is what a user's "
+        "`ingest_job` costs on the same data, with Dagster's bookkeeping, the silver frames written to and "
+        "read back through Dagster's filesystem IO manager, and every data-quality asset check. Three runs on "
+        "one fresh warehouse and one fresh Dagster instance, in one child process (after the measurements "
+        "above, on its own warehouse state).",
+        "",
+        "| run | wall time | share of full | success | three largest steps | rows written | peak RSS |",
+        "|---|---|---|---|---|---|---|",
+        *[f"| {DAGSTER_RUN_NAMES[label]} | {run['seconds']:.1f} s | {share(label, run)} | {success(run)} | "
+          + ", ".join(f"{k} {v:.1f} s" for k, v in run["largest_steps"])
+          + f" | {written(label, run)} | {run['peak_tree_rss_sampled_bytes'] / 1024 ** 2:,.0f} MiB |"
+          for label, run in runs.items()],
+        "",
+        f"The full run takes {runs['full']['seconds'] / plain:.2f}× the plain ingest above "
+        f"({runs['full']['seconds']:.1f} s vs {plain:.1f} s). Peak RSS is the summed RSS of the child process "
+        "and its parse workers, sampled every 20 ms during each run; the child's own maximum RSS over the "
+        f"three runs was {dag['max_rss_self_bytes'] / 1024 ** 2:,.0f} MiB. The runs share that one process, "
+        "and Python and pandas do not hand all freed memory back to the system, so a later run's peak includes "
+        "what the earlier runs left behind: the full run's figure is the one to set beside the plain ingest's "
+        f"{r['peak_memory_bytes'] / 1024 ** 2:,.0f} MiB. Step times are Dagster's "
+        "(`get_run_step_stats`: end − start per step).",
+        "",
+    ]
+
+
 def summary_table(r: dict) -> str:
     rows = figures_table(r)
     width_name = max(len(row[0]) for row in rows)
@@ -644,6 +820,13 @@ def summary_table(r: dict) -> str:
     out = [f"{'measurement':<{width_name}}  {'target':<{width_target}}  result  figure"]
     out += [f"{name:<{width_name}}  {target:<{width_target}}  {result:<6}  {figure}"
             for name, figure, target, result in rows]
+    if "dagster_ingest" in r:
+        out.append("\nThrough Dagster (ingest_job, checks included; informational):")
+        for label, run in r["dagster_ingest"]["runs"].items():
+            out.append(f"  {DAGSTER_RUN_NAMES[label]:<32} {run['seconds']:7.1f} s  "
+                       f"{100 * run['share_of_full']:5.1f} % of full  success {run['success']}  "
+                       f"peak {run['peak_tree_rss_sampled_bytes'] / 1024 ** 2:,.0f} MiB  "
+                       + ", ".join(f"{k} {v:.1f} s" for k, v in run["largest_steps"]))
     out.append(f"\nwhole benchmark: {r['bench_seconds'] / 60:.1f} min")
     return "\n".join(out)
 
@@ -690,7 +873,7 @@ def remove_work(work: Path) -> None:
     """Remove what the benchmark put in the work folder, and the folder when that leaves it empty."""
     for name in ("inbox", "home", "dagster"):
         shutil.rmtree(work / name, ignore_errors=True)
-    for path in [*work.glob("ingest-*.json"), work / "appended.csv"]:
+    for path in [*work.glob("ingest-*.json"), work / "appended.csv", work / "original.csv"]:
         path.unlink(missing_ok=True)
     try:
         work.rmdir()
@@ -788,7 +971,8 @@ def main_bench(args: argparse.Namespace) -> int:
             progress(f"WARNING: unchanged re-ingest wrote rows: {same['rows_written_real_tables']}")
 
         target = exports.hevy_files[0]
-        staged = work / "appended.csv"
+        staged, original = work / "appended.csv", work / "original.csv"
+        shutil.copy2(target, original)  # restored for the ingest_job runs
         appended = append_workout(target, staged)
         os.replace(staged, target)
         checkpoint(engine)
@@ -809,6 +993,34 @@ def main_bench(args: argparse.Namespace) -> int:
         checkpoint(engine)
         progress("payload backfill …")
         results["payloads"] = payload_backfill(engine, home / "payloads")
+
+        # ingest_job on its own warehouse state: empty schema, empty raw zone and parse cache,
+        # athlete_01's original export back in the inbox (the +1 workout re-ingest replaced it).
+        progress("ingest_job through Dagster: resetting the warehouse, raw zone, parse cache and "
+                 f"{target.parent.name}'s export …")
+        os.replace(original, target)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS fitness CASCADE")
+        apply_migrations(engine, DEFAULT_SQL_DIR / "schema")
+        for folder in ("raw", "silver_cache"):
+            shutil.rmtree(home / folder, ignore_errors=True)
+        checkpoint(engine)
+        progress("ingest_job ×3 (full, unchanged, +1 workout) on one fresh instance (child process) …")
+        dag = run_dagster_child(work, database_url, target)
+        results["dagster_ingest"] = dag
+        for label, run in dag["runs"].items():
+            progress(f"ingest_job {label}: {run['seconds']:.1f} s ({100 * run['share_of_full']:.1f} % of full), "
+                     f"success {run['success']}, largest steps "
+                     + ", ".join(f"{k} {v:.1f} s" for k, v in run["largest_steps"])
+                     + f"; rows written {run['rows_written_total']:,}; sets in warehouse "
+                       f"{run['table_rows_after']['sets']:,}")
+        expected_sets = {"full": exports.set_rows, "unchanged": exports.set_rows,
+                         "one_workout": exports.set_rows + appended}
+        for label, run in dag["runs"].items():
+            if not run["success"] or run["table_rows_after"]["sets"] != expected_sets[label]:
+                progress(f"WARNING: ingest_job {label}: success {run['success']}, failed steps "
+                         f"{run['failed_steps']}, {run['table_rows_after']['sets']:,} sets "
+                         f"(expected {expected_sets[label]:,})")
 
         results["ratio_ingest_over_copy"] = s["total"] / results["copy_floor"]["seconds"]
         results["ratio_row_by_row_over_ingest"] = results["row_by_row"]["extrapolated_seconds"] / s["total"]
@@ -847,15 +1059,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="an external PostgreSQL to use instead of the embedded one (its schema `fitness` is "
                              "DROPPED); default FITNESS_BENCH_DATABASE_URL, else the embedded server")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (data, raw zone, pgdata)")
-    parser.add_argument("--stage", choices=["ingest"], help=argparse.SUPPRESS)
+    parser.add_argument("--stage", choices=["ingest", "dagster"], help=argparse.SUPPRESS)
     parser.add_argument("--label", default="full", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
+    parser.add_argument("--append-to", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview)")
     if args.stage == "ingest":
         work = Path(args.work).resolve()
         bench_environment(work, args.database_url)
         ingest_stage(work, args.database_url, args.label, Path(args.result))
+        return 0
+    if args.stage == "dagster":
+        work = Path(args.work).resolve()
+        bench_environment(work, args.database_url)
+        dagster_stage(work, args.database_url, Path(args.append_to), Path(args.result))
         return 0
     return main_bench(args)
 
