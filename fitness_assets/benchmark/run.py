@@ -226,21 +226,26 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
     result_path.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
 
 
-def run_ingest_child(work: Path, database_url: str, label: str) -> dict:
-    result_path = work / f"ingest-{label}.json"
+def run_child(work: Path, database_url: str, stage: list[str], result_path: Path, what: str) -> dict:
+    """Run one measured stage of this module in a child process; return its JSON result."""
     result_path.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "fitness_assets.benchmark.run", "--stage", "ingest", "--work", str(work),
-               "--label", label, "--result", str(result_path)]
+    command = [sys.executable, "-m", "fitness_assets.benchmark.run", "--stage", *stage, "--work", str(work),
+               "--result", str(result_path)]
     if database_url:
         command += ["--database-url", database_url]
     started = time.perf_counter()
     completed = subprocess.run(command, cwd=REPO)
     process_seconds = time.perf_counter() - started
     if completed.returncode != 0:
-        raise SystemExit(f"the {label} ingest child failed with exit code {completed.returncode}")
+        raise SystemExit(f"the {what} child failed with exit code {completed.returncode}")
     result = json.loads(result_path.read_text(encoding="utf-8"))
     result["process_seconds"] = process_seconds
     return result
+
+
+def run_ingest_child(work: Path, database_url: str, label: str) -> dict:
+    return run_child(work, database_url, ["ingest", "--label", label], work / f"ingest-{label}.json",
+                     f"{label} ingest")
 
 
 # ---------------------------------------------------------------------------------------
@@ -326,19 +331,8 @@ def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: P
 
 
 def run_dagster_child(work: Path, database_url: str, append_to: Path) -> dict:
-    result_path = work / "ingest-dagster.json"
-    result_path.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "fitness_assets.benchmark.run", "--stage", "dagster", "--work", str(work),
-               "--append-to", str(append_to), "--result", str(result_path)]
-    if database_url:
-        command += ["--database-url", database_url]
-    started = time.perf_counter()
-    completed = subprocess.run(command, cwd=REPO)
-    process_seconds = time.perf_counter() - started
-    if completed.returncode != 0:
-        raise SystemExit(f"the ingest_job child failed with exit code {completed.returncode}")
-    result = json.loads(result_path.read_text(encoding="utf-8"))
-    result["process_seconds"] = process_seconds
+    result = run_child(work, database_url, ["dagster", "--append-to", str(append_to)],
+                       work / "ingest-dagster.json", "ingest_job")
     runs = result["runs"]
     full = runs["full"]["seconds"]
     for run in runs.values():
