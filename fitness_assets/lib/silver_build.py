@@ -26,15 +26,16 @@ from fitness_assets.lib.quarantine import QUARANTINE_COLUMNS, SourceFile
 from fitness_assets.lib.raw_zone import ManifestEntry
 from fitness_assets.schemas.silver import SilverCycle, SilverWorkoutSet
 
-# The parse of a snapshot depends on its bytes, its athlete and name, the corrections and this
-# code: the cache key covers all four, so editing a parser invalidates every cached parse.
 PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
+# The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and
+# this code: the cache key covers all four, so editing a parser invalidates every cached parse.
 _PARSER_SOURCES = ("lib/hevy.py", "lib/diet.py", "lib/corrections.py", "lib/timeparse.py", "lib/formats.py",
                    "lib/quarantine.py", "lib/silver_build.py", "schemas/silver.py")
 
 WORKOUTS = "workouts"
 DIET = "diet"
 DATASET_OF_FORMAT = {HEVY: WORKOUTS, DIET_CSV: DIET, DIET_SQLITE: DIET}
+DATASET_OF_CORRECTION = {WORKOUT_SETS: WORKOUTS, DIET_DAYS: DIET}
 
 
 @dataclass
@@ -86,8 +87,12 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
     current = current_snapshots(manifest)
     current_shas = {(e.athlete_id, e.sha256) for e in current.values()}
     sets, diet, cycles, quarantine, applied, stale, files = [], [], [], [], [], [], []
-    jobs = [(raw_zone, entry, dataset, list(corrections), sqlite_table, cache_dir)
-            for (_, dataset), entry in sorted(current.items())]
+    # Each parse gets only its own athlete's corrections for its dataset (the only ones it can
+    # apply), so editing one athlete's correction re-parses that athlete alone.
+    jobs = [(raw_zone, entry, dataset,
+             [c for c in corrections if (c.athlete_id, DATASET_OF_CORRECTION[c.dataset]) == (athlete_id, dataset)],
+             sqlite_table, cache_dir)
+            for (athlete_id, dataset), entry in sorted(current.items())]
     for job, (parsed, file_cycles) in zip(jobs, _parse_all(jobs)):
         entry, dataset = job[1], job[2]
         if dataset == WORKOUTS:
@@ -102,7 +107,7 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
     # A correction for an athlete or dataset without a current export (a typo in `athlete:`)
     # was compared with no row above: it changes nothing, so it is stale too.
     for correction in corrections:
-        dataset = {WORKOUT_SETS: WORKOUTS, DIET_DAYS: DIET}[correction.dataset]
+        dataset = DATASET_OF_CORRECTION[correction.dataset]
         if (correction.athlete_id, dataset) not in current:
             reason = (f"no current export for athlete '{correction.athlete_id}' / dataset {dataset}: "
                       f"{correction.reason}")

@@ -232,3 +232,32 @@ def test_a_correction_for_an_athlete_or_dataset_without_a_current_export_is_stal
     assert "no current export for athlete 'defualt'" in stale[1]["reason"]
     assert "typed 111 instead of 11" in stale[1]["reason"]
     assert stale[1]["natural_key"] == corrections[0].natural_key
+
+
+def test_editing_one_athletes_correction_reparses_that_athlete_only(tmp_path):
+    from fitness_assets.lib.raw_zone import land_inbox
+    from fitness_assets.lib.silver_build import build_silver
+
+    for athlete in ("anna", "ben"):
+        (tmp_path / "inbox" / athlete).mkdir(parents=True)
+        (tmp_path / "inbox" / athlete / "workouts.csv").write_bytes(WORKOUT)
+    manifest, _ = land_inbox(tmp_path / "inbox", tmp_path / "raw")
+    cache = tmp_path / "cache"
+
+    def ingest_with(reps: int):
+        corrections = write_corrections(tmp_path, f"""\
+            workout_sets:
+              - athlete: ben
+                start_time: "13 Jan 2026, 18:43"
+                exercise_title: "Bicep Curl (Dumbbell)"
+                set_index: 2
+                set: {{reps: {reps}}}
+                reason: "typed 111"
+            """)
+        silver = build_silver(tmp_path / "raw", manifest, corrections, cache_dir=cache)
+        return {a: g["reps"].tolist() for a, g in silver.workout_sets.groupby("athlete_id")}
+
+    assert ingest_with(11) == {"anna": [12, 10, 111], "ben": [12, 10, 11]}
+    assert len(list(cache.glob("*.pickle"))) == 2
+    assert ingest_with(12) == {"anna": [12, 10, 111], "ben": [12, 10, 12]}
+    assert len(list(cache.glob("*.pickle"))) == 3  # anna's parse came from the cache
