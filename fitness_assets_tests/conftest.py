@@ -54,6 +54,16 @@ def moto_url(monkeypatch) -> str:
     server.stop()
 
 
+@pytest.fixture
+def s3_client(moto_url, monkeypatch):
+    """A boto3 S3 client on moto's server, with AWS_ENDPOINT_URL_S3 set so the code under test
+    (dagster-aws's S3Resource, plain boto3) reaches the same server."""
+    import boto3
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_url)
+    return boto3.client("s3", region_name="us-east-1")
+
+
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory):
     server = embedded_server(tmp_path_factory.mktemp("embedded_pg"))

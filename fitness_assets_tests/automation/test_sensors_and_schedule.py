@@ -9,7 +9,6 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import boto3
 import dagster as dg
 import pytest
 
@@ -24,7 +23,7 @@ from fitness_assets_tests.pipeline.test_weekly_pipeline import workout_rows
 
 def evaluate(sensor, cursor, **resources):
     result = sensor(dg.build_sensor_context(cursor=cursor, resources=resources))
-    requests = result.run_requests or [] if isinstance(result, dg.SensorResult) else []
+    requests = (result.run_requests or []) if isinstance(result, dg.SensorResult) else []
     return requests, (result.cursor if isinstance(result, dg.SensorResult) else cursor)
 
 
@@ -65,11 +64,9 @@ def test_inbox_sensor_sees_files_sharing_the_cursor_timestamp(settings):
 
 
 @pytest.fixture
-def moto_s3(moto_url, monkeypatch):
-    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_url)
-    client = boto3.client("s3", region_name="us-east-1")
-    client.create_bucket(Bucket="exports")
-    return client
+def moto_s3(s3_client):
+    s3_client.create_bucket(Bucket="exports")
+    return s3_client
 
 
 def test_s3_sensor_runs_once_per_object_content_and_the_run_ingests_it(settings, moto_s3):

@@ -164,11 +164,9 @@ def test_a_bedrock_failure_affects_only_its_week(settings, converse):
 
 
 @pytest.fixture
-def s3_endpoint(moto_url, monkeypatch):
-    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_url)
-    client = boto3.client("s3", region_name="us-east-1")
-    client.create_bucket(Bucket="fitness-reports")
-    return client
+def s3_endpoint(s3_client):
+    s3_client.create_bucket(Bucket="fitness-reports")
+    return s3_client
 
 
 def test_payloads_reports_and_charts_are_published_once(settings, s3_endpoint):

@@ -74,7 +74,8 @@ def s3_exports(context: dg.SensorEvaluationContext, files: FitnessFilesResource,
 
 
 def contiguous_ranges(weeks: list[str]) -> list[tuple[str, str]]:
-    """Sorted partition keys → (first, last) of each run of consecutive keys."""
+    """Week keys → (first, last) of each run of consecutive partitions; weeks without a partition
+    (the week in progress) are left out."""
     keys = weekly_partitions.get_partition_keys()
     position = {key: i for i, key in enumerate(keys)}
     ranges: list[tuple[str, str]] = []
