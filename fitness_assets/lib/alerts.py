@@ -9,9 +9,11 @@ AWS_ENDPOINT_URL_SNS variable).
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
 
+from fitness_assets.lib.redact import redact_text, redact_url
 from fitness_assets.lib.settings import AlertSettings
 
 CHANNELS = ("log", "webhook", "sns")
@@ -82,7 +84,8 @@ def deliver(alert: Alert, settings: AlertSettings, log) -> list[str]:
         except Exception as error:  # noqa: BLE001 - reported below, after the other channels had their turn
             errors.append(f"{channel}: {error}")
     if errors:
-        raise RuntimeError("alert delivery failed: " + "; ".join(errors))
+        # Redacted: a channel's error may quote its URL (the webhook's token) or a key.
+        raise RuntimeError(redact_text("alert delivery failed: " + "; ".join(errors), [settings.webhook_url]))
     return delivered
 
 
@@ -94,10 +97,22 @@ def _to_webhook(alert: Alert, settings: AlertSettings, log) -> None:
     if not settings.webhook_url:
         raise ValueError("FITNESS_ALERT_WEBHOOK_URL is not set")
     body = json.dumps({"text": alert.text(), "alert": alert.as_json()}).encode()
-    request = urllib.request.Request(settings.webhook_url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
-        response.read()
+    target = redact_url(settings.webhook_url)  # the URL's path is the webhook's credential
+    try:
+        request = urllib.request.Request(settings.webhook_url, data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        # Not the reason phrase or body: an endpoint may echo the request path back.
+        reason = f"HTTP {error.code}"
+    except urllib.error.URLError as error:
+        reason = redact_text(str(error.reason), [settings.webhook_url])
+    except (ValueError, OSError) as error:  # a malformed URL (quoted whole by urllib), a socket error
+        reason = redact_text(f"{type(error).__name__}: {error}", [settings.webhook_url])
+    else:
+        return
+    raise RuntimeError(f"POST to {target} failed: {reason}")
 
 
 def _to_sns(alert: Alert, settings: AlertSettings, log) -> None:

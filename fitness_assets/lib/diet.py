@@ -83,7 +83,7 @@ def read_diet_frame(data: bytes, detected: DetectedExport, source: SourceFile,
     assert detected.kind == DIET_CSV
     text = decode_export(data, source.file_name)
     header = [h.strip() for h in detected.header]
-    records, lines, malformed = read_csv_records(text, len(header))
+    records, lines, malformed = read_csv_records(text, len(header), source.file_name)
     frame = pd.DataFrame(records, columns=header, dtype=object).rename(columns=rename)
     frame["source_line"] = np.asarray(lines, dtype="int64")
     return frame[["source_line", *DIET_CANONICAL]], malformed

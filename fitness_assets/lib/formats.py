@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,12 @@ DIET_HEADERS = {
 DIET_CANONICAL = DIET_HEADERS["en"]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Spreadsheets saved under a .csv name: xlsx/ods are zip archives, xls is an OLE2 compound file.
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-32's little-endian BOM starts like UTF-16's
+EXPECTED_UTF8 = "a UTF-8 text file (as Hevy and the diet log export)"
+EXPECTED_CSV = "a CSV: export it as CSV (UTF-8) from the spreadsheet"
 EXPECTED_ANY = (
     "a Hevy workout CSV (header " + HEVY_EXAMPLE_HEADER + "), a diet log CSV (header "
     + ",".join(DIET_HEADERS["pt"]) + " or " + ",".join(DIET_HEADERS["en"])
@@ -51,13 +58,74 @@ class DetectedExport:
     details: dict[str, str] = field(default_factory=dict)
 
 
+def line_at(content: str | bytes, position: int) -> int:
+    """The physical line holding `position`, counting a line break as csv_reader does:
+    CRLF, a lone LF and a lone CR each end a line."""
+    prefix = content[:position]
+    lf, cr, crlf = ("\n", "\r", "\r\n") if isinstance(prefix, str) else (b"\n", b"\r", b"\r\n")
+    return prefix.count(lf) + prefix.count(cr) - prefix.count(crlf) + 1
+
+
+def reject_non_text(data: bytes, file_name: str) -> None:
+    """Refuse content that is not text at all (a spreadsheet, UTF-16) in words a user acts on."""
+    if data.startswith(ZIP_MAGICS) or data.startswith(OLE2_MAGIC):
+        raise ExportFileError(file_name, 1, "the file is an Excel workbook (or another zip/OLE file), not a CSV",
+                              EXPECTED_CSV)
+    if data.startswith(UTF16_BOMS) or _looks_like_utf16(data):
+        raise ExportFileError(file_name, 1, "the file is UTF-16 text", EXPECTED_UTF8 + ": export (or save) it as CSV UTF-8")
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: ASCII text with a zero byte beside every character."""
+    head = data[:64]
+    if len(head) < 4:
+        return False
+    return (head[1::2].count(0) == len(head) // 2 and 0 not in head[::2]) or (
+        head[::2].count(0) == (len(head) + 1) // 2 and 0 not in head[1::2])
+
+
 def decode_export(data: bytes, file_name: str) -> str:
+    reject_non_text(data, file_name)
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = err.object[: err.start].count(b"\n") + 1  # err.object excludes a BOM, as err.start does
-        raise ExportFileError(file_name, line, f"byte {err.object[err.start]:#x} is not valid UTF-8",
-                              "a UTF-8 text file (as Hevy and the diet log export)") from None
+        line = line_at(err.object, err.start)  # err.object excludes a BOM, as err.start does
+        if err.reason == "unexpected end of data":  # a multi-byte character cut off by the end of the file
+            raise ExportFileError(file_name, line, "the file ends inside a character: the export looks cut",
+                                  "a complete UTF-8 text file: export it again") from None
+        raise ExportFileError(file_name, line, f"byte {err.object[err.start]:#x} is not valid UTF-8 "
+                              "(Latin-1 or Windows-1252 text?)", EXPECTED_UTF8) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        # PostgreSQL text cannot hold U+0000, and no export writes one: the file is damaged.
+        raise ExportFileError(file_name, line_at(text, nul), "a NUL character (byte 0x0) is in the text",
+                              EXPECTED_UTF8 + " without NUL bytes")
+    return text
+
+
+_FIELD_LIMIT_LOCK = threading.Lock()
+
+
+def csv_reader(text: str):
+    """csv.reader over a whole decoded export, able to read any field the text can hold.
+
+    newline="" is csv's documented mode: CRLF, LF and a lone CR each end a line outside quotes
+    (so a stray CR splits its row, which is then quarantined for its field count), and a CR or
+    CRLF inside a quoted note is kept as written. csv's field limit (128 KiB by default) is
+    raised to the text's length: a 1 MB note is legal, and a field can never be longer than the
+    text already in memory. The limit is process-wide, so it only ever grows (under a lock).
+    """
+    needed = len(text) + 1
+    with _FIELD_LIMIT_LOCK:
+        if csv.field_size_limit() < needed:
+            csv.field_size_limit(needed)
+    return csv.reader(io.StringIO(text, newline=""))
+
+
+def unreadable_csv(file_name: str, line: int, err: csv.Error) -> ExportFileError:
+    return ExportFileError(file_name, max(line, 1), f"the CSV cannot be read ({err})",
+                           "comma-separated values with double quotes around any value holding a comma, "
+                           "quote or line break")
 
 
 def detect_export(data: bytes, file_name: str, sqlite_path: Path | None = None,
@@ -69,7 +137,11 @@ def detect_export(data: bytes, file_name: str, sqlite_path: Path | None = None,
     if not data.strip():
         raise ExportFileError(file_name, 1, "the file is empty", EXPECTED_ANY)
     text = decode_export(data, file_name)
-    header_row = next(csv.reader(io.StringIO(text)), [])
+    reader = csv_reader(text)
+    try:
+        header_row = next(reader, [])
+    except csv.Error as err:
+        raise unreadable_csv(file_name, reader.line_num, err) from None
     return detect_header(tuple(h.strip() for h in header_row), file_name)
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from fitness_assets.lib.corrections import APPLIED_COLUMNS, WORKOUT_SETS, Correction, apply_corrections
-from fitness_assets.lib.formats import HEVY, DetectedExport, decode_export
+from fitness_assets.lib.formats import HEVY, DetectedExport, csv_reader, decode_export, unreadable_csv
 from fitness_assets.lib.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
 from fitness_assets.lib.timeparse import EXPECTED_TIME, parse_hevy_datetime
 from fitness_assets.schemas.silver import HevySetRow, quarantine_failures
@@ -31,6 +30,9 @@ SILVER_SET_COLUMNS = [
 ]
 _INTEGER_FIELDS = ("set_index", "reps", "duration_seconds", "superset_id")
 _TEXT_FIELDS = ("title", "description", "exercise_title", "exercise_notes", "set_type")
+# A workout title or exercise name is a key in the warehouse, and PostgreSQL cannot index a key
+# much longer than 2 kB: 500 characters (at most 2,000 bytes of UTF-8) is far above any real name.
+MAX_NAME_CHARS = 500
 # The columns whose values define a workout's content (for change detection between exports).
 _HASHED_FIELDS = ("title", "ended_at", "description", "exercise_title", "superset_id", "exercise_notes",
                   "set_index", "set_type", "weight_kg", "reps", "distance_km", "duration_seconds", "rpe")
@@ -43,28 +45,35 @@ class ParsedRows:
     rows_read: int
     corrections_applied: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=APPLIED_COLUMNS))
     stale_corrections: list[dict] = field(default_factory=list)
+    # First line where the file looks cut (a row of the wrong width, a quote left open); 0 = intact.
+    incomplete_line: int = 0
 
 
-def read_csv_records(text: str, header_len: int) -> tuple[list[list[str]], list[int], list[tuple[int, list[str]]]]:
+def read_csv_records(text: str, header_len: int, file_name: str = "the CSV export"
+                     ) -> tuple[list[list[str]], list[int], list[tuple[int, list[str]]]]:
     """Split CSV text into records, with the physical line each record starts on.
 
     Quoted notes may span lines, so a record's line is not its index + 2. Records with the
-    wrong number of fields are returned separately so they can be quarantined.
+    wrong number of fields are returned separately so they can be quarantined. Lines end at
+    CRLF, LF or a lone CR (formats.csv_reader); any field length is accepted.
     """
-    reader = csv.reader(io.StringIO(text))
-    next(reader, None)
+    reader = csv_reader(text)
     records, lines, malformed = [], [], []
-    previous_end = reader.line_num
-    for record in reader:
-        start = previous_end + 1
+    try:
+        next(reader, None)
         previous_end = reader.line_num
-        if not record:
-            continue  # blank line between records carries no data
-        if len(record) != header_len:
-            malformed.append((start, record))
-        else:
-            records.append(record)
-            lines.append(start)
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not record:
+                continue  # blank line between records carries no data
+            if len(record) != header_len:
+                malformed.append((start, record))
+            else:
+                records.append(record)
+                lines.append(start)
+    except csv.Error as err:  # not expected with csv_reader's settings: still a clear rejection
+        raise unreadable_csv(file_name, reader.line_num, err) from None
     return records, lines, malformed
 
 
@@ -73,7 +82,7 @@ def parse_hevy(data: bytes, detected: DetectedExport, source: SourceFile,
     assert detected.kind == HEVY
     text = decode_export(data, source.file_name)
     header = [h.strip() for h in detected.header]
-    records, lines, malformed = read_csv_records(text, len(header))
+    records, lines, malformed = read_csv_records(text, len(header), source.file_name)
     rejected: list[pd.DataFrame] = []
     if malformed:
         rejected.append(quarantine_frame(
@@ -137,10 +146,32 @@ def _typed(raw: pd.DataFrame, detected: DetectedExport,
     for column in _TEXT_FIELDS:
         values = frame[column].str.strip() if column != "exercise_notes" else frame[column]
         frame[column] = values.where(values.str.strip() != "", None)
+    frame = _reject_unusable_names(frame, raw, rejected, source)
     frame["set_type"] = frame["set_type"].str.lower()
     frame["athlete_id"] = source.athlete_id
     frame["source_sha256"] = source.sha256
     frame["source_file"] = source.file_name
+    return frame
+
+
+def _reject_unusable_names(frame: pd.DataFrame, raw: pd.DataFrame,
+                           rejected: list[pd.DataFrame], source: SourceFile) -> pd.DataFrame:
+    """Quarantine rows whose workout title or exercise name cannot identify anything.
+
+    Both are keys in the warehouse (a workout is athlete + start + title; an exercise is its
+    name): an empty one names nothing, and PostgreSQL cannot index one much longer than 2 kB.
+    Any other text is kept as written: line breaks, tabs, control characters, quotes.
+    """
+    for column, label in (("title", "workout title"), ("exercise_title", "exercise name")):
+        empty = frame[column].isna()
+        frame = collect_rejections(frame, empty, f"missing_{column}",
+                                   pd.Series(f"the {label} is empty", index=frame.index, dtype=object),
+                                   raw, rejected, source)
+        length = frame[column].str.len()
+        too_long = length > MAX_NAME_CHARS
+        frame = collect_rejections(frame, too_long, f"long_{column}", length.map(
+            lambda n: f"the {label} is {int(n):,} characters long; at most {MAX_NAME_CHARS} are kept as a name"),
+            raw, rejected, source)
     return frame
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -108,16 +108,22 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
     """Land every inbox export; return (all manifest entries, entries new in this call).
 
     Every file is checked before anything is written: one rejected file means nothing lands,
-    and the error names each rejected file with what was expected.
+    and the error names each rejected file with what was expected. A file already landed that
+    is put into the inbox again (its modification time moved on) lands again: the export landed
+    last is the athlete's current one, whatever landed in between.
     """
     manifest = load_manifest(raw_zone)
-    known = {(e.athlete_id, e.sha256) for e in manifest}
+    known = {(e.athlete_id, e.sha256): e for e in manifest}
     landed_at = (now or datetime.now(timezone.utc)).isoformat(timespec="microseconds")
-    pending, errors = [], []
+    pending, errors, relanded = [], [], {}
     for athlete, path in inbox_files(inbox):
         data = path.read_bytes()
         digest = sha256_of(data)
         if (athlete, digest) in known:
+            entry = known[(athlete, digest)]
+            modified_at = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat()
+            if entry is not None and modified_at > entry.file_modified_at:
+                relanded[(athlete, digest)] = replace(entry, landed_at=landed_at, file_modified_at=modified_at)
             continue
         try:
             detected = detect_export(data, path.name, sqlite_path=path, sqlite_table=sqlite_table)
@@ -125,7 +131,7 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
         except ExportFileError as err:
             errors.append(err)
             continue
-        known.add((athlete, digest))
+        known[(athlete, digest)] = None
         pending.append((path, ManifestEntry(
             sha256=digest, athlete_id=athlete, file_name=str(path.relative_to(inbox)), size_bytes=len(data),
             detected_format=detected.kind, row_count=rows, landed_at=landed_at,
@@ -141,7 +147,8 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
             shutil.copyfile(source, target)
-    if pending:
+    manifest = [relanded.get((e.athlete_id, e.sha256), e) for e in manifest]
+    if pending or relanded:
         raw_zone.mkdir(parents=True, exist_ok=True)
         _write_manifest(raw_zone, manifest + [entry for _, entry in pending])
     return manifest + [entry for _, entry in pending], [entry for _, entry in pending]

@@ -25,6 +25,14 @@ class QualitySettings:
     outlier_min_sets: int = 8                # smaller groups have no meaningful quartiles
     workout_min_minutes: float = 10.0
     workout_max_minutes: float = 240.0
+    # A date before this year (or after today) is a typo, not history: quarantined, never loaded.
+    earliest_year: int = 1990
+    # The removal guard: a new export that would remove more than this share of an athlete's
+    # loaded workouts (or diet days), and at least `min_removed_rows` of them, writes nothing
+    # until confirmed (`fitness run --allow-removals`, or FITNESS_ALLOW_REMOVALS=1).
+    max_removed_share: float = 0.10
+    min_removed_rows: int = 3
+    allow_removals: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             outlier_min_sets=int(env.get("FITNESS_OUTLIER_MIN_SETS") or 8),
             workout_min_minutes=float(env.get("FITNESS_WORKOUT_MIN_MINUTES") or 10),
             workout_max_minutes=float(env.get("FITNESS_WORKOUT_MAX_MINUTES") or 240),
+            earliest_year=int(env.get("FITNESS_EARLIEST_YEAR") or 1990),
+            max_removed_share=float(env.get("FITNESS_MAX_REMOVED_SHARE") or 0.10),
+            min_removed_rows=int(env.get("FITNESS_MIN_REMOVED_ROWS") or 3),
+            allow_removals=(env.get("FITNESS_ALLOW_REMOVALS") or "").lower() in ("1", "true", "yes"),
         ),
         alerts=AlertSettings(
             channels=env.get("FITNESS_ALERT_CHANNELS") or "log",

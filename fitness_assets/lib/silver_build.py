@@ -11,6 +11,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,17 +21,19 @@ import pandas as pd
 
 from fitness_assets.lib.corrections import APPLIED_COLUMNS, DIET_DAYS, STALE_COLUMNS, WORKOUT_SETS, Correction
 from fitness_assets.lib.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS, parse_diet
-from fitness_assets.lib.formats import DIET_CSV, DIET_SQLITE, HEVY, detect_export
+from fitness_assets.lib.formats import DIET_CSV, DIET_SQLITE, HEVY, decode_export, detect_export
 from fitness_assets.lib.hevy import SILVER_SET_COLUMNS, ParsedRows, parse_hevy
+from fitness_assets.lib.processes import die_with, process_started_at
 from fitness_assets.lib.quarantine import QUARANTINE_COLUMNS, SourceFile
 from fitness_assets.lib.raw_zone import ManifestEntry
+from fitness_assets.lib.snapshot_rules import DateBounds, mark_cut_export, quarantine_out_of_bounds, recency_key
 from fitness_assets.schemas.silver import SilverCycle, SilverWorkoutSet
 
 PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 # The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and
 # this code: the cache key covers all four, so editing a parser invalidates every cached parse.
 _PARSER_SOURCES = ("lib/hevy.py", "lib/diet.py", "lib/corrections.py", "lib/timeparse.py", "lib/formats.py",
-                   "lib/quarantine.py", "lib/silver_build.py", "schemas/silver.py")
+                   "lib/quarantine.py", "lib/silver_build.py", "lib/snapshot_rules.py", "schemas/silver.py")
 
 WORKOUTS = "workouts"
 DIET = "diet"
@@ -49,6 +52,8 @@ class FileAccount:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
+    # First line where the export looks cut (0 = intact): an incomplete export removes nothing.
+    incomplete_line: int = 0
 
 
 @dataclass
@@ -64,27 +69,50 @@ class SilverLayer:
     files: list[FileAccount] = field(default_factory=list)
 
 
-def _recency(entry: ManifestEntry) -> tuple:
-    return entry.data_until, entry.landed_at, entry.file_modified_at, entry.sha256
+def current_snapshots(manifest: list[ManifestEntry], today: date | None = None) -> dict[tuple[str, str], ManifestEntry]:
+    """The newest export per (athlete, dataset): see snapshot_rules.recency_key."""
+    today = today or date.today()
 
+    def recency(entry: ManifestEntry) -> tuple:
+        return recency_key(entry.landed_at, entry.data_until, entry.file_modified_at, entry.sha256, today)
 
-def current_snapshots(manifest: list[ManifestEntry]) -> dict[tuple[str, str], ManifestEntry]:
     newest: dict[tuple[str, str], ManifestEntry] = {}
     for entry in manifest:
         key = (entry.athlete_id, DATASET_OF_FORMAT[entry.detected_format])
-        if key not in newest or _recency(entry) > _recency(newest[key]):
+        if key not in newest or recency(entry) > recency(newest[key]):
             newest[key] = entry
     return newest
 
 
+def snapshots_that_may_remove(accounts: pd.DataFrame) -> list[tuple[str, str]]:
+    """(athlete, dataset) pairs whose current export may remove rows missing from it: never an
+    export whose every row was quarantined (a broken file, not an emptied account), nor an
+    incomplete one (cut or damaged: what it lacks may be what was lost)."""
+    if accounts.empty:
+        return []
+    usable = accounts[(accounts["status"] == "current") & (accounts["rows_accepted"] > 0)
+                      & (accounts.get("incomplete_line", 0) == 0)]
+    return sorted(set(zip(usable["athlete_id"], usable["dataset"])))
+
+
+def current_exports(accounts: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(athlete, dataset) → file name of the current export."""
+    current = accounts[accounts["status"] == "current"] if len(accounts) else accounts
+    return {(a, d): f for a, d, f in zip(current.get("athlete_id", []), current.get("dataset", []),
+                                         current.get("file_name", []))}
+
+
 def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: list[Correction] = (),
-                 sqlite_table: str = "", cache_dir: Path | None = None) -> SilverLayer:
+                 sqlite_table: str = "", cache_dir: Path | None = None,
+                 bounds: DateBounds | None = None) -> SilverLayer:
     """Parse each current snapshot (or reuse its cached parse from `cache_dir`) and combine them.
 
     Exports hold the whole history, so re-ingesting mostly means snapshots already parsed: the
     cache turns those into a file read. Every fresh parse is validated by the Pandera models.
+    Rows dated outside `bounds` (default: 1990 to today, UTC) are quarantined after the cache.
     """
-    current = current_snapshots(manifest)
+    bounds = bounds or DateBounds(today=date.today())
+    current = current_snapshots(manifest, bounds.today)
     current_shas = {(e.athlete_id, e.sha256) for e in current.values()}
     sets, diet, cycles, quarantine, applied, stale, files = [], [], [], [], [], [], []
     # Each parse gets only its own athlete's corrections for its dataset (the only ones it can
@@ -95,6 +123,11 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
             for (athlete_id, dataset), entry in sorted(current.items())]
     for job, (parsed, file_cycles) in zip(jobs, _parse_all(jobs)):
         entry, dataset = job[1], job[2]
+        source = SourceFile(entry.athlete_id, entry.sha256, entry.file_name)
+        if dataset == WORKOUTS:
+            parsed = quarantine_out_of_bounds(parsed, bounds, "started_at", "workout start", source)
+        else:
+            parsed = quarantine_out_of_bounds(parsed, bounds, "diet_date", "diet day", source)
         if dataset == WORKOUTS:
             sets.append(parsed.rows)
         else:
@@ -137,8 +170,11 @@ def _parse_all(jobs: list[tuple]) -> list[tuple[ParsedRows, pd.DataFrame | None]
     workers = min(os.cpu_count() or 1, len(uncached))
     if workers < 2 or not large:
         return [_parse_cached(*job) for job in jobs]
-    # forkserver, not fork: the parent may be a Dagster run with threads holding locks.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    # forkserver, not fork: the parent may be a Dagster run with threads holding locks. Workers
+    # die with this process, even when it is killed (`kill -9` of a run): no orphans left parsing.
+    owner = os.getpid()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
+                             initializer=die_with, initargs=(owner, process_started_at(owner))) as pool:
         return list(pool.map(_parse_cached, *zip(*jobs)))
 
 
@@ -178,6 +214,9 @@ def _parse_cached(raw_zone: Path, entry: ManifestEntry, dataset: str, correction
         result = parse_diet(data, detected, source, path, corrections)
         if len(result[1]):
             SilverCycle.validate(result[1])
+    if detected.kind in (HEVY, DIET_CSV):
+        unit = ["started_at", "title"] if dataset == WORKOUTS else None
+        result = (mark_cut_export(result[0], decode_export(data, entry.file_name), source, unit), result[1])
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -190,7 +229,8 @@ def _parse_cached(raw_zone: Path, entry: ManifestEntry, dataset: str, correction
 def _account(entry: ManifestEntry, dataset: str, status: str, parsed: ParsedRows) -> FileAccount:
     return FileAccount(entry.sha256, entry.athlete_id, entry.file_name, dataset, status,
                        rows_read=parsed.rows_read, rows_accepted=len(parsed.rows),
-                       rows_quarantined=int(parsed.quarantine["line"].nunique()) if len(parsed.quarantine) else 0)
+                       rows_quarantined=int(parsed.quarantine["line"].nunique()) if len(parsed.quarantine) else 0,
+                       incomplete_line=parsed.incomplete_line)
 
 
 _DATETIME_COLUMNS = {"started_at", "ended_at", "diet_date", "start_date", "end_date"}

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from fitness_assets.lib.changed_weeks import changed_payload_weeks, payloads_before
 from fitness_assets.lib.database import copy_frame, foreign_keys_suspended, run_sql_file
 from fitness_assets.lib.raw_zone import ManifestEntry
-from fitness_assets.lib.silver_build import WORKOUTS, SilverLayer
+from fitness_assets.lib.silver_build import DIET, WORKOUTS, SilverLayer
 
 _NAMED = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 # Arbitrary constant: one load at a time, so the diff taken at the start stays true until commit.
@@ -53,6 +53,69 @@ class WorkoutDiff:
     written: pd.DataFrame     # new and changed workouts, one row each, with workout_ref and is_new
     removed: pd.DataFrame     # keys (and training_date) of loaded workouts the newest export lacks
     codes: pd.Series          # per silver set row: its workout's position among the export's workouts
+    loaded_per_athlete: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
+
+
+@dataclass(frozen=True)
+class RemovalGuard:
+    """A load that would remove more than `max_share` of an athlete's loaded workouts or diet
+    days, and at least `min_rows` of them, writes nothing unless `allowed` (the user confirmed)."""
+    max_share: float = 0.10
+    min_rows: int = 3
+    allowed: bool = False
+    # (athlete_id, dataset) → the export's file name, for the message
+    exports: dict = field(default_factory=dict)
+
+
+REMOVAL_COLUMNS = ["athlete", "dataset", "export", "loaded", "removed", "share"]
+CONFIRM_REMOVALS = ("if the export is right, confirm with `fitness run --allow-removals` (or run config "
+                    "resources.quality.config.allow_removals: true, or FITNESS_ALLOW_REMOVALS=1 for one run)")
+
+
+class LargeRemovalError(RuntimeError):
+    """A load refused by the removal guard; nothing was written."""
+
+    def __init__(self, removals: pd.DataFrame):
+        self.removals = removals
+        super().__init__(describe_removals(removals))
+
+
+def describe_removals(removals: pd.DataFrame) -> str:
+    parts = [f"{r.export} would remove {r.removed:,} of {r.loaded:,} loaded {r.dataset} of athlete '{r.athlete}' "
+             f"({r.share:.0%})" for r in removals.itertuples()]
+    return "; ".join(parts) + f". Nothing was written: {CONFIRM_REMOVALS}."
+
+
+def removal_shares(loaded: pd.Series, removed: pd.Series, dataset: str, label: str, exports: dict) -> pd.DataFrame:
+    """One row per athlete of `loaded` (rows in the warehouse) with what the load would remove."""
+    removed = removed.reindex(loaded.index, fill_value=0)
+    frame = pd.DataFrame({"athlete": loaded.index.astype(str), "dataset": label,
+                          "export": [exports.get((a, dataset), "the export") for a in loaded.index],
+                          "loaded": loaded.to_numpy(dtype="int64"), "removed": removed.to_numpy(dtype="int64")})
+    frame["share"] = (frame["removed"] / frame["loaded"].where(frame["loaded"] > 0)).fillna(0.0).round(4)
+    return frame[REMOVAL_COLUMNS]
+
+
+def large_removals(shares: pd.DataFrame, guard: RemovalGuard) -> pd.DataFrame:
+    """The rows of `shares` the guard stops (none when the user confirmed)."""
+    too_many = (shares["removed"] >= guard.min_rows) & (shares["share"] > guard.max_share)
+    return shares[too_many & (not guard.allowed)].reset_index(drop=True)
+
+
+def workout_removal_shares(diff: WorkoutDiff, exports: dict) -> pd.DataFrame:
+    return removal_shares(diff.loaded_per_athlete, diff.removed.groupby("athlete_id").size(), WORKOUTS, "workouts", exports)
+
+
+def diet_removal_shares(conn: sa.Connection, diet_days: pd.DataFrame, athletes: list[str], exports: dict) -> pd.DataFrame:
+    """Diet days loaded for `athletes` and how many of them `diet_days` (their full exports) lacks."""
+    loaded = pd.DataFrame(conn.execute(sa.text(
+        "SELECT athlete_id, diet_date FROM fitness.diet_daily WHERE athlete_id = ANY(:athletes)"),
+        {"athletes": athletes}).all(), columns=["athlete_id", "diet_date"])
+    loaded["diet_date"] = pd.to_datetime(loaded["diet_date"]).astype("datetime64[us]")
+    exported = diet_days[["athlete_id", "diet_date"]].astype({"diet_date": "datetime64[us]"})
+    gone = loaded.merge(exported, how="left", indicator=True)
+    removed = gone[gone["_merge"] == "left_only"].groupby("athlete_id").size()
+    return removal_shares(loaded.groupby("athlete_id").size(), removed, DIET, "diet days", exports)
 
 
 def named_statements(path: Path) -> list[tuple[str, str]]:
@@ -62,13 +125,15 @@ def named_statements(path: Path) -> list[tuple[str, str]]:
 
 
 def diff_workouts(conn: sa.Connection, sets: pd.DataFrame, snapshot_athletes: list[str]) -> WorkoutDiff:
-    """Which workouts of the export are new or changed, and which loaded ones it no longer holds."""
+    """Which workouts of the exports are new or changed, and which loaded ones the exports of
+    `snapshot_athletes` (complete snapshots: they may remove) no longer hold."""
     workout_of_set = sets.groupby(WORKOUT_KEY, sort=False, dropna=False).ngroup()
     workouts = sets.drop_duplicates(WORKOUT_KEY)[_WORKOUT_COLUMNS].reset_index(drop=True)
     workouts["started_at"] = workouts["started_at"].astype("datetime64[us]")
     loaded = pd.DataFrame(conn.execute(sa.text(
         "SELECT athlete_id, started_at, title, content_hash, training_date FROM fitness.workouts "
-        "WHERE athlete_id = ANY(:athletes)"), {"athletes": snapshot_athletes}).all(),
+        "WHERE athlete_id = ANY(:athletes)"),
+        {"athletes": sorted(set(snapshot_athletes) | set(sets["athlete_id"].unique()))}).all(),
         columns=["athlete_id", "started_at", "title", "content_hash", "training_date"])
     loaded["started_at"] = loaded["started_at"].astype("datetime64[us]")
     # A left merge keeps the export's order, so row positions stay equal to the ngroup codes.
@@ -78,23 +143,33 @@ def diff_workouts(conn: sa.Connection, sets: pd.DataFrame, snapshot_athletes: li
     written = workouts[written_mask].copy()
     written.insert(0, "workout_ref", written.index.to_numpy())
     written["is_new"] = is_new.to_numpy()[written_mask]
-    gone = loaded.merge(workouts[WORKOUT_KEY], on=WORKOUT_KEY, how="left", indicator=True)
+    removable = loaded[loaded["athlete_id"].isin(snapshot_athletes)]
+    gone = removable.merge(workouts[WORKOUT_KEY], on=WORKOUT_KEY, how="left", indicator=True)
     removed = gone.loc[gone["_merge"] == "left_only", [*WORKOUT_KEY, "training_date"]].reset_index(drop=True)
-    return WorkoutDiff(written, removed, workout_of_set)
+    return WorkoutDiff(written, removed, workout_of_set, removable.groupby("athlete_id").size())
 
 
 def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manifest: list[ManifestEntry],
-                   muscle_map: pd.DataFrame, load_id: str = "") -> LoadResult:
+                   muscle_map: pd.DataFrame, load_id: str = "", guard: RemovalGuard = RemovalGuard()) -> LoadResult:
     """Rows affected per named statement (0 everywhere when nothing changed), the workout diff,
-    and the weekly payloads this load changed (recorded under `load_id` in fitness.changed_weeks)."""
+    and the weekly payloads this load changed (recorded under `load_id` in fitness.changed_weeks).
+
+    Raises LargeRemovalError, having written nothing, when the removal guard stops the load.
+    """
     sets = silver.workout_sets
     snapshot_athletes = sorted({a for a, dataset in silver.snapshots if dataset == WORKOUTS})
+    diet_athletes = sorted({a for a, dataset in silver.snapshots if dataset == DIET})
     with engine.begin() as conn:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOAD_LOCK_KEY})
         # The default 4 MB spills the joins and sorts of a large load to disk; this transaction only.
         conn.exec_driver_sql(f"SET LOCAL work_mem = '{LOAD_WORK_MEM}'")
         run_sql_file(conn, sql_dir / "load" / "00_staging.sql")
         diff = diff_workouts(conn, sets, snapshot_athletes)
+        stopped = large_removals(pd.concat([
+            workout_removal_shares(diff, guard.exports),
+            diet_removal_shares(conn, silver.diet_days, diet_athletes, guard.exports)], ignore_index=True), guard)
+        if len(stopped):
+            raise LargeRemovalError(stopped)
         staged_sets = sets[diff.codes.isin(diff.written["workout_ref"]).to_numpy()]
         staged_refs = diff.codes[diff.codes.isin(diff.written["workout_ref"])]
         staged_sets = staged_sets.assign(workout_ref=staged_refs.to_numpy())
@@ -118,7 +193,7 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
                    .drop(columns=["data_until", "file_modified_at"]))
         copy_frame(conn, "stage_muscle_map", muscle_map[["exercise_title", "muscle_group"]])
         # Temp tables have no statistics until analysed; the joins below need them at scale.
-        conn.exec_driver_sql("ANALYZE stage_workouts, stage_blocks, stage_sets, stage_diet")
+        conn.exec_driver_sql("ANALYZE stage_workouts, stage_blocks, stage_sets, stage_removed, stage_diet")
         counts = {name: max(conn.exec_driver_sql(statement).rowcount, 0)
                   for name, statement in named_statements(sql_dir / "load" / "05_changes.sql")}
         before = payloads_before(conn)

@@ -215,3 +215,54 @@ def test_diet_csv_whose_every_row_is_bad_is_all_quarantined():
     parsed, _ = parse_csv(diet_csv([("yesterday", *DIET_DAYS[0][1:])]))
     assert parsed.rows.empty
     assert [int(v) for v in parsed.quarantine["line"]] == [2]
+
+
+# --- hostile text and awkward CSV (issue 9, item 3) ---------------------------------------
+
+
+def test_a_one_megabyte_note_is_read_whole():
+    note = ("semana difícil, \"refeed\" no sábado\r\n" * 30_000)[:1_000_000]
+    rows = [DIET_DAYS[0][:-1] + (note,), DIET_DAYS[1]]
+    parsed, _ = parse_csv(diet_csv(rows))
+    assert parsed.rows["notes"].iloc[0] == note
+    assert parsed.rows["source_line"].tolist() == [2, 2 + note.count("\r\n") + 1]
+    assert parsed.quarantine.empty
+
+
+def test_hostile_notes_and_cycle_text_are_kept_or_left_unmapped_never_a_crash():
+    notes = "a\rb\r\nc\td\x1b[0m <script>x</script> | **y** \u2028\ufeff"
+    rows = [DIET_DAYS[0][:-1] + (notes,),
+            DIET_DAYS[1][:6] + ("3Cutting\nII (18/09/2023 - 31/12/2023)", "", ""),
+            DIET_DAYS[2][:6] + ("\x1b[31m<b>4Bulk</b>\t", "", "")]
+    parsed, cycles = parse_csv(diet_csv(rows))
+    assert parsed.rows["notes"].iloc[0] == notes
+    assert parsed.rows["cycle_id"].tolist() == [1, 3, pd.NA]  # \s in the cycle pattern takes a newline
+    assert cycles["cycle_name"].tolist() == ["Cutting I", "Cutting\nII"]
+    assert parsed.rows_read == 3 and parsed.quarantine.empty
+
+
+def test_old_mac_line_ends_and_a_byte_order_mark_read_every_day_on_its_line():
+    data = b"\xef\xbb\xbf" + diet_csv(DIET_DAYS).replace(b"\n", b"\r")
+    parsed, _ = parse_csv(data)
+    assert parsed.rows["source_line"].tolist() == [2, 3, 4, 5]
+    assert parsed.quarantine.empty
+
+
+def test_a_stray_carriage_return_in_an_unquoted_field_quarantines_the_split_row():
+    data = diet_csv(DIET_DAYS[:3]).replace(b",2300,", b",23\r00,")
+    parsed, _ = parse_csv(data)
+    assert parsed.quarantine[["line", "rule"]].to_dict("records") == [
+        {"line": 2, "rule": "field_count"}, {"line": 3, "rule": "field_count"}]
+    assert parsed.rows["source_line"].tolist() == [4, 5]
+    assert parsed.rows_read == 4
+
+
+def test_a_stray_carriage_return_in_the_last_field_leaves_its_tail_in_quarantine():
+    """The CR cuts the note short: the day (all of its numbers intact) loads with the note's
+    first part, the rest is quarantined on the next line, and the export counts as damaged."""
+    data = diet_csv(DIET_DAYS[:2]).replace(b"refeed", b"ref\reed")
+    parsed, _ = parse_csv(data)
+    assert parsed.rows["notes"].tolist() == ["ref", None]
+    assert parsed.quarantine[["line", "rule"]].to_dict("records") == [{"line": 3, "rule": "field_count"}]
+    assert parsed.quarantine["raw_values"].tolist() == [{"fields": ["eed"]}]
+    assert parsed.rows["source_line"].tolist() == [2, 4]

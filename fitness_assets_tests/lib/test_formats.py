@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import sqlite3
+import zipfile
 
 import pytest
 
 from fitness_assets.lib.errors import ExportFileError
-from fitness_assets.lib.formats import DIET_CSV, DIET_SQLITE, HEVY, detect_export, detect_header
+from fitness_assets.lib.formats import (
+    DIET_CSV,
+    DIET_SQLITE,
+    HEVY,
+    csv_reader,
+    decode_export,
+    detect_export,
+    detect_header,
+    line_at,
+)
 from fitness_assets_tests.lib.test_hevy import HEVY_COLUMNS, hevy_csv, hevy_set
 
 PT_HEADER = "data,carboidratos_g,proteinas_g,gorduras_g,kcal,cardio_semanal_min,cicle,peso_kg,observacoes"
@@ -162,3 +175,89 @@ def test_sqlite_with_two_diet_tables_is_ambiguous(tmp_path):
     assert "several tables" in message and "a, b" in message
     # naming the table resolves the ambiguity
     assert detect_export(path.read_bytes(), path.name, sqlite_path=path, sqlite_table="b").details["table"] == "b"
+
+
+# --- content that is not a UTF-8 CSV: named, with the line and what to do (issue 9, item 5) ---
+
+REJECTION = r"^.+, line \d+: .+\. Expected .+\.$"
+
+
+def _workbook(kind: str) -> bytes:
+    if kind == "xls":  # an OLE2 compound file, as Excel 97-2003 writes
+        return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:  # xlsx and ods are zip archives
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_a_spreadsheet_named_csv_is_rejected_as_a_workbook(kind):
+    err = _error(_workbook(kind), "workouts.csv")
+    message = str(err)
+    assert re.match(REJECTION, message)
+    assert message == ("workouts.csv, line 1: the file is an Excel workbook (or another zip/OLE file), not a CSV. "
+                       "Expected a CSV: export it as CSV (UTF-8) from the spreadsheet.")
+    assert "UTF-8 byte" not in message and "0x" not in message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_is_named_with_and_without_a_byte_order_mark(encoding):
+    data = (",".join(HEVY_COLUMNS) + "\r\n").encode(encoding)
+    err = _error(data, "workouts.csv")
+    assert err.line == 1 and "is UTF-16 text" in str(err) and "CSV UTF-8" in str(err)
+    assert re.match(REJECTION, str(err))
+
+
+def test_latin1_names_the_line_and_asks_for_utf8():
+    err = _error((PT_HEADER + "\r\n").encode() + b"2024-05-03,1,1,1,1,1,x,80,p\xe3o\r\n", "diet.csv")
+    assert err.line == 2
+    assert str(err).startswith("diet.csv, line 2: byte 0xe3 is not valid UTF-8")
+    assert "Expected a UTF-8 text file" in str(err)
+
+
+def test_a_lone_carriage_return_counts_as_a_line_break_in_the_reported_line():
+    # old-Mac line ends: the bad byte is on line 3, as csv (and an editor) counts lines
+    data = (PT_HEADER + "\r" + DIET_ROW.rstrip("\n") + "\r").encode() + b"caf\xe9\r"
+    assert _error(data, "mac.csv").line == 3
+
+
+def test_a_file_cut_inside_a_character_says_it_looks_cut():
+    data = (PT_HEADER + "\n").encode() + "2024-05-03,1,1,1,1,1,x,80,ação".encode()[:-2]  # cut inside the ã
+    err = _error(data, "diet.csv")
+    assert err.line == 2 and "ends inside a character" in str(err) and "export it again" in str(err)
+
+
+def test_a_nul_byte_is_rejected_with_its_line():
+    data = (PT_HEADER + "\n" + DIET_ROW).encode() + b"2024-05-04,1,1,1,1,1,x,80,a\x00b\n"
+    err = _error(data, "diet.csv")
+    assert err.line == 3 and "NUL" in str(err)
+    assert re.match(REJECTION, str(err))
+
+
+def test_decode_export_gives_the_same_errors_as_detect_export():
+    with pytest.raises(ExportFileError, match="Excel workbook"):
+        decode_export(_workbook("xlsx"), "w.csv")
+
+
+def test_header_with_old_mac_line_ends_is_recognised():
+    data = ",".join(HEVY_COLUMNS).encode() + b"\r" + b",".join([b"x"] * len(HEVY_COLUMNS)) + b"\r"
+    assert detect_export(data, "mac.csv").kind == HEVY
+
+
+def test_csv_reader_accepts_a_field_longer_than_the_default_limit():
+    note = "n" * (csv.field_size_limit() * 2)
+    text = 'a,b\r\n1,"' + note + '"\r\n'
+    assert list(csv_reader(text))[1] == ["1", note]
+    assert csv.field_size_limit() >= len(text)
+
+
+def test_csv_reader_keeps_quoted_line_breaks_and_splits_rows_on_any_line_end():
+    text = 'a,b\r\n1,"x\ry\r\nz"\n2,3\r4,5'
+    assert list(csv_reader(text)) == [["a", "b"], ["1", "x\ry\r\nz"], ["2", "3"], ["4", "5"]]
+
+
+def test_line_at_counts_crlf_once_and_lone_cr_and_lf_each():
+    text = "a\r\nb\nc\rd"
+    assert [line_at(text, text.index(c)) for c in "abcd"] == [1, 2, 3, 4]
+    assert line_at(text.encode(), 7) == 4

@@ -7,9 +7,11 @@ Inputs are built in the tests with `hevy_csv`, which writes a CSV exactly as Hev
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
+from fitness_assets.lib.errors import ExportFileError
 from fitness_assets.lib.formats import HEVY, detect_export
-from fitness_assets.lib.hevy import KG_PER_LB, KM_PER_MILE, parse_hevy, read_csv_records
+from fitness_assets.lib.hevy import KG_PER_LB, KM_PER_MILE, MAX_NAME_CHARS, parse_hevy, read_csv_records
 from fitness_assets.lib.quarantine import SourceFile
 from fitness_assets_tests.conftest import HEVY_COLUMNS, hevy_csv
 
@@ -318,3 +320,92 @@ def test_a_workout_ending_before_it_starts_is_quarantined_once_under_its_own_rul
     assert parsed.quarantine[["line", "rule", "reason"]].to_dict("records") == [
         {"line": 2, "rule": "end_time_is_before_start_time", "reason": "end_time is before start_time"}]
     assert list(parsed.rows["title"]) == ["Pull"]
+
+
+# --- hostile text and awkward CSV (issue 9, item 3) ---------------------------------------
+
+
+def test_a_one_megabyte_note_is_read_whole():
+    note = ("kept the bar path tight, \"slow\" eccentric\r\n" * 25_000)[:1_000_000]
+    parsed = parse(hevy_csv([hevy_set(set_index=0, exercise_notes=note), hevy_set(set_index=1)]))
+    assert parsed.rows["exercise_notes"].iloc[0] == note
+    assert parsed.rows["source_line"].tolist() == [2, 2 + note.count("\r\n") + 1]
+    assert parsed.quarantine.empty
+
+
+def test_names_and_notes_keep_line_breaks_tabs_and_control_characters():
+    name = "Leg\nCurl\t(Machine) \x1b[31m<b>x</b> | **y**"
+    notes = "a\rb\r\nc\nd\x07\u2028e\ufeff"
+    parsed = parse(hevy_csv([hevy_set(set_index=0, exercise_title=name, exercise_notes=notes)]))
+    assert parsed.rows["exercise_title"].tolist() == [name]
+    assert parsed.rows["exercise_notes"].tolist() == [notes]
+    assert_nothing_lost(parsed)
+
+
+def test_mixed_line_endings_and_a_byte_order_mark_read_every_row_on_its_line():
+    lines = hevy_csv([hevy_set(set_index=i) for i in range(3)]).decode().split("\r\n")
+    data = ("\ufeff" + lines[0] + "\n" + lines[1] + "\r" + lines[2] + "\r\n" + lines[3]).encode()
+    parsed = parse(data)
+    assert parsed.rows["source_line"].tolist() == [2, 3, 4]
+    assert parsed.quarantine.empty
+
+
+def test_a_stray_carriage_return_in_an_unquoted_field_splits_the_row_into_quarantine():
+    """A lone CR outside quotes ends a line (as csv, Excel and old-Mac files have it): the row
+    it cuts in two is quarantined, both halves on their own lines, and the rest loads."""
+    text = (",".join(HEVY_COLUMNS) + "\r\n"
+            + 'Push Day,"13 Jan 2026, 18:43","13 Jan 2026, 19:50",,Bench,,,0,normal,100,5,,,\r\n'
+            + 'Push Day,"13 Jan 2026, 18:43","13 Jan 2026, 19:50",,Ben\rch,,,1,normal,100,5,,,\r\n'
+            + 'Push Day,"13 Jan 2026, 18:43","13 Jan 2026, 19:50",,Bench,,,2,normal,100,5,,,\r\n')
+    parsed = parse(text.encode())
+    assert parsed.rows["source_line"].tolist() == [2, 5]
+    assert parsed.quarantine[["line", "rule"]].to_dict("records") == [
+        {"line": 3, "rule": "field_count"}, {"line": 4, "rule": "field_count"}]
+    assert parsed.rows_read == 4
+    assert_nothing_lost(parsed)
+
+
+def test_empty_and_overlong_names_are_quarantined_with_a_reason():
+    parsed = parse(hevy_csv([
+        hevy_set(set_index=0),
+        hevy_set(set_index=1, exercise_title=" \t "),
+        hevy_set(set_index=2, title=""),
+        hevy_set(set_index=3, exercise_title="Curl " + "x" * MAX_NAME_CHARS),
+        hevy_set(set_index=4, exercise_title="x" * MAX_NAME_CHARS),
+    ]))
+    quarantine = _quarantine_by_line(parsed)
+    assert {line: q["rule"] for line, q in quarantine.items()} == {
+        3: "missing_exercise_title", 4: "missing_title", 5: "long_exercise_title"}
+    assert quarantine[3]["reason"] == "the exercise name is empty"
+    assert quarantine[5]["reason"] == f"the exercise name is 505 characters long; at most {MAX_NAME_CHARS} are kept as a name"
+    assert parsed.rows["source_line"].tolist() == [2, 6]
+    assert_nothing_lost(parsed)
+
+
+def test_read_csv_records_names_the_file_if_csv_ever_fails(monkeypatch):
+    import csv as csv_module
+
+    from fitness_assets.lib import hevy
+
+    class Broken:
+        line_num = 7
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            raise csv_module.Error("something new")
+
+    monkeypatch.setattr(hevy, "csv_reader", lambda text: Broken())
+    with pytest.raises(ExportFileError, match=r"^w\.csv, line 7: the CSV cannot be read \(something new\)\. Expected "):
+        read_csv_records("a,b\n", 2, "w.csv")
+
+
+@pytest.mark.parametrize("set_type", ["", "  "])
+def test_an_empty_set_type_is_quarantined_not_a_crash(set_type):
+    """Pandera reports a missing value's failure case as None, which pandas 3 turned into NaN in
+    the reason text, and joining the reasons raised TypeError (schemas/silver.py)."""
+    parsed = parse(hevy_csv([hevy_set(set_index=0), hevy_set(set_index=1, set_type=set_type)]))
+    assert parsed.quarantine[["line", "rule"]].to_dict("records") == [{"line": 3, "rule": "invalid_set_type"}]
+    assert "set_type" in parsed.quarantine.loc[0, "reason"]
+    assert_nothing_lost(parsed)

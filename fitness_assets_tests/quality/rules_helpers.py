@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fitness_assets.lib.diet import parse_diet
 from fitness_assets.lib.formats import detect_export
 from fitness_assets.lib.hevy import parse_hevy
 from fitness_assets.lib.quarantine import SourceFile
+from fitness_assets.lib.snapshot_rules import DateBounds, quarantine_out_of_bounds
 from fitness_assets_tests.conftest import diet_csv, hevy_csv, workout_set
 
+# The day the rules are judged on: silver quarantines later (and pre-1990) dates, as build_silver does.
+TODAY = date(2026, 11, 21)
 MONDAY = ("Legs", "12 Jan 2026, 18:00", "12 Jan 2026, 19:00")
 WEDNESDAY = ("Legs", "14 Jan 2026, 18:00", "14 Jan 2026, 19:10")
 
 
-def silver_sets(rows: list[dict]):
+def silver_sets(rows: list[dict], today: date = TODAY):
     """(silver sets, quarantine) for a Hevy export holding `rows`."""
     data = hevy_csv(rows)
-    parsed = parse_hevy(data, detect_export(data, "workouts.csv"), SourceFile("default", "a" * 64, "workouts.csv"))
+    source = SourceFile("default", "a" * 64, "workouts.csv")
+    parsed = quarantine_out_of_bounds(parse_hevy(data, detect_export(data, "workouts.csv"), source),
+                                      DateBounds(today), "started_at", "workout start", source)
     return parsed.rows, parsed.quarantine
 
 
-def silver_days(lines: list[str]):
+def silver_days(lines: list[str], today: date = TODAY):
     """(silver diet days, quarantine, cycles) for a Portuguese diet log holding `lines`."""
     data = diet_csv(lines)
-    parsed, cycles = parse_diet(data, detect_export(data, "diet.csv"), SourceFile("default", "b" * 64, "diet.csv"))
+    source = SourceFile("default", "b" * 64, "diet.csv")
+    parsed, cycles = parse_diet(data, detect_export(data, "diet.csv"), source)
+    parsed = quarantine_out_of_bounds(parsed, DateBounds(today), "diet_date", "diet day", source)
     return parsed.rows, parsed.quarantine, cycles
 
 

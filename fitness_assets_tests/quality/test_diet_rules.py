@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 import pandas as pd
 
@@ -17,7 +16,8 @@ def all_findings(days, quarantine, cycles, quality=QUALITY):
     return {
         "one_row_per_date": rules.one_row_per_date(days, quarantine),
         "no_negative_values": rules.non_negative(days, quarantine),
-        "no_future_dates": rules.no_future_dates(days, date(2026, 11, 21)),
+        "no_future_dates": rules.no_future_dates(days, quarantine),
+        "no_dates_before_earliest_year": rules.no_dates_before_earliest_year(days, quarantine),
         "calories_match_macros": rules.calories_match_macros(days, quality),
         "cycle_mapped": rules.cycle_mapped(days),
         "missing_days": rules.missing_days(days),
@@ -57,10 +57,16 @@ def test_negative_values_are_quarantined_and_reported():
     assert sorted(found.offending["line"]) == [3, 4]
 
 
-def test_future_days_are_reported():
+def test_future_days_are_quarantined_and_reported():
     lines = clean_diet_lines() + [f"2027-01-01,200,180,60,2060,90,{CYCLE},80.0,"]
     found = findings_for(lines)["no_future_dates"]
-    assert list(found.offending["date"]) == ["2027-01-01"]
+    assert list(found.offending["line"]) == [9] and "2027-01-01 is after today" in found.offending["problem"].iloc[0]
+
+
+def test_days_before_the_earliest_year_are_quarantined_and_reported():
+    lines = clean_diet_lines() + [f"1989-12-31,200,180,60,2060,90,{CYCLE},80.0,"]
+    found = findings_for(lines)["no_dates_before_earliest_year"]
+    assert list(found.offending["line"]) == [9] and "before 1990" in found.offending["problem"].iloc[0]
 
 
 def test_calories_must_match_macros_within_the_tolerance():

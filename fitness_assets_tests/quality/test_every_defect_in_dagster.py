@@ -9,7 +9,6 @@ so it gets a second, separate diet export and run, which also shows the publishi
 
 from __future__ import annotations
 
-from datetime import date
 
 import dagster as dg
 
@@ -130,7 +129,7 @@ EXPECTED_DIET_FAILURES = {
     "bodyweight_jumps": ["bodyweight jump"],
 }
 QUARANTINED_WORKOUT_DEFECTS = ["unknown set type", "negative weight", "negative distance", "negative duration",
-                               "end before start"]
+                               "end before start", "future date"]
 
 
 def test_every_defect_fails_its_check_with_the_catalog_severity_and_lists_its_rows(settings):
@@ -182,7 +181,8 @@ def test_every_defect_fails_its_check_with_the_catalog_severity_and_lists_its_ro
     assert "set_type=superset" in offending("silver_workout_sets", "set_type_valid")[0]["values"]
     assert "end_time is before start_time" in offending("silver_workout_sets", "end_after_start")[0]["problem"]
     future = offending("silver_workout_sets", "no_future_dates")[0]
-    assert future["workout"] == "2099-01-01 18:00 Future"
+    assert future["problem"].startswith("workout start 2099-01-01 is after today")
+    assert future["outcome"] == "quarantined" and int(future["line"]) == workouts.lines["future date"][0]
     assert offending("silver_workout_sets", "set_index_sequence")[0]["problem"] == "set_index 2 where 1 was expected"
     unloaded = by_line("silver_workout_sets", "weight_where_expected")
     assert "failure set right after loaded sets" in unloaded[workouts.lines["unloaded failure set"][0]]["problem"]
@@ -201,7 +201,7 @@ def test_every_defect_fails_its_check_with_the_catalog_severity_and_lists_its_ro
     diet_negative = by_line("silver_diet_days", "no_negative_values")
     assert "carbs_g=-200" in diet_negative[diet.lines["negative carbs"][0]]["values"]
     assert "cardio_weekly_min=-90" in diet_negative[diet.lines["negative cardio"][0]]["values"]
-    assert offending("silver_diet_days", "no_future_dates")[0]["date"] == FUTURE
+    assert offending("silver_diet_days", "no_future_dates")[0]["problem"].startswith(f"diet day {FUTURE} is after today")
     kcal = offending("silver_diet_days", "calories_match_macros")[0]
     assert kcal["date"] == "2026-01-09" and kcal["problem"].startswith("kcal 2200 vs 2060")
     unmapped_cycle = offending("silver_diet_days", "cycle_mapped")[0]
@@ -209,12 +209,10 @@ def test_every_defect_fails_its_check_with_the_catalog_severity_and_lists_its_ro
     assert unmapped_cycle["problem"].startswith("cycle text is not like")
     jump = offending("silver_diet_days", "bodyweight_jumps")[0]
     assert jump["date"] == "2026-01-16" and "+3.2 kg in 1 day(s)" in jump["problem"]
-    # The gaps are listed by dates; the far-future day (its own defect) widens the range too.
-    far_gap = (date.fromisoformat(FUTURE) - date(2026, 1, 18)).days - 1
+    # The gaps are listed by dates; the far-future day is quarantined, so it widens no range.
     assert offending("silver_diet_days", "missing_days") == [
-        {"athlete": "default", "from": "2026-01-12", "to": "2026-01-13", "days_missing": "2"},
-        {"athlete": "default", "from": "2026-01-19", "to": "2098-12-31", "days_missing": str(far_gap)}]
-    assert evaluations[("silver_diet_days", "missing_days")].metadata["days_missing"].value == 2 + far_gap
+        {"athlete": "default", "from": "2026-01-12", "to": "2026-01-13", "days_missing": "2"}]
+    assert evaluations[("silver_diet_days", "missing_days")].metadata["days_missing"].value == 2
     assert offending("silver_cycles", "cycles_ordered") == [
         {"athlete": "default", "cycles": "Bulking II (id 4) → Cutting III (id 5)",
          "problem": "overlap: ends 2026-01-10, next starts 2026-01-05"}]
@@ -224,7 +222,7 @@ def test_every_defect_fails_its_check_with_the_catalog_severity_and_lists_its_ro
     # Every quarantined row is also listed, by file and line, under no_quarantined_rows.
     assert located(offending("silver_quarantine", "no_quarantined_rows")) == sorted(
         [(WORKOUTS, workouts.lines[d][0]) for d in QUARANTINED_WORKOUT_DEFECTS]
-        + [(DIET, diet.lines[d][0]) for d in ("negative carbs", "negative cardio")])
+        + [(DIET, diet.lines[d][0]) for d in ("negative carbs", "negative cardio", "future date")])
 
 
 def test_a_date_logged_twice_blocks_the_run_and_the_gate_keeps_the_weekly_report_unwritten(settings):

@@ -23,7 +23,8 @@ def all_findings(sets, quarantine, quality=QUALITY):
         "set_type_valid": rules.set_type_valid(sets, quarantine),
         "no_negative_values": rules.non_negative(sets, quarantine),
         "end_after_start": rules.end_after_start(sets, quarantine),
-        "no_future_dates": rules.no_future_dates(sets, TODAY),
+        "no_future_dates": rules.no_future_dates(sets, quarantine),
+        "no_dates_before_earliest_year": rules.no_dates_before_earliest_year(sets, quarantine),
         "weight_where_expected": rules.weight_where_expected(sets, muscle_map),
         "reps_where_expected": rules.reps_where_expected(sets, muscle_map),
         "workout_duration": rules.workout_duration(sets, quality),
@@ -91,11 +92,21 @@ def test_end_before_start_is_reported():
     assert lines_of(all_findings(sets, quarantine)["end_after_start"]) == [16]
 
 
-def test_future_workouts_are_reported():
+def test_future_workouts_are_quarantined_and_reported():
     sets, quarantine = silver_sets(with_extra(
         workout_set("Arms", "16 Jan 2027, 18:00", "16 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8)))
     found = all_findings(sets, quarantine)["no_future_dates"]
     assert lines_of(found) == [16] and "2026-11-21" in found.offending["problem"].iloc[0]
+    assert (sets["started_at"].dt.year < 2027).all()
+    assert set(found.offending["outcome"]) == {"quarantined"}
+
+
+def test_workouts_before_the_earliest_year_are_quarantined_and_reported():
+    sets, quarantine = silver_sets(with_extra(
+        workout_set("Arms", "16 Jan 1900, 18:00", "16 Jan 1900, 19:00", "Squat (Barbell)", 0, 100, 8)))
+    found = all_findings(sets, quarantine)["no_dates_before_earliest_year"]
+    assert lines_of(found) == [16] and "before 1990" in found.offending["problem"].iloc[0]
+    assert (sets["started_at"].dt.year > 1900).all()
 
 
 def test_unloaded_failure_set_after_loaded_sets_is_a_suspected_entry_error():
@@ -244,13 +255,16 @@ def test_the_misspelt_name_is_the_one_reported():
 def test_fingerprint_follows_the_rows_at_fault_not_their_description():
     sets, quarantine = silver_sets(with_extra(
         workout_set("Arms", "16 Jan 2027, 18:00", "16 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8)))
-    today = rules.no_future_dates(sets, TODAY)
-    tomorrow = rules.no_future_dates(sets, date(2026, 11, 22))
+    today = rules.no_future_dates(sets, quarantine)
+    tomorrow = rules.no_future_dates(*silver_sets(with_extra(
+        workout_set("Arms", "16 Jan 2027, 18:00", "16 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8)),
+        today=date(2026, 11, 22)))
     assert today.offending["problem"].iloc[0] != tomorrow.offending["problem"].iloc[0]
     assert today.fingerprint() == tomorrow.fingerprint()
-    other, _ = silver_sets(with_extra(
-        workout_set("Arms", "17 Jan 2027, 18:00", "17 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8)))
-    assert rules.no_future_dates(other, TODAY).fingerprint() != today.fingerprint()
+    other = rules.no_future_dates(*silver_sets(with_extra(
+        workout_set("Arms", "16 Jan 2027, 18:00", "16 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8),
+        workout_set("Arms", "17 Jan 2027, 18:00", "17 Jan 2027, 19:00", "Squat (Barbell)", 0, 100, 8))))
+    assert other.fingerprint() != today.fingerprint()
 
 
 def test_rules_accept_an_inbox_without_workout_rows():

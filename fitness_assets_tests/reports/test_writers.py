@@ -41,10 +41,11 @@ def test_the_template_report_is_deterministic_grounded_and_complete():
     assert ungrounded_numbers(text, PAYLOAD) == []
     for heading in ("## Training overview", "## Progression", "## Regression", "## Diet alignment", "## Fatigue signals"):
         assert heading in text
-    assert "**Bench Press (Barbell)**: top weight 82.5 kg, 3 sets, 25 reps (+2.5 kg top weight, +3 reps vs week of 2026-01-05)" in text
-    assert "**21s Curl**: top weight 20 kg, 4 sets, 40 reps (−2.5 kg top weight, −2 reps vs week of 2025-12-29)" in text
+    assert "- `Bench Press (Barbell)`: top weight 82.5 kg, 3 sets, 25 reps (+2.5 kg top weight, +3 reps vs week of 2026-01-05)" in text
+    assert "- `21s Curl`: top weight 20 kg, 4 sets, 40 reps (−2.5 kg top weight, −2 reps vs week of 2025-12-29)" in text
     assert "1 of 7 working sets taken to failure." in text
-    assert "Cycle: Cutting III (cutting)." in text
+    assert "- `Bench Press (Barbell)`: 1 failure set(s)." in text
+    assert "Cycle: `Cutting III` (cutting)." in text
 
 
 def test_a_week_without_diet_or_cycle_says_not_enough_data():
@@ -59,9 +60,9 @@ def test_a_week_without_diet_or_cycle_says_not_enough_data():
 def test_grounding_lists_invented_numbers_only():
     text = ("# Weekly report: week of 2026-01-12\n"
             "1. Bench press went up by 2.5 kg to 82.5 kg (W03), bodyweight 80.1 kg, 80 kg rounded.\n"
-            "- 21s Curl: 20 kg.\n"
+            "- `21s Curl`: 20 kg.\n"
             "- You improved 12% and should hit 90 kg next week; 2,067 kcal.\n")
-    # 2.5/82.5/20 are payload values; 80.1 and 80 round 80.05; 21 is part of a name; the list
+    # 2.5/82.5/20 are payload values; 80.1 and 80 round 80.05; 21 is part of a quoted name; the list
     # marker and the dates are not claims. 12 and 90 are invented; "2,067" is read as 2.067.
     assert ungrounded_numbers(text, PAYLOAD) == ["12", "90", "2,067"]
 
@@ -76,7 +77,7 @@ def test_numbers_glued_to_units_are_checked():
 
 def test_a_number_at_the_start_of_a_line_is_a_list_marker_only_in_a_numbered_list():
     assert ungrounded_numbers("# Plan\n\n95. Next week, squat heavier.\n", PAYLOAD) == ["95"]
-    assert ungrounded_numbers("1. Bench Press (Barbell) at 82.5 kg.\n2. 21s Curl at 20 kg.\n", PAYLOAD) == []
+    assert ungrounded_numbers("1. Bench Press (Barbell) at 82.5 kg.\n2. `21s Curl` at 20 kg.\n", PAYLOAD) == []
     # Out of sequence: "6." is not numbering (6 is in no payload field).
     assert ungrounded_numbers("1. Bench press at 82.5 kg.\n6. Curl at 20 kg.\n", PAYLOAD) == ["6"]
     # A paragraph ends the list: numbering restarts at 1.
@@ -94,15 +95,18 @@ def test_rounding_to_fewer_decimals_is_allowed_other_forms_are_not():
 
 def test_a_sign_must_match_unless_stated_in_words():
     # The curl's delta_vs_last_trained_week: total_reps -2, avg_reps -1.5; no field holds +2 or +1.5.
-    assert ungrounded_numbers("- 21s Curl: −2 reps, -1.5 reps per set.\n", PAYLOAD) == []
-    assert ungrounded_numbers("- 21s Curl: down 1.5 reps per set, 2 fewer reps, lost 2 reps.\n", PAYLOAD) == []
-    assert ungrounded_numbers("- 21s Curl: +2 reps, up 1.5 reps per set.\n", PAYLOAD) == ["+2", "1.5"]
-    assert ungrounded_numbers("- 21s Curl: 2 reps.\n", PAYLOAD) == ["2"]
+    assert ungrounded_numbers("- `21s Curl`: −2 reps, -1.5 reps per set.\n", PAYLOAD) == []
+    assert ungrounded_numbers("- `21s Curl`: down 1.5 reps per set, 2 fewer reps, lost 2 reps.\n", PAYLOAD) == []
+    assert ungrounded_numbers("- `21s Curl`: +2 reps, up 1.5 reps per set.\n", PAYLOAD) == ["+2", "1.5"]
+    assert ungrounded_numbers("- `21s Curl`: 2 reps.\n", PAYLOAD) == ["2"]
     # Bench's top weight went up 2.5 kg; -82.5 is in no field.
     assert ungrounded_numbers("- Bench: +2.5 kg, up 2.5 kg, −82.5 kg.\n", PAYLOAD) == ["−82.5"]
 
 
-def test_names_with_digits_are_not_claims_but_only_as_whole_names():
-    assert ungrounded_numbers("- 21s curl: 20 kg. The 21s felt easy.\n", PAYLOAD) == []
+def test_names_with_digits_are_not_claims_but_only_quoted_exactly():
+    assert ungrounded_numbers("- `21s Curl`: 20 kg.\n", PAYLOAD) == []
+    # Unquoted, in another case, or in part, "21" is a number like any other (21 is in no field).
+    assert ungrounded_numbers("- 21s Curl: 20 kg.\n", PAYLOAD) == ["21"]
+    assert ungrounded_numbers("- `21s curl`: 20 kg. The `21s` felt easy.\n", PAYLOAD) == ["21", "21"]
     # schema_version "1.0" is not a name: it hides nothing inside 81.05.
     assert ungrounded_numbers("- Bodyweight 81.05 kg.\n", PAYLOAD) == ["81.05"]

@@ -5,7 +5,7 @@ import dagster as dg
 import pandas as pd
 
 from fitness_assets.defs.progress import preview, report
-from fitness_assets.defs.resources import FitnessFilesResource
+from fitness_assets.defs.resources import FitnessFilesResource, QualityResource
 from fitness_assets.lib.corrections import STALE_COLUMNS
 from fitness_assets.lib.raw_zone import load_manifest
 from fitness_assets.lib.silver_build import build_silver
@@ -19,13 +19,18 @@ SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "s
     deps=["raw_exports"],
     outs={name: dg.AssetOut(kinds={"pandas"}) for name in SILVER_OUTPUTS},
 )
-def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource):
+def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource, quality: QualityResource):
     """Parses the newest export per athlete and dataset, applies the corrections file, and
-    quarantines rows that cannot be parsed or fail the Pandera models (never dropping them)."""
+    quarantines rows that cannot be parsed, fail the Pandera models or are dated after today or
+    before FITNESS_EARLIEST_YEAR (never dropping them)."""
     manifest = load_manifest(files.raw_zone)
     silver = build_silver(files.raw_zone, manifest, files.corrections(), files.diet_sqlite_table,
-                          cache_dir=files.silver_cache)
+                          cache_dir=files.silver_cache, bounds=quality.date_bounds())
     accounts = pd.DataFrame([vars(a) for a in silver.files])
+    for account in silver.files:
+        if account.status == "current" and account.incomplete_line:
+            report(context, f"silver: {account.file_name} looks cut or damaged at line {account.incomplete_line}: "
+                            "its intact rows load, but it removes nothing (export it again to remove workouts)")
     report(context, f"silver: {len(silver.workout_sets):,} sets, {len(silver.diet_days):,} diet days, "
                     f"{len(silver.cycles)} cycles, {len(silver.quarantine):,} quarantined row(s)")
     stale = pd.DataFrame(silver.stale_corrections, columns=STALE_COLUMNS)

@@ -6,11 +6,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 from fitness_assets.defs.progress import preview, report
-from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
+from fitness_assets.defs.resources import FitnessFilesResource, QualityResource, WarehouseResource
 from fitness_assets.lib.muscle_map import curated_muscle_map
 from fitness_assets.lib.raw_zone import load_manifest
-from fitness_assets.lib.silver_build import SilverLayer
-from fitness_assets.lib.warehouse_load import load_warehouse
+from fitness_assets.lib.silver_build import SilverLayer, current_exports, snapshots_that_may_remove
+from fitness_assets.lib.warehouse_load import LargeRemovalError, RemovalGuard, load_warehouse
 
 WAREHOUSE_TABLES = ("raw_manifest", "exercises", "muscle_groups", "exercise_muscle_map", "workouts",
                     "workout_exercises", "sets", "removed_workouts", "cycles", "diet_daily", "quarantine",
@@ -27,21 +27,25 @@ WAREHOUSE_TABLES = ("raw_manifest", "exercises", "muscle_groups", "exercise_musc
                                             "silver_file_accounts")},
 )
 def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: FitnessFilesResource,
+                     quality: QualityResource,
                      silver_workout_sets: pd.DataFrame, silver_diet_days: pd.DataFrame, silver_cycles: pd.DataFrame,
                      silver_quarantine: pd.DataFrame, silver_corrections_applied: pd.DataFrame,
                      silver_file_accounts: pd.DataFrame):
     """COPY into staging, then INSERT … ON CONFLICT / replace-changed-workouts. Unchanged data
-    writes nothing; workouts missing from the newest full export are removed and logged."""
-    # Only athletes whose current snapshot is in this load may lose rows to it, and never to an
-    # export whose every row was quarantined: that is a broken file, not an emptied account.
-    snapshots = sorted({(a.athlete_id, a.dataset) for a in silver_file_accounts.itertuples()
-                        if a.status == "current" and a.rows_accepted > 0})
+    writes nothing; workouts missing from the newest complete export are removed and logged,
+    unless the removal guard stops a large removal (then nothing is written)."""
     silver = SilverLayer(
         workout_sets=silver_workout_sets, diet_days=silver_diet_days, cycles=silver_cycles,
-        quarantine=silver_quarantine, corrections_applied=silver_corrections_applied, snapshots=snapshots,
+        quarantine=silver_quarantine, corrections_applied=silver_corrections_applied,
+        snapshots=snapshots_that_may_remove(silver_file_accounts),
     )
-    loaded = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
-                            curated_muscle_map(), load_id=context.run_id)
+    guard = RemovalGuard(quality.max_removed_share, quality.min_removed_rows, quality.allow_removals,
+                         current_exports(silver_file_accounts))
+    try:
+        loaded = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
+                                curated_muscle_map(), load_id=context.run_id, guard=guard)
+    except LargeRemovalError as err:
+        raise dg.Failure(description=str(err), metadata={"removals": preview(err.removals, rows=50)}) from None
     written = loaded.rows_written
     with warehouse.engine.connect() as conn:
         totals = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one() for t in WAREHOUSE_TABLES}

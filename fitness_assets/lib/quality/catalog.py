@@ -22,7 +22,12 @@ RULES: tuple[Rule, ...] = (
     Rule("end_after_start", "silver_workout_sets", ERROR, False,
          "a workout ends after it starts (other rows are quarantined)"),
     Rule("no_future_dates", "silver_workout_sets", ERROR, False,
-         "no workout starts after today in FITNESS_TIMEZONE"),
+         "no workout starts after today in FITNESS_TIMEZONE (such workouts are quarantined)"),
+    Rule("no_dates_before_earliest_year", "silver_workout_sets", ERROR, False,
+         "no workout starts before FITNESS_EARLIEST_YEAR (such workouts are quarantined)"),
+    Rule("removals_confirmed", "silver_workout_sets", ERROR, True,
+         "a new export removes at most FITNESS_MAX_REMOVED_SHARE of an athlete's loaded workouts (or fewer "
+         "than FITNESS_MIN_REMOVED_ROWS), unless confirmed with `fitness run --allow-removals`"),
     Rule("weight_where_expected", "silver_workout_sets", WARN, False,
          "weight is missing only on bodyweight, assisted, timed and cardio exercises; others are "
          "listed as suspected entry errors"),
@@ -42,7 +47,13 @@ RULES: tuple[Rule, ...] = (
          "one diet row per date (every copy of a repeated date is quarantined)"),
     Rule("no_negative_values", "silver_diet_days", ERROR, False,
          "no negative macros, calories or cardio, and a positive bodyweight (others are quarantined)"),
-    Rule("no_future_dates", "silver_diet_days", ERROR, False, "no diet day after today in FITNESS_TIMEZONE"),
+    Rule("no_future_dates", "silver_diet_days", ERROR, False,
+         "no diet day after today in FITNESS_TIMEZONE (such days are quarantined)"),
+    Rule("no_dates_before_earliest_year", "silver_diet_days", ERROR, False,
+         "no diet day before FITNESS_EARLIEST_YEAR (such days are quarantined)"),
+    Rule("removals_confirmed", "silver_diet_days", ERROR, True,
+         "a new export removes at most FITNESS_MAX_REMOVED_SHARE of an athlete's loaded diet days (or fewer "
+         "than FITNESS_MIN_REMOVED_ROWS), unless confirmed with `fitness run --allow-removals`"),
     Rule("calories_match_macros", "silver_diet_days", WARN, False,
          "kcal within FITNESS_CALORIE_TOLERANCE of 4·carbs + 4·protein + 9·fat"),
     Rule("cycle_mapped", "silver_diet_days", ERROR, False, "every day maps to a parsed diet cycle"),
@@ -56,6 +67,9 @@ RULES: tuple[Rule, ...] = (
          "no row of the current exports was quarantined (all are listed with file, line and reason)"),
     Rule("corrections_current", "silver_corrections_applied", ERROR, False,
          "every correction in the corrections file matches exactly one row"),
+    Rule("complete_exports", "silver_file_accounts", ERROR, False,
+         "every current export is intact; one cut short or with rows of the wrong width loads its intact "
+         "rows but removes nothing (the check names the file and the line)"),
     # warehouse
     Rule("nothing_lost", "sets", ERROR, True, "per workout export: rows read = rows loaded + rows quarantined"),
     Rule("nothing_lost", "diet_daily", ERROR, True, "per diet export: rows read = rows loaded + rows quarantined"),
@@ -64,12 +78,15 @@ RULES: tuple[Rule, ...] = (
     Rule("referential_integrity", "diet_daily", ERROR, True, "no diet row without its athlete or cycle"),
     Rule("unmapped_exercises", "exercise_muscle_map", WARN, False,
          "every exercise is in the curated muscle map"),
+    # gold
+    Rule("every_week_partitioned", "weekly_fitness_summary", ERROR, True,
+         "every week with data has a weekly partition (FITNESS_WEEKS_START is on or before the first week)"),
     # outputs
     Rule("payload_matches_contract", "weekly_payload", ERROR, True,
          "every payload validates against the contract's JSON Schema before any is written"),
     Rule("report_grounded", "weekly_report", ERROR, True,
-         "every number in a report is a payload value (or part of a date, week label or name); "
-         "an ungrounded report is not written"),
+         "every number in a report is a payload value, part of a date or week label, or inside a quoted "
+         "name equal to a payload name; an ungrounded report is not written"),
 )
 
 

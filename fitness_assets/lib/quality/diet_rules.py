@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 import pandas as pd
 
@@ -38,9 +37,15 @@ def non_negative(days: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
     return finding(rows, len(days) + len(rows))
 
 
-def no_future_dates(days: pd.DataFrame, today: date) -> Finding:
-    future = days[days["diet_date"].dt.date > today]
-    return finding(_rows(future, f"date after today ({today.isoformat()})", ["calories_kcal"]), len(days))
+def no_future_dates(days: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
+    # A day dated after today never reaches silver (lib/snapshot_rules.py quarantines it).
+    future = quarantined(quarantine, r"^diet day \S+ is after today")
+    return finding(future, len(days) + len(future))
+
+
+def no_dates_before_earliest_year(days: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
+    ancient = quarantined(quarantine, r"^diet day \S+ is before \d+ \(FITNESS_EARLIEST_YEAR\)")
+    return finding(ancient, len(days) + len(ancient))
 
 
 def calories_match_macros(days: pd.DataFrame, quality: QualitySettings) -> Finding:

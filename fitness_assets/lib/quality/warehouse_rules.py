@@ -23,7 +23,9 @@ def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame
     athlete is compared with the current file's accepted rows. Quarantined rows count when this
     parse quarantined them *and* the warehouse stored them: a line quarantined once and since
     rescued by a correction stays in the quarantine table as history, but is loaded now. A
-    superseded export is not compared: the newer snapshot replaced its rows.
+    superseded export is not compared: the newer snapshot replaced its rows. An incomplete
+    export (cut or damaged) removes nothing, so the warehouse may hold more rows than it: its
+    accepted rows must all be there, and the rest are counted as kept from earlier exports.
     """
     loaded = _query(conn, sql_dir, "loaded_rows_per_athlete")
     loaded = loaded[loaded["dataset"] == dataset].set_index("athlete_id")["rows_loaded"]
@@ -34,12 +36,15 @@ def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame
     kept = pd.Series([(sha, int(line)) in stored_lines for sha, line in current.itertuples(index=False)],
                      index=current.index, dtype=bool)
     quarantined = current[kept].groupby("source_sha256").size()
+    held = files["athlete_id"].map(loaded).fillna(0).astype("int64")
+    incomplete = files.get("incomplete_line", pd.Series(0, index=files.index)) > 0
     accounts = files.assign(
         # An export whose every row was quarantined is not a snapshot: the warehouse keeps the
         # previous one, and none of its rows come from this file.
-        rows_loaded=files["athlete_id"].map(loaded).fillna(0).astype("int64").where(files["rows_accepted"] > 0, 0),
+        rows_loaded=held.where(~incomplete, held.clip(upper=files["rows_accepted"])).where(files["rows_accepted"] > 0, 0),
         rows_quarantined_in_warehouse=files["sha256"].map(quarantined).fillna(0).astype("int64"),
     )
+    accounts["rows_kept_from_earlier_exports"] = (held - accounts["rows_loaded"]).where(incomplete, 0)
     accounts["difference"] = accounts["rows_read"] - accounts["rows_loaded"] - accounts["rows_quarantined_in_warehouse"]
     bad = accounts[accounts["difference"] != 0]
     offending = pd.DataFrame({
@@ -49,7 +54,8 @@ def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame
     })
     return finding(offending, int(accounts["rows_read"].sum()), files=len(accounts),
                    rows_read=int(accounts["rows_read"].sum()), rows_loaded=int(accounts["rows_loaded"].sum()),
-                   rows_quarantined=int(accounts["rows_quarantined_in_warehouse"].sum()))
+                   rows_quarantined=int(accounts["rows_quarantined_in_warehouse"].sum()),
+                   rows_kept_from_earlier_exports=int(accounts["rows_kept_from_earlier_exports"].sum()))
 
 
 def no_orphans(conn: sa.Connection, sql_dir: Path, query_name: str) -> Finding:

@@ -14,9 +14,19 @@ import matplotlib
 matplotlib.use("Agg")  # headless: no display on servers and in CI
 import matplotlib.pyplot as plt  # noqa: E402
 
+from fitness_assets.lib.reports.quoting import display_name  # noqa: E402
+
 CHARTS = ("muscle_sets.png", "load_trend.png", "bodyweight_calories.png")
 TOP_EXERCISES = 3
 PNG_METADATA = {"Software": None}
+
+
+def label(text: str) -> str:
+    """Export text as a chart label: its display form (quoting.display_name), with "$" escaped so
+    matplotlib never parses it as mathtext (an unbalanced "$\\frac{" would fail the whole
+    render) and a leading "_" kept visible (legends hide labels that start with one)."""
+    shown = display_name(text).replace("$", r"\$")
+    return "\u200b" + shown if shown.startswith("_") else shown
 
 
 class ChartRenderer:
@@ -58,7 +68,7 @@ def _muscle_sets(axes, history: list[dict]) -> None:
     if previous:
         average = [sum(p.get(g, 0) for p in previous) / len(previous) for g in groups]
         axes.bar([x + 0.2 for x in xs], average, width=0.4, label=f"average of previous {len(previous)} week(s)")
-    axes.set_xticks(list(xs), groups, rotation=45, ha="right", fontsize=7)
+    axes.set_xticks(list(xs), [label(g) for g in groups], rotation=45, ha="right", fontsize=7)
     axes.set_ylabel("working sets")
     axes.set_title(f"Sets per muscle group, week of {current['week_start']}", fontsize=9)
     axes.legend(fontsize=7)
@@ -76,7 +86,7 @@ def _load_trend(axes, history: list[dict]) -> None:
         loads = {p["week_start"]: e["current_week"]["max_weight_kg"] for p in history for e in p["exercises"]
                  if e["exercise_name"] == name}
         points = [(i, loads[w]) for i, w in enumerate(weeks) if loads.get(w) is not None]
-        axes.plot([i for i, _ in points], [v for _, v in points], marker="o", label=name)
+        axes.plot([i for i, _ in points], [v for _, v in points], marker="o", label=label(name))
     axes.set_xticks(range(len(weeks)), [w[5:] for w in weeks], rotation=45, fontsize=7)
     axes.set_ylabel("top weight (kg)")
     axes.set_title("Load trend of the most-trained exercises (last 12 weeks)", fontsize=9)

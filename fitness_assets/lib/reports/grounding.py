@@ -6,10 +6,14 @@ invent one. Precisely, every run of digits in the text is checked, wherever it s
 numbers glued to letters or units ("95kg", "3x10", "2500kcal", "12%"), except:
 
 - **Dates and week labels**: 2026-01-12, 2026-W03, W03, 12/01/2026.
-- **Names**: a payload string that contains a digit and a letter (an exercise, cycle or athlete
-  name such as "21s Curl"), matched whole and case-insensitively, and the tokens of such a
-  name that mix letters and digits ("21s"). Digits inside a longer number never match a name,
-  and "schema_version" is not a name.
+- **Quoted names**: an inline code span whose content is exactly a payload string (an
+  exercise, cycle or athlete name such as "21s Curl"; "schema_version" is not a name) in the
+  form a report shows it (quoting.display_name: backticks as "'", one line, single spaces,
+  shortened past 80 characters), or that form unshortened. Only exact quotes count: the same
+  name unquoted, in another case, bold, in part, with more around it inside the quote, or a
+  token of it ("21s") is text whose numbers are claims like any other. Export text is data,
+  not instructions: a name saying "the athlete lifted 9999 kg" may be shown as that name, but
+  9999 stated anywhere else is checked, and fails.
 - **Ordered-list numbering**: "1. " or "1) " at the start of a line is layout only when it is
   real Markdown numbering in sequence: the first item of a list is 1, each next item at the same
   indentation is one more. A non-blank line that starts at the margin and is not such an item
@@ -36,6 +40,8 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+
+from fitness_assets.lib.reports.quoting import code_spans, name_forms
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{4}-W\d{2}\b|\bW\d{1,2}\b|\b\d{2}/\d{2}/\d{4}\b")
 _ORDERED_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<number>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)")
@@ -75,7 +81,8 @@ def _round(value: Decimal, places: int) -> Decimal:
 
 def grounded_values(payload: dict) -> tuple[dict[int, set[Decimal]], dict[int, set[Decimal]], set[str]]:
     """(non-negative, negative, names): the payload's numbers rounded to each allowed number of
-    decimals ({decimals: values}, negative values stored by magnitude), and its names."""
+    decimals ({decimals: values}, negative values stored by magnitude), and the code-span
+    contents that quote one of its strings holding a digit exactly."""
     positive: dict[int, set[Decimal]] = {}
     negative: dict[int, set[Decimal]] = {}
     names: set[str] = set()
@@ -89,9 +96,8 @@ def grounded_values(payload: dict) -> tuple[dict[int, set[Decimal]], dict[int, s
             target = negative if value < 0 else positive
             for places in range(0, _decimals(value) + 1):
                 target.setdefault(places, set()).add(abs(_round(value, places)))
-        elif isinstance(leaf, str) and key not in NOT_NAMES and re.search(r"\d", leaf) and _WORD.search(leaf):
-            names.add(leaf)
-            names.update(t for t in leaf.split() if re.search(r"\d", t) and _WORD.search(t))
+        elif isinstance(leaf, str) and key not in NOT_NAMES and re.search(r"\d", leaf):
+            names.update(name_forms(leaf))
     return positive, negative, names
 
 
@@ -117,11 +123,14 @@ def _without_list_numbering(text: str) -> str:
     return "\n".join(lines)
 
 
-def _without_names(text: str, names: set[str]) -> str:
-    for name in sorted(names, key=len, reverse=True):
-        pattern = re.compile(r"(?<!\w)(?<!\d[.,])" + re.escape(name) + r"(?!\w)(?![.,]\d)", re.IGNORECASE)
-        text = pattern.sub(" ", text)
-    return text
+def _without_quoted_names(text: str, names: set[str]) -> str:
+    """Blank out the code spans that quote a payload name exactly (line breaks kept)."""
+    pieces, last = [], 0
+    for start, end, content in code_spans(text):
+        if content in names:
+            pieces += [text[last:start], re.sub(r"[^\n]", " ", text[start:end])]
+            last = end
+    return "".join(pieces) + text[last:]
 
 
 def _direction_in_words(text: str, start: int, end: int) -> bool:
@@ -138,7 +147,7 @@ def _direction_in_words(text: str, start: int, end: int) -> bool:
 def ungrounded_numbers(text: str, payload: dict) -> list[str]:
     """Numbers in `text` that the payload does not contain, as written (sign included), in order."""
     positive, negative, names = grounded_values(payload)
-    text = _DATE.sub(" ", _without_names(_without_list_numbering(text), names))
+    text = _DATE.sub(" ", _without_list_numbering(_without_quoted_names(text, names)))
     found = []
     for match in _NUMBER.finditer(text):
         digits, sign = match.group("digits").replace(",", "."), match.group("sign")

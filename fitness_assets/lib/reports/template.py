@@ -1,10 +1,13 @@
 """The offline report writer: the same sections as the LLM report, from plain rules.
 
 Deterministic (same payload, same bytes) and grounded by construction: every number printed is
-a payload value, formatted without thousands separators.
+a payload value, formatted without thousands separators. Export text (exercise, cycle and athlete
+names) is printed only through `quoted`: a code span that shows it as data (see quoting.py).
 """
 
 from __future__ import annotations
+
+from fitness_assets.lib.reports.quoting import quoted
 
 ENGINE = "template"
 
@@ -40,7 +43,7 @@ def _trend(exercise: dict) -> int:
 
 def _exercise_line(exercise: dict) -> str:
     week, delta = exercise["current_week"], _compare(exercise)
-    parts = [f"**{exercise['exercise_name']}**"]
+    parts = [quoted(exercise["exercise_name"])]
     if week.get("max_weight_kg") is not None:
         parts.append(f"top weight {number(week['max_weight_kg'])} kg")
     parts.append(f"{number(week['total_sets'])} sets, {number(week['total_reps'])} reps")
@@ -59,9 +62,9 @@ def write_report(payload: dict) -> str:
     exercises = payload["exercises"]
     lines = [f"# Weekly report: week of {week}", ""]
     if payload["athlete_id"] != "default":
-        lines += [f"Athlete: {payload['athlete_id']}", ""]
+        lines += [f"Athlete: {quoted(payload['athlete_id'])}", ""]
     cycle_name, cycle_type = cycle.get("cycle_name"), cycle.get("cycle_type")
-    lines += [f"Cycle: {cycle_name} ({cycle_type})." if cycle_name else "Cycle: not enough data.", ""]
+    lines += [f"Cycle: {quoted(cycle_name)} ({cycle_type})." if cycle_name else "Cycle: not enough data.", ""]
 
     lines += ["## Training overview", ""]
     if training.get("training_sessions"):
@@ -101,7 +104,7 @@ def write_report(payload: dict) -> str:
         failure = training.get("failure_sets") or 0
         lines.append(f"- {number(failure)} of {number(training['total_sets'])} working sets taken to failure."
                      if failure else "- No set was taken to failure.")
-        lines += [f"- {e['exercise_name']}: {number(e['current_week']['failure_sets'])} failure set(s)."
+        lines += [f"- {quoted(e['exercise_name'])}: {number(e['current_week']['failure_sets'])} failure set(s)."
                   for e in exercises if e["current_week"].get("failure_sets")]
         if len(regressed) > len(progressed):
             lines.append("- More exercises regressed than progressed: consider recovery (sleep, deload).")
