@@ -219,11 +219,13 @@ def copy_frame(conn: sa.Connection, table: str, frame: pd.DataFrame, columns: It
     """Bulk-load a DataFrame with COPY … FROM STDIN (CSV): one round trip for the whole frame.
 
     Missing values travel as unquoted empty fields, which COPY reads as NULL; silver frames
-    never hold empty strings (they are normalised to missing), so nothing is ambiguous.
+    never hold empty strings (they are normalised to missing), so nothing is ambiguous. Lines end
+    in CRLF because Python's csv quotes a field for the characters of its line terminator only:
+    with LF, a lone CR in a note would travel unquoted, and COPY refuses an unquoted CR.
     """
     cols = list(columns) if columns is not None else list(frame.columns)
     buffer = io.StringIO()
-    frame.to_csv(buffer, columns=cols, index=False, header=False, na_rep="", lineterminator="\n")
+    frame.to_csv(buffer, columns=cols, index=False, header=False, na_rep="", lineterminator="\r\n")
     buffer.seek(0)
     raw = conn.connection.dbapi_connection
     with raw.cursor() as cur:

@@ -169,9 +169,9 @@ def _reject_unusable_names(frame: pd.DataFrame, raw: pd.DataFrame,
                                    raw, rejected, source)
         length = frame[column].str.len()
         too_long = length > MAX_NAME_CHARS
-        frame = collect_rejections(frame, too_long, f"long_{column}", length.map(
-            lambda n: f"the {label} is {int(n):,} characters long; at most {MAX_NAME_CHARS} are kept as a name"),
-            raw, rejected, source)
+        reasons = length.map(lambda n, label=label: f"the {label} is {int(n):,} characters long; "
+                                                    f"at most {MAX_NAME_CHARS} are kept as a name")
+        frame = collect_rejections(frame, too_long, f"long_{column}", reasons, raw, rejected, source)
     return frame
 
 

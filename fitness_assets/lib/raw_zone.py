@@ -72,7 +72,7 @@ def profile_rows(data: bytes, detected: DetectedExport, path: Path) -> tuple[int
             rows = conn.execute(f'SELECT count(*) FROM "{detected.details["table"]}"').fetchone()[0]
             values = [r[0] for r in conn.execute(f'SELECT DISTINCT "{date_column}" FROM "{detected.details["table"]}"')]
         return rows, _latest_diet_date(values)
-    records, _, malformed = read_csv_records(decode_export(data, path.name), len(detected.header))
+    records, _, malformed = read_csv_records(decode_export(data, path.name), len(detected.header), path.name)
     header = [h.strip() for h in detected.header]
     if detected.kind == HEVY:
         column = header.index("start_time")

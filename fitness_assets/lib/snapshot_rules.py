@@ -47,7 +47,8 @@ def _last_record_is_open(text: str, last_record_line: int) -> bool:
     """
     if text.count('"') % 2 == 0 or last_record_line < 1:
         return False
-    tail = "".join(io.StringIO(text).readlines()[last_record_line - 1:])
+    # Lines split as the parser's reader splits them (newline="": CR, LF and CRLF all end a line).
+    tail = "".join(io.StringIO(text, newline="").readlines()[last_record_line - 1:])
     try:
         for _ in csv.reader(io.StringIO(tail), strict=True):
             pass

@@ -112,7 +112,7 @@ def quarantine_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame, sou
     row_cases = pd.concat([
         row_cases[~whole_row].assign(
             reason=lambda c: c["column"].astype(str) + " failed " + c["check"].astype(str)
-            + " (value " + c["failure_case"].astype(str) + ")"),
+            + " (value " + c["failure_case"].map(str) + ")"),
         row_cases[whole_row].drop_duplicates(["index", "check"]).assign(column=None, reason=lambda c: c["check"].astype(str)),
     ]).sort_values(["index"], kind="stable")
     reasons = row_cases.groupby("index", sort=True)["reason"].agg("; ".join)

@@ -59,7 +59,7 @@ def set_index_sequence(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
 def set_type_valid(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
     bad = sets[~sets["set_type"].isin(SET_TYPES)]
     rows = pd.concat([_rows(bad, "set_type is not one of " + ", ".join(SET_TYPES)),
-                      quarantined(quarantine, r"\bset_type failed isin")], ignore_index=True)
+                      quarantined(quarantine, r"\bset_type failed (?:isin|not_nullable)")], ignore_index=True)
     return finding(rows, len(sets) + len(rows))
 
 
