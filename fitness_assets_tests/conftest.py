@@ -71,14 +71,19 @@ def postgres_server(tmp_path_factory):
     server.cleanup()
 
 
-@pytest.fixture
-def database_url(postgres_server) -> str:
+def new_database(postgres_server) -> str:
+    """The URL of a new, empty database on the session's server."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(psycopg2_url(postgres_server.get_uri()), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return psycopg2_url(postgres_server.get_uri(name))
+
+
+@pytest.fixture
+def database_url(postgres_server) -> str:
+    return new_database(postgres_server)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ exercise blocks and sets of replaced/removed workouts behind, and re-adding the 
 from __future__ import annotations
 
 import csv
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -18,12 +17,13 @@ import pytest
 import sqlalchemy as sa
 
 from fitness_assets.benchmark.synthetic import write_benchmark_exports
-from fitness_assets.lib.database import apply_migrations, psycopg2_url, run_sql_file
+from fitness_assets.lib.database import apply_migrations, run_sql_file
 from fitness_assets.lib.muscle_map import curated_muscle_map
 from fitness_assets.lib.raw_zone import land_inbox
 from fitness_assets.lib.silver_build import SilverLayer, build_silver, snapshots_that_may_remove
 from fitness_assets.lib.snapshot_rules import DateBounds
 from fitness_assets.lib.warehouse_load import BULK_LOAD_MIN_ROWS, BULK_TABLES, LoadResult, load_warehouse
+from fitness_assets_tests.conftest import new_database
 
 TOTAL_SETS = 64_000
 BOUNDS = DateBounds(today=date(2027, 1, 1))  # the synthetic history ends 2026-10-30
@@ -56,12 +56,7 @@ COUNTED = ("workouts", "workout_exercises", "sets", "diet_daily", "cycles")
 @pytest.fixture
 def fresh_database_url(postgres_server) -> str:
     """A second empty database on the session's server (the `database_url` fixture gives one)."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(psycopg2_url(postgres_server.get_uri()), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return psycopg2_url(postgres_server.get_uri(name))
+    return new_database(postgres_server)
 
 
 def _read(path: Path) -> pd.DataFrame:

@@ -18,15 +18,13 @@ import csv
 import io
 import os
 import random
-import uuid
 from pathlib import Path
 
 import dagster as dg
-import sqlalchemy as sa
 
-from fitness_assets.lib.database import psycopg2_url
 from fitness_assets.lib.sample import write_sample_exports
 from fitness_assets.lib.settings import load_settings
+from fitness_assets_tests.conftest import new_database
 from fitness_assets_tests.harness import check_evaluations, query, run_ingest, run_payloads
 
 SEED = 20261130
@@ -134,14 +132,9 @@ def put(inbox: Path, name: str, data: bytes, moment: float) -> None:
 
 
 def fresh_settings(postgres_server, root: Path):
-    name = f"soak_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(psycopg2_url(postgres_server.get_uri()), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
     (root / "inbox").mkdir(parents=True)
     return load_settings({"FITNESS_HOME": str(root / "home"), "FITNESS_INBOX": str(root / "inbox"),
-                          "FITNESS_DATABASE_URL": psycopg2_url(postgres_server.get_uri(name)),
+                          "FITNESS_DATABASE_URL": new_database(postgres_server),
                           "FITNESS_CORRECTIONS": str(root / "corrections.yaml")})
 
 

@@ -77,6 +77,18 @@ def quarantined(quarantine: pd.DataFrame, reason_pattern: str) -> pd.DataFrame:
                          "values": rows["raw_values"].map(_compact), "outcome": "quarantined"})
 
 
+# Reasons silver gives a row dated out of range (lib/snapshot_rules.py), by which bound it broke.
+_OUT_OF_RANGE = {"future": r"is after today", "early": r"is before \d+ \(FITNESS_EARLIEST_YEAR\)"}
+
+
+def quarantined_dates(quarantine: pd.DataFrame, subject: str, bound: str, checked: int) -> Finding:
+    """Rows silver quarantined for a date after today (`bound` "future") or before the earliest
+    year ("early"); `subject` is how their reason names the date ("workout start", "diet day").
+    Such rows never reach silver: loaded, they would look like the newest data."""
+    rows = quarantined(quarantine, rf"^{subject} \S+ {_OUT_OF_RANGE[bound]}")
+    return finding(rows, checked + len(rows))
+
+
 def _compact(values) -> str:
     if isinstance(values, dict):
         return ", ".join(f"{k}={v}" for k, v in values.items() if v not in ("", None))

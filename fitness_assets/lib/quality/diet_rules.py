@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fitness_assets.lib.diet import NUMERIC_COLUMNS, parse_cycle
-from fitness_assets.lib.quality.core import Finding, finding, quarantined
+from fitness_assets.lib.quality.core import Finding, finding, quarantined, quarantined_dates
 from fitness_assets.lib.settings import QualitySettings
 
 KCAL_PER_GRAM = {"carbs_g": 4, "protein_g": 4, "fat_g": 9}
@@ -38,14 +38,11 @@ def non_negative(days: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
 
 
 def no_future_dates(days: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
-    # A day dated after today never reaches silver (lib/snapshot_rules.py quarantines it).
-    future = quarantined(quarantine, r"^diet day \S+ is after today")
-    return finding(future, len(days) + len(future))
+    return quarantined_dates(quarantine, "diet day", "future", len(days))
 
 
 def no_dates_before_earliest_year(days: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
-    ancient = quarantined(quarantine, r"^diet day \S+ is before \d+ \(FITNESS_EARLIEST_YEAR\)")
-    return finding(ancient, len(days) + len(ancient))
+    return quarantined_dates(quarantine, "diet day", "early", len(days))
 
 
 def calories_match_macros(days: pd.DataFrame, quality: QualitySettings) -> Finding:

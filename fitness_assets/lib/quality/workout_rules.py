@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.quality.core import Finding, finding, quarantined
+from fitness_assets.lib.quality.core import Finding, finding, quarantined, quarantined_dates
 from fitness_assets.lib.settings import QualitySettings
 from fitness_assets.schemas.silver import SET_TYPES
 
@@ -75,15 +75,11 @@ def end_after_start(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
 
 
 def no_future_dates(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
-    # A workout dated after today never reaches silver (lib/snapshot_rules.py quarantines it):
-    # loaded, it would look like the newest data and outlive every correct export.
-    future = quarantined(quarantine, r"^workout start \S+ is after today")
-    return finding(future, len(sets) + len(future))
+    return quarantined_dates(quarantine, "workout start", "future", len(sets))
 
 
 def no_dates_before_earliest_year(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
-    ancient = quarantined(quarantine, r"^workout start \S+ is before \d+ \(FITNESS_EARLIEST_YEAR\)")
-    return finding(ancient, len(sets) + len(ancient))
+    return quarantined_dates(quarantine, "workout start", "early", len(sets))
 
 
 def exercise_kinds(sets: pd.DataFrame, muscle_map: pd.DataFrame) -> pd.DataFrame:
