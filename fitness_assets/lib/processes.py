@@ -29,7 +29,8 @@ def process_alive(pid: int, started_at: float | None = None) -> bool:
     if started_at is None:
         return True
     now = process_started_at(pid)
-    return now is None or abs(now - started_at) < 1e-3
+    # Unreadable (it just ended, or access is denied): not provably the holder, so not alive.
+    return now is not None and abs(now - started_at) < 1e-3
 
 
 def process_started_at(pid: int) -> float | None:

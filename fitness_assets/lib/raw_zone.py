@@ -131,6 +131,10 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
         except ExportFileError as err:
             errors.append(err)
             continue
+        except sqlite3.DatabaseError as err:  # a SQLite file cut or damaged on the way
+            errors.append(ExportFileError(str(path.relative_to(inbox)), None, f"the SQLite database is damaged ({err})",
+                                          "a complete diet database: copy or export it again"))
+            continue
         known[(athlete, digest)] = None
         pending.append((path, ManifestEntry(
             sha256=digest, athlete_id=athlete, file_name=str(path.relative_to(inbox)), size_bytes=len(data),

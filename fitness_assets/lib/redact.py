@@ -25,10 +25,14 @@ _SECRET_QUERY_KEYS = {"password", "sslpassword", "passfile", "token", "key", "se
 _URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@'\"]*:)(?P<password>[^\s/'\"]+)@")
 
 
-def _mask_netloc(netloc: str) -> str:
+def _mask_netloc(netloc: str, keep_user: bool = True) -> str:
+    """Mask the password; outside database URLs the user part goes too (`https://KEY@host`
+    carries a key where a user name would be)."""
     userinfo, at, hostport = netloc.rpartition("@")
     if not at:
         return netloc
+    if not keep_user:
+        return f"{MASK}@{hostport}"
     user, colon, _ = userinfo.partition(":")
     return f"{user}:{MASK}@{hostport}" if colon else f"{user}@{hostport}"
 
@@ -53,7 +57,7 @@ def redact_url(url: str) -> str:
         return MASK
     if not parts.scheme or not parts.netloc and "://" not in url:
         return MASK
-    netloc = _mask_netloc(parts.netloc)
+    netloc = _mask_netloc(parts.netloc, keep_user=_is_database(parts.scheme))
     if not _is_database(parts.scheme):
         hidden = (parts.path not in ("", "/")) or parts.query or parts.fragment
         return f"{parts.scheme}://{netloc}/{MASK if hidden else ''}"

@@ -29,7 +29,8 @@ class QualitySettings:
     earliest_year: int = 1990
     # The removal guard: a new export that would remove more than this share of an athlete's
     # loaded workouts (or diet days), and at least `min_removed_rows` of them, writes nothing
-    # until confirmed (`fitness run --allow-removals`, or FITNESS_ALLOW_REMOVALS=1).
+    # until confirmed for one run (`fitness run --allow-removals`, or the run's config). No
+    # environment variable: set in a shell or the daemon, it would confirm every run for good.
     max_removed_share: float = 0.10
     min_removed_rows: int = 3
     allow_removals: bool = False
@@ -117,7 +118,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             earliest_year=int(env.get("FITNESS_EARLIEST_YEAR") or 1990),
             max_removed_share=float(env.get("FITNESS_MAX_REMOVED_SHARE") or 0.10),
             min_removed_rows=int(env.get("FITNESS_MIN_REMOVED_ROWS") or 3),
-            allow_removals=(env.get("FITNESS_ALLOW_REMOVALS") or "").lower() in ("1", "true", "yes"),
         ),
         alerts=AlertSettings(
             channels=env.get("FITNESS_ALERT_CHANNELS") or "log",

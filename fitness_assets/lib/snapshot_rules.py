@@ -39,13 +39,19 @@ class DateBounds:
         return date(self.earliest_year, 1, 1) <= day <= self.today
 
 
-def _last_record_is_open(text: str, last_record_line: int) -> bool:
-    """True when the file ends inside a quoted field: the download stopped mid-value.
+def _last_record_is_cut(text: str, last_record_line: int) -> bool:
+    """True when the file ends inside its last row: the download stopped mid-value.
 
-    Only the last record is re-read, in csv's strict mode, which reports exactly this case as
-    'unexpected end of data' (the lenient reader used for parsing silently closes the quote).
+    Either a quoted field is still open (the last record is re-read in csv's strict mode, which
+    reports exactly this as 'unexpected end of data'; the lenient reader used for parsing closes
+    the quote silently), or the file ends with neither a line break nor a closing quote, so its
+    last unquoted value may be only the part that arrived.
     """
-    if text.count('"') % 2 == 0 or last_record_line < 1:
+    if last_record_line < 1:
+        return False
+    if not text.endswith(("\n", "\r", '"')):
+        return True
+    if text.count('"') % 2 == 0:
         return False
     # Lines split as the parser's reader splits them (newline="": CR, LF and CRLF all end a line).
     tail = "".join(io.StringIO(text, newline="").readlines()[last_record_line - 1:])
@@ -73,12 +79,13 @@ def mark_cut_export(parsed: ParsedRows, text: str, source: SourceFile,
                     int(quarantine["line"].max()) if len(quarantine) else 0)
     cut_lines = sorted(quarantine.loc[quarantine["rule"] == FIELD_COUNT, "line"].astype(int))
     moved = []
-    if _last_record_is_open(text, last_line):
+    if _last_record_is_cut(text, last_line):
         cut_lines.append(last_line)
         last_rows = rows[rows["source_line"] == last_line]
         if len(last_rows):
             moved.append(quarantine_frame(source, [last_line], [CUT_SHORT],
-                                          ["the file ends inside this row's quoted field: the export looks cut here"],
+                                          ["the file ends inside this row (a quoted field left open, or no line break after its last "
+                                            "value): the export looks cut here"],
                                           _as_text(last_rows.head(1))))
             rows = rows[rows["source_line"] != last_line]
     if cut_lines and unit_columns and len(rows):

@@ -69,7 +69,7 @@ class RemovalGuard:
 
 REMOVAL_COLUMNS = ["athlete", "dataset", "export", "loaded", "removed", "share"]
 CONFIRM_REMOVALS = ("if the export is right, confirm with `fitness run --allow-removals` (or run config "
-                    "resources.quality.config.allow_removals: true, or FITNESS_ALLOW_REMOVALS=1 for one run)")
+                    "resources.quality.config.allow_removals: true, for one run)")
 
 
 class LargeRemovalError(RuntimeError):

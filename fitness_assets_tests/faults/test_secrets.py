@@ -244,6 +244,8 @@ def test_urls_are_shown_without_their_secrets():
     assert redact_url(f"postgresql+psycopg2://bob:{PASSWORD}@db.example.com:5432/fitness?sslmode=require") == \
         "postgresql+psycopg2://bob:***@db.example.com:5432/fitness?sslmode=require"
     assert redact_url(f"https://hooks.example.com/services/{TOKEN}") == "https://hooks.example.com/***"
+    # A key in the user part (Sentry-style DSNs) is hidden too; a database URL keeps its user.
+    assert redact_url(f"https://{TOKEN}@hooks.example.com/1") == "https://***@hooks.example.com/***"
     text = f"a postgresql://bob:{PASSWORD}@h/db b https://hooks.example.com/services/{TOKEN} c {AWS_SECRET} d /services/{TOKEN}"
     redacted = redact_text(text, [f"https://hooks.example.com/services/{TOKEN}", AWS_SECRET])
     assert redacted == "a postgresql://bob:***@h/db b https://hooks.example.com/*** c *** d ***"
