@@ -42,16 +42,12 @@ class DateBounds:
 def _last_record_is_cut(text: str, last_record_line: int) -> bool:
     """True when the file ends inside its last row: the download stopped mid-value.
 
-    Either a quoted field is still open (the last record is re-read in csv's strict mode, which
-    reports exactly this as 'unexpected end of data'; the lenient reader used for parsing closes
-    the quote silently), or the file ends with neither a line break nor a closing quote, so its
-    last unquoted value may be only the part that arrived.
+    A quoted field is still open: the last record is re-read in csv's strict mode, which reports
+    exactly this as 'unexpected end of data' (the lenient reader used for parsing closes the
+    quote silently). A cut inside an unquoted last value cannot be told from a file without a
+    final line break; it is not flagged (see the session note).
     """
-    if last_record_line < 1:
-        return False
-    if not text.endswith(("\n", "\r", '"')):
-        return True
-    if text.count('"') % 2 == 0:
+    if last_record_line < 1 or text.count('"') % 2 == 0:
         return False
     # Lines split as the parser's reader splits them (newline="": CR, LF and CRLF all end a line).
     tail = "".join(io.StringIO(text, newline="").readlines()[last_record_line - 1:])

@@ -222,22 +222,6 @@ def test_the_cli_says_what_happened_in_one_line_and_confirms_a_removal(tmp_path,
     assert re.search(r"removed workouts\s+7\n", confirmed.stdout) and re.search(r"  workouts\s+6\n", confirmed.stdout)
 
 
-def test_a_diet_export_cut_inside_its_last_unquoted_value_is_incomplete(settings):
-    from fitness_assets_tests.conftest import diet_csv
-    from fitness_assets_tests.quality.rules_helpers import clean_diet_lines
-
-    instance = dg.DagsterInstance.ephemeral()
-    drop(settings, "diet.csv", diet_csv(clean_diet_lines()))
-    assert run_ingest(settings, instance).success
-    longer = diet_csv(clean_diet_lines() + ["2026-01-19,200,180,60,2060,90,5Cutting III (05/01/2026 - XX/XX/XXXX),81.0,felt great"])
-    drop(settings, "diet (1).csv", longer[:longer.index(b"felt great") + len(b"felt grea")])  # no line break
-    result = run_ingest(settings, instance)
-    notes = query(settings, "SELECT diet_date::text AS day, notes FROM fitness.diet_daily ORDER BY 1")
-    assert len(notes) == 7 and "2026-01-19" not in [n["day"] for n in notes]  # the cut day is not loaded
-    assert located(failed(instance, result)[("silver_file_accounts", "complete_exports")]) == [("diet (1).csv", 9)]
-    assert query(settings, "SELECT rule FROM fitness.quarantine WHERE line = 9")[0]["rule"] == "cut_short"
-
-
 def test_a_damaged_sqlite_diet_export_is_rejected_naming_the_file(settings):
     import sqlite3
 
