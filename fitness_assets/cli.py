@@ -14,10 +14,10 @@ import traceback
 import warnings
 from pathlib import Path
 
-from fitness_assets.lib.database import (DAGSTER_DATABASE, DatabaseUrlError, embedded_url, psycopg2_url,
+from fitness_assets.lib.warehouse.database import (DAGSTER_DATABASE, DatabaseUrlError, embedded_url, psycopg2_url,
                                          resolve_database_url)
-from fitness_assets.lib.redact import redact_text
-from fitness_assets.lib.settings import PACKAGE_DIR, Settings, load_settings
+from fitness_assets.lib.core.redact import redact_text
+from fitness_assets.lib.core.settings import PACKAGE_DIR, Settings, load_settings
 
 INSTANCE_TEMPLATE = PACKAGE_DIR.parent / "dagster.yaml"
 WORKSPACE = PACKAGE_DIR.parent / "workspace.yaml"
@@ -111,7 +111,7 @@ QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
 def command_run(settings: Settings, allow_removals: bool = False) -> int:
-    from fitness_assets.lib.raw_zone import inbox_files
+    from fitness_assets.lib.raw.zone import inbox_files
 
     if not inbox_files(settings.inbox) and not (settings.raw_zone / "manifest.json").exists():
         print(f"The inbox {settings.inbox} is empty. Put a Hevy workout CSV and/or a diet log there, or write\n"
@@ -284,7 +284,7 @@ def command_sample(out: Path) -> int:
 
 def command_dev(settings: Settings, extra: list[str]) -> int:
     prepare_dagster_instance(settings)
-    from fitness_assets.lib.database import embedded_server
+    from fitness_assets.lib.warehouse.database import embedded_server
 
     if not settings.database_url:
         # This process's handle keeps the embedded server up while the UI and its run workers use

@@ -14,7 +14,7 @@ from fitness_assets.defs.reports.assets import weekly_report
 from fitness_assets.defs.resources import build_resources
 from fitness_assets.defs.silver.assets import silver_frames
 from fitness_assets.defs.warehouse.assets import warehouse_tables
-from fitness_assets.lib.settings import Settings
+from fitness_assets.lib.core.settings import Settings
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:

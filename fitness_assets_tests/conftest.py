@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from fitness_assets.lib.database import embedded_server, psycopg2_url
-from fitness_assets.lib.settings import Settings, load_settings
+from fitness_assets.lib.warehouse.database import embedded_server, psycopg2_url
+from fitness_assets.lib.core.settings import Settings, load_settings
 
 HEVY_COLUMNS = ("title", "start_time", "end_time", "description", "exercise_title", "superset_id",
                 "exercise_notes", "set_index", "set_type", "weight_kg", "reps", "distance_km",

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from fitness_assets.definitions import build_definitions
 from fitness_assets.defs.partitions import range_tags
 from fitness_assets.defs.quality.alerts import check_evaluations_in_run
-from fitness_assets.lib.settings import Settings
+from fitness_assets.lib.core.settings import Settings
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 

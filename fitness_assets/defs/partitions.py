@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from fitness_assets.lib.settings import load_settings
+from fitness_assets.lib.core.settings import load_settings
 
 _settings = load_settings()
 

@@ -1,4 +1,4 @@
-"""Every resource, bound once, configured from environment variables (lib/settings.py)."""
+"""Every resource, bound once, configured from environment variables (lib/core/settings.py)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ import sqlalchemy as sa
 from dagster_aws.s3 import S3Resource
 from pydantic import PrivateAttr
 
-from fitness_assets.lib.alerts import Alert, deliver
-from fitness_assets.lib.corrections import Correction, load_corrections
-from fitness_assets.lib.database import apply_migrations, resolve_database_url
+from fitness_assets.lib.quality.alerts import Alert, deliver
+from fitness_assets.lib.silver.corrections import Correction, load_corrections
+from fitness_assets.lib.warehouse.database import apply_migrations, resolve_database_url
 from fitness_assets.lib.reports.bedrock import WrittenReport, bedrock_client, write_with_bedrock
 from fitness_assets.lib.reports.template import ENGINE as TEMPLATE_ENGINE
 from fitness_assets.lib.reports.template import write_report
-from fitness_assets.lib.settings import AlertSettings, QualitySettings, ReportSettings, Settings, load_settings
-from fitness_assets.lib.snapshot_rules import DateBounds
+from fitness_assets.lib.core.settings import AlertSettings, QualitySettings, ReportSettings, Settings, load_settings
+from fitness_assets.lib.silver.snapshots import DateBounds
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -77,7 +77,7 @@ class FitnessFilesResource(dg.ConfigurableResource):
 
     @property
     def silver_cache(self) -> Path:
-        """Parsed snapshots by content (lib/silver_build.py): derived data, safe to delete."""
+        """Parsed snapshots by content (lib/silver/build.py): derived data, safe to delete."""
         return Path(self.fitness_home) / "silver_cache"
 
     @property
@@ -92,7 +92,7 @@ class FitnessFilesResource(dg.ConfigurableResource):
         return load_corrections(Path(self.corrections_file))
 
 
-# The three resources below mirror dataclasses of lib/settings.py, which own the defaults
+# The three resources below mirror dataclasses of lib/core/settings.py, which own the defaults
 # (the rules and the alert code take those dataclasses, and do not depend on Dagster).
 class QualityResource(dg.ConfigurableResource):
     """Tolerances of the data-quality checks (FITNESS_CALORIE_TOLERANCE and friends)."""

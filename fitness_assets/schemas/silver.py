@@ -11,7 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from fitness_assets.lib.quarantine import SourceFile, quarantine_frame, raw_values
+from fitness_assets.lib.silver.quarantine import SourceFile, quarantine_frame, raw_values
 
 CYCLE_TYPES = ("cutting", "bulking", "reverse", "maintenance")
 SET_TYPES = ("normal", "warmup", "failure", "dropset")

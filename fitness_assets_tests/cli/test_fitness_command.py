@@ -28,7 +28,7 @@ def sample_run(tmp_path_factory):
     result = fitness(["run"], workdir)
     yield workdir, result
     # Stop the embedded server this module started (its handle lives in the finished process).
-    from fitness_assets.lib.database import embedded_server
+    from fitness_assets.lib.warehouse.database import embedded_server
     embedded_server(workdir / ".fitness").cleanup()
 
 
@@ -44,7 +44,7 @@ def test_run_on_sample_data_builds_every_layer(sample_run):
     weeks = int(summary["gold athlete-weeks"].replace(",", ""))
     payloads = sorted((workdir / ".fitness" / "payloads").glob("weekly_fitness_context_*.json"))
     assert len(payloads) == weeks == int(summary["payload files"].replace(",", "")) >= 150
-    from fitness_assets.lib.payload import validate_payload
+    from fitness_assets.lib.payloads.payload import validate_payload
     for path in payloads:
         validate_payload(json.loads(path.read_text("utf-8")))
 
@@ -79,7 +79,7 @@ def test_runs_are_recorded_in_the_postgres_backed_instance(sample_run):
     assert (dagster_home / "dagster.yaml").read_text() == (REPO / "dagster.yaml").read_text()
     script = ("import dagster as dg, os\n"
               "from fitness_assets.cli import prepare_dagster_instance\n"
-              "from fitness_assets.lib.settings import load_settings\n"
+              "from fitness_assets.lib.core.settings import load_settings\n"
               "prepare_dagster_instance(load_settings())\n"
               "i = dg.DagsterInstance.get()\n"
               "print(type(i.run_storage).__name__, sorted({r.job_name for r in i.get_runs()}))")
@@ -138,7 +138,7 @@ def test_rejected_file_prints_the_error_and_exits_non_zero(tmp_path):
     (tmp_path / "inbox").mkdir()
     (tmp_path / "inbox" / "export.csv").write_text("date;weight\n2026-01-01;80\n")
     result = fitness(["run"], tmp_path)
-    from fitness_assets.lib.database import embedded_server
+    from fitness_assets.lib.warehouse.database import embedded_server
     embedded_server(tmp_path / ".fitness").cleanup()
     assert result.returncode == 1
     assert "export.csv, line 1" in result.stderr and "semicolons" in result.stderr

@@ -17,12 +17,12 @@ import pytest
 import sqlalchemy as sa
 
 from fitness_assets.benchmark.synthetic import write_benchmark_exports
-from fitness_assets.lib.database import apply_migrations, run_sql_file
-from fitness_assets.lib.muscle_map import curated_muscle_map
-from fitness_assets.lib.raw_zone import land_inbox
-from fitness_assets.lib.silver_build import SilverLayer, build_silver, snapshots_that_may_remove
-from fitness_assets.lib.snapshot_rules import DateBounds
-from fitness_assets.lib.warehouse_load import BULK_LOAD_MIN_ROWS, BULK_TABLES, LoadResult, load_warehouse
+from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
+from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
+from fitness_assets.lib.raw.zone import land_inbox
+from fitness_assets.lib.silver.build import SilverLayer, build_silver, snapshots_that_may_remove
+from fitness_assets.lib.silver.snapshots import DateBounds
+from fitness_assets.lib.warehouse.load import BULK_LOAD_MIN_ROWS, BULK_TABLES, LoadResult, load_warehouse
 from fitness_assets_tests.conftest import new_database
 
 TOTAL_SETS = 64_000

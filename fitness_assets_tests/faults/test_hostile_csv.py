@@ -42,16 +42,16 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from fitness_assets.defs.quality.checks import check_result
-from fitness_assets.lib.database import apply_migrations, psycopg2_url
-from fitness_assets.lib.errors import ExportFileError
-from fitness_assets.lib.formats import DIET_HEADERS
-from fitness_assets.lib.muscle_map import curated_muscle_map
+from fitness_assets.lib.warehouse.database import apply_migrations, psycopg2_url
+from fitness_assets.lib.core.errors import ExportFileError
+from fitness_assets.lib.raw.formats import DIET_HEADERS
+from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
 from fitness_assets.lib.quality import diet_rules, warehouse_rules, workout_rules
-from fitness_assets.lib.raw_zone import land_inbox
-from fitness_assets.lib.settings import DEFAULT_SQL_DIR, QualitySettings
-from fitness_assets.lib.silver_build import build_silver
-from fitness_assets.lib.snapshot_rules import DateBounds
-from fitness_assets.lib.warehouse_load import load_warehouse
+from fitness_assets.lib.raw.zone import land_inbox
+from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR, QualitySettings
+from fitness_assets.lib.silver.build import build_silver
+from fitness_assets.lib.silver.snapshots import DateBounds
+from fitness_assets.lib.warehouse.load import load_warehouse
 from fitness_assets_tests.conftest import HEVY_COLUMNS, hevy_csv, workout_set
 from fitness_assets_tests.harness import query, run_ingest, table_counts
 from fitness_assets_tests.quality.rules_helpers import (

@@ -15,7 +15,7 @@ import dagster as dg
 import pytest
 from markdown_it import MarkdownIt
 
-from fitness_assets.lib.payload import validate_payload
+from fitness_assets.lib.payloads.payload import validate_payload
 from fitness_assets.lib.reports.grounding import ungrounded_numbers
 from fitness_assets.lib.reports.quoting import MAX_NAME_CHARS, code_spans
 from fitness_assets.lib.reports.template import quoted, write_report

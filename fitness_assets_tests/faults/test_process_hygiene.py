@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from fitness_assets.lib.processes import process_alive, process_started_at
+from fitness_assets.lib.core.processes import process_alive, process_started_at
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parents[2]
 PARSING_CHILD = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from fitness_assets.lib import silver_build
-    from fitness_assets.lib.database import embedded_server
-    from fitness_assets.lib.raw_zone import ManifestEntry
+    from fitness_assets.lib.silver import build as silver_build
+    from fitness_assets.lib.warehouse.database import embedded_server
+    from fitness_assets.lib.raw.zone import ManifestEntry
 
     home, raw = Path(sys.argv[1]), Path(sys.argv[2])
     server = embedded_server(home)
@@ -46,7 +46,7 @@ PARSING_CHILD = textwrap.dedent("""
 ATTACHING_CHILD = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from fitness_assets.lib.database import embedded_server
+    from fitness_assets.lib.warehouse.database import embedded_server
 
     server = embedded_server(Path(sys.argv[1]))
     print(json.dumps({"postmaster": server.get_pid(), "handles": json.loads(
@@ -189,8 +189,8 @@ def test_the_parse_pool_gives_the_serial_result_and_ends_its_workers(tmp_path, m
     import pandas as pd
 
     from fitness_assets.benchmark.synthetic import write_benchmark_exports
-    from fitness_assets.lib import silver_build
-    from fitness_assets.lib.raw_zone import land_inbox
+    from fitness_assets.lib.silver import build as silver_build
+    from fitness_assets.lib.raw.zone import land_inbox
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("the parse pool needs two cores")

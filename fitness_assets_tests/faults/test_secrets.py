@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from fitness_assets.lib.database import psycopg2_url
+from fitness_assets.lib.warehouse.database import psycopg2_url
 from fitness_assets_tests.conftest import diet_csv, hevy_csv
 from fitness_assets_tests.quality.rules_helpers import clean_diet_lines, clean_workouts
 
@@ -43,7 +43,7 @@ import dagster as dg
 from dagster._serdes import serialize_value
 from dagster._utils.error import serializable_error_info_from_exc_info
 from fitness_assets.cli import prepare_dagster_instance
-from fitness_assets.lib.settings import load_settings
+from fitness_assets.lib.core.settings import load_settings
 
 prepare_dagster_instance(load_settings())
 from fitness_assets.definitions import defs
@@ -239,7 +239,7 @@ def test_no_secret_is_written_under_fitness_home(scenario):
 
 
 def test_urls_are_shown_without_their_secrets():
-    from fitness_assets.lib.redact import redact_text, redact_url
+    from fitness_assets.lib.core.redact import redact_text, redact_url
 
     assert redact_url(f"postgresql+psycopg2://bob:{PASSWORD}@db.example.com:5432/fitness?sslmode=require") == \
         "postgresql+psycopg2://bob:***@db.example.com:5432/fitness?sslmode=require"
@@ -256,8 +256,8 @@ def test_a_failing_webhook_is_reported_without_its_url(url):
     """A typo in the scheme (urllib quotes the whole URL) and a refused connection."""
     import dagster as dg
 
-    from fitness_assets.lib.alerts import Alert, deliver
-    from fitness_assets.lib.settings import AlertSettings
+    from fitness_assets.lib.quality.alerts import Alert, deliver
+    from fitness_assets.lib.core.settings import AlertSettings
 
     url = url.format(token=TOKEN, port=free_port())
     alert = Alert("failed_checks", "ingest_job", "0123456789", "http://localhost:3000/runs/0123456789")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fitness_assets.lib.corrections import (
+from fitness_assets.lib.silver.corrections import (
     DIET_DAYS,
     STALE_COLUMNS,
     WORKOUT_SETS,
@@ -186,9 +186,9 @@ def test_invalid_corrections_file_is_rejected(tmp_path, text, message):
 
 def test_shipped_example_corrections_fix_the_sample_entry_errors(tmp_path):
     """corrections.example.yaml is documentation users copy: it must match the sample exactly."""
-    from fitness_assets.lib.raw_zone import land_inbox
+    from fitness_assets.lib.raw.zone import land_inbox
     from fitness_assets.lib.sample import write_sample_exports
-    from fitness_assets.lib.silver_build import build_silver
+    from fitness_assets.lib.silver.build import build_silver
 
     write_sample_exports(tmp_path / "inbox")
     manifest, _ = land_inbox(tmp_path / "inbox", tmp_path / "raw")
@@ -204,8 +204,8 @@ def test_shipped_example_corrections_fix_the_sample_entry_errors(tmp_path):
 def test_a_correction_for_an_athlete_or_dataset_without_a_current_export_is_stale(tmp_path):
     """A typo in `athlete:` (or a correction for a dataset the athlete has no export of) would
     otherwise never be compared with any row, so nobody would learn that it changes nothing."""
-    from fitness_assets.lib.raw_zone import land_inbox
-    from fitness_assets.lib.silver_build import build_silver
+    from fitness_assets.lib.raw.zone import land_inbox
+    from fitness_assets.lib.silver.build import build_silver
 
     (tmp_path / "inbox").mkdir()
     (tmp_path / "inbox" / "workouts.csv").write_bytes(WORKOUT)  # the default athlete's workouts only
@@ -235,8 +235,8 @@ def test_a_correction_for_an_athlete_or_dataset_without_a_current_export_is_stal
 
 
 def test_editing_one_athletes_correction_reparses_that_athlete_only(tmp_path):
-    from fitness_assets.lib.raw_zone import land_inbox
-    from fitness_assets.lib.silver_build import build_silver
+    from fitness_assets.lib.raw.zone import land_inbox
+    from fitness_assets.lib.silver.build import build_silver
 
     for athlete in ("anna", "ben"):
         (tmp_path / "inbox" / athlete).mkdir(parents=True)

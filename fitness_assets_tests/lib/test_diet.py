@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fitness_assets.lib.diet import parse_cycle, parse_diet
-from fitness_assets.lib.formats import DIET_HEADERS, detect_export
-from fitness_assets.lib.quarantine import SourceFile
+from fitness_assets.lib.silver.sources.diet import parse_cycle, parse_diet
+from fitness_assets.lib.raw.formats import DIET_HEADERS, detect_export
+from fitness_assets.lib.silver.quarantine import SourceFile
 
 CUT_I = "1Cutting I (01/05/2023 - 17/09/2023)"
 BULK_I = "2Bulking I (18/09/2023 - 31/12/2023)"

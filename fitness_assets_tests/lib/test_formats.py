@@ -10,8 +10,8 @@ import zipfile
 
 import pytest
 
-from fitness_assets.lib.errors import ExportFileError
-from fitness_assets.lib.formats import (
+from fitness_assets.lib.core.errors import ExportFileError
+from fitness_assets.lib.raw.formats import (
     DIET_CSV,
     DIET_SQLITE,
     HEVY,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fitness_assets.lib.errors import ExportFileError
-from fitness_assets.lib.formats import HEVY, detect_export
-from fitness_assets.lib.hevy import KG_PER_LB, KM_PER_MILE, MAX_NAME_CHARS, parse_hevy, read_csv_records
-from fitness_assets.lib.quarantine import SourceFile
+from fitness_assets.lib.core.errors import ExportFileError
+from fitness_assets.lib.raw.formats import HEVY, detect_export
+from fitness_assets.lib.silver.sources.hevy_csv import KG_PER_LB, KM_PER_MILE, MAX_NAME_CHARS, parse_hevy, read_csv_records
+from fitness_assets.lib.silver.quarantine import SourceFile
 from fitness_assets_tests.conftest import HEVY_COLUMNS, hevy_csv
 
 DEFAULT_SET = {
@@ -309,9 +309,9 @@ def test_workout_hash_changes_when_one_weight_changes():
 
 
 def test_a_workout_ending_before_it_starts_is_quarantined_once_under_its_own_rule():
-    from fitness_assets.lib.formats import detect_export
-    from fitness_assets.lib.hevy import parse_hevy
-    from fitness_assets.lib.quarantine import SourceFile
+    from fitness_assets.lib.raw.formats import detect_export
+    from fitness_assets.lib.silver.sources.hevy_csv import parse_hevy
+    from fitness_assets.lib.silver.quarantine import SourceFile
     from fitness_assets_tests.conftest import hevy_csv, workout_set
 
     data = hevy_csv([workout_set("Push", "6 Jan 2026, 18:00", "6 Jan 2026, 17:00", "Bench Press (Barbell)", 0, 80, 5),
@@ -385,7 +385,7 @@ def test_empty_and_overlong_names_are_quarantined_with_a_reason():
 def test_read_csv_records_names_the_file_if_csv_ever_fails(monkeypatch):
     import csv as csv_module
 
-    from fitness_assets.lib import hevy
+    from fitness_assets.lib.silver.sources import hevy_csv as hevy
 
     class Broken:
         line_num = 7

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from fitness_assets.lib.timeparse import MONTHS, parse_hevy_datetime
+from fitness_assets.lib.raw.timeparse import MONTHS, parse_hevy_datetime
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_surrounding_whitespace_is_ignored():
 
 
 def test_month_table_has_no_abbreviation_meaning_two_months():
-    from fitness_assets.lib.timeparse import _MONTH_NAMES, _fold
+    from fitness_assets.lib.raw.timeparse import _MONTH_NAMES, _fold
 
     owners: dict[str, set[int]] = {}
     for number, names in _MONTH_NAMES.items():

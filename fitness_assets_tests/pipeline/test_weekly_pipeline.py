@@ -9,7 +9,7 @@ import json
 import dagster as dg
 import pytest
 
-from fitness_assets.lib.payload import validate_payload
+from fitness_assets.lib.payloads.payload import validate_payload
 from fitness_assets_tests.conftest import diet_csv, hevy_csv, workout_set
 from fitness_assets_tests.harness import query, run_ingest, run_payloads, table_counts
 
@@ -262,7 +262,7 @@ def test_the_compiled_contract_check_agrees_with_jsonschema(loaded):
 
     import jsonschema
 
-    from fitness_assets.lib.payload import contract_errors, payload_schema
+    from fitness_assets.lib.payloads.payload import contract_errors, payload_schema
 
     reference = jsonschema.Draft202012Validator(payload_schema())
     real = [json.loads(p.read_text("utf-8")) for p in sorted(loaded.payload_dir.glob("*.json"))]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from fitness_assets.lib.diet import parse_diet
-from fitness_assets.lib.formats import detect_export
-from fitness_assets.lib.hevy import parse_hevy
-from fitness_assets.lib.quarantine import SourceFile
-from fitness_assets.lib.snapshot_rules import DateBounds, quarantine_out_of_bounds
+from fitness_assets.lib.silver.sources.diet import parse_diet
+from fitness_assets.lib.raw.formats import detect_export
+from fitness_assets.lib.silver.sources.hevy_csv import parse_hevy
+from fitness_assets.lib.silver.quarantine import SourceFile
+from fitness_assets.lib.silver.snapshots import DateBounds, quarantine_out_of_bounds
 from fitness_assets_tests.conftest import diet_csv, hevy_csv, workout_set
 
 # The day the rules are judged on: silver quarantines later (and pre-1990) dates, as build_silver does.

@@ -13,8 +13,8 @@ import pytest
 
 from fitness_assets.defs.quality.alerts import failed_check_alerts, run_failure_alerts
 from fitness_assets.defs.resources import NotifierResource
-from fitness_assets.lib.alerts import Alert, deliver
-from fitness_assets.lib.settings import AlertSettings
+from fitness_assets.lib.quality.alerts import Alert, deliver
+from fitness_assets.lib.core.settings import AlertSettings
 from fitness_assets_tests.conftest import diet_csv, hevy_csv
 from fitness_assets_tests.harness import run_ingest
 from fitness_assets_tests.quality.rules_helpers import clean_diet_lines, clean_workouts

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fitness_assets.lib.quality import diet_rules as rules
-from fitness_assets.lib.settings import QualitySettings
+from fitness_assets.lib.core.settings import QualitySettings
 from fitness_assets_tests.quality.rules_helpers import CYCLE, clean_diet_lines, silver_days
 
 QUALITY = QualitySettings()

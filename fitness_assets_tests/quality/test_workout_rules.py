@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from fitness_assets.lib.muscle_map import curated_muscle_map
+from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
 from fitness_assets.lib.quality import workout_rules as rules
-from fitness_assets.lib.settings import QualitySettings
+from fitness_assets.lib.core.settings import QualitySettings
 from fitness_assets_tests.conftest import workout_set
 from fitness_assets_tests.quality.rules_helpers import MONDAY, WEDNESDAY, clean_workouts, silver_sets
 

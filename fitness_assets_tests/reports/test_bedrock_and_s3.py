@@ -19,7 +19,7 @@ from botocore.stub import Stubber
 from fitness_assets.defs.resources import build_resources
 from fitness_assets.lib.reports.bedrock import bedrock_client, write_with_bedrock
 from fitness_assets.lib.reports.publish import publish
-from fitness_assets.lib.settings import ReportSettings, load_settings
+from fitness_assets.lib.core.settings import ReportSettings, load_settings
 from fitness_assets_tests.harness import (
     check_evaluations,
     run_ingest,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from fitness_assets.lib.payload import validate_payload
+from fitness_assets.lib.payloads.payload import validate_payload
 from fitness_assets.lib.reports.grounding import ungrounded_numbers
 from fitness_assets.lib.reports.template import write_report
 

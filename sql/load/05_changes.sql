@@ -1,5 +1,5 @@
 -- What this load will change, found before anything is written: the loader builds the affected
--- weekly payloads from here on once before and once after the writes (lib/changed_weeks.py).
+-- weekly payloads from here on once before and once after the writes (lib/payloads/changed_weeks.py).
 -- Workout days are listed by the loader itself (from its content-hash diff).
 
 -- name: changed_diet_days

@@ -51,7 +51,7 @@ CREATE TEMP TABLE deleted_workout_ids ON COMMIT DROP AS
 -- Loaded workouts this load deletes: those the athlete's newest full export no longer contains
 -- (removed) and those whose content changed (replaced: rewritten whole below). Their exercise
 -- blocks and sets are deleted explicitly, never left to ON DELETE CASCADE: a bulk load runs with
--- the foreign keys dropped (lib/database.py, foreign_keys_suspended), and then nothing cascades.
+-- the foreign keys dropped (lib/warehouse/database.py, foreign_keys_suspended), and then nothing cascades.
 SELECT w.workout_id, true AS is_removed
 FROM fitness.workouts w JOIN stage_removed r
   ON (w.athlete_id, w.started_at, w.title) = (r.athlete_id, r.started_at, r.title)

@@ -1,6 +1,6 @@
 """Sensors: new exports start an ingest; an ingest re-publishes exactly the weeks it changed.
 
-Export sensors keep a modification-time cursor (lib/export_watch.py) and key runs by content, so
+Export sensors keep a modification-time cursor (lib/raw/export_watch.py) and key runs by content, so
 the same bytes never run twice and a changed file always does. Exports already in the raw zone
 are skipped: copying an old file back into the inbox is not news.
 """
@@ -15,7 +15,7 @@ from dagster_aws.s3.sensor import get_objects
 from fitness_assets.defs.jobs import ingest_job, weekly_refresh_job
 from fitness_assets.defs.partitions import range_tags, weekly_partitions
 from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
-from fitness_assets.lib.export_watch import (
+from fitness_assets.lib.raw.export_watch import (
     WatchCursor,
     WatchedFile,
     local_listing,
@@ -24,8 +24,8 @@ from fitness_assets.lib.export_watch import (
     unseen,
     with_local_hash,
 )
-from fitness_assets.lib.raw_zone import load_manifest
-from fitness_assets.lib.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.raw.zone import load_manifest
+from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
 
 
 def _not_landed(files: FitnessFilesResource, candidates: list[WatchedFile]) -> list[WatchedFile]:

@@ -12,7 +12,7 @@ from fitness_assets.defs.progress import report
 from fitness_assets.defs.quality.checks import check_result, check_specs
 from fitness_assets.defs.quality.gate import refuse_if_blocked
 from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
-from fitness_assets.lib.payload import canonical_bytes, contract_errors, payload_path, query_weeks, write_if_changed
+from fitness_assets.lib.payloads.payload import canonical_bytes, contract_errors, payload_path, query_weeks, write_if_changed
 from fitness_assets.lib.quality.core import Finding
 
 

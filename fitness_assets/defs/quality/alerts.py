@@ -13,7 +13,7 @@ import dagster as dg
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from fitness_assets.defs.resources import NotifierResource
-from fitness_assets.lib.alerts import Alert, FailedCheck, run_url
+from fitness_assets.lib.quality.alerts import Alert, FailedCheck, run_url
 
 # Evaluations of one check looked at to find the one before a run's: runs judged by a tick
 # are recent, so this reaches far enough back.

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 
 from fitness_assets.defs.partitions import weekly_partitions
 from fitness_assets.defs.resources import QualityResource, WarehouseResource
-from fitness_assets.lib.muscle_map import curated_muscle_map
+from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
 from fitness_assets.lib.quality import diet_rules, warehouse_rules, workout_rules
 from fitness_assets.lib.quality.catalog import rule, rules_for
 from fitness_assets.lib.quality.core import Finding
-from fitness_assets.lib.silver_build import DIET, WORKOUTS, current_exports, snapshots_that_may_remove
-from fitness_assets.lib.warehouse_load import (
+from fitness_assets.lib.silver.build import DIET, WORKOUTS, current_exports, snapshots_that_may_remove
+from fitness_assets.lib.warehouse.load import (
     CONFIRM_REMOVALS,
     RemovalGuard,
     describe_removals,

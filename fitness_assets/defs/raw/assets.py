@@ -9,9 +9,9 @@ from dagster_aws.s3 import S3Resource
 
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource
-from fitness_assets.lib.errors import ExportFileError
-from fitness_assets.lib.export_watch import fetch_s3_exports
-from fitness_assets.lib.raw_zone import land_inbox
+from fitness_assets.lib.core.errors import ExportFileError
+from fitness_assets.lib.raw.export_watch import fetch_s3_exports
+from fitness_assets.lib.raw.zone import land_inbox
 
 
 class RawExportsConfig(dg.Config):

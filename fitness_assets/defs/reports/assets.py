@@ -19,12 +19,12 @@ from fitness_assets.defs.progress import report
 from fitness_assets.defs.quality.checks import check_result, check_specs
 from fitness_assets.defs.quality.gate import refuse_if_blocked
 from fitness_assets.defs.resources import FitnessFilesResource, ReportWriterResource, WarehouseResource
-from fitness_assets.lib.payload import canonical_bytes, query_weeks, write_if_changed
+from fitness_assets.lib.payloads.payload import canonical_bytes, query_weeks, write_if_changed
 from fitness_assets.lib.quality.core import Finding
 from fitness_assets.lib.reports.charts import CHARTS, ChartRenderer
 from fitness_assets.lib.reports.grounding import ungrounded_numbers
 from fitness_assets.lib.reports.publish import publish, week_key
-from fitness_assets.lib.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
 
 HISTORY_WEEKS = 12  # charts look back this far (this week included)
 

@@ -6,9 +6,9 @@ import pandas as pd
 
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource
-from fitness_assets.lib.corrections import STALE_COLUMNS
-from fitness_assets.lib.raw_zone import load_manifest
-from fitness_assets.lib.silver_build import build_silver
+from fitness_assets.lib.silver.corrections import STALE_COLUMNS
+from fitness_assets.lib.raw.zone import load_manifest
+from fitness_assets.lib.silver.build import build_silver
 
 SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_quarantine",
                   "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts")

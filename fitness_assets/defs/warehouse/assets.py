@@ -7,10 +7,10 @@ import sqlalchemy as sa
 
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource, WarehouseResource
-from fitness_assets.lib.muscle_map import curated_muscle_map
-from fitness_assets.lib.raw_zone import load_manifest
-from fitness_assets.lib.silver_build import SilverLayer, current_exports, snapshots_that_may_remove
-from fitness_assets.lib.warehouse_load import LargeRemovalError, RemovalGuard, load_warehouse
+from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
+from fitness_assets.lib.raw.zone import load_manifest
+from fitness_assets.lib.silver.build import SilverLayer, current_exports, snapshots_that_may_remove
+from fitness_assets.lib.warehouse.load import LargeRemovalError, RemovalGuard, load_warehouse
 
 WAREHOUSE_TABLES = ("raw_manifest", "exercises", "muscle_groups", "exercise_muscle_map", "workouts",
                     "workout_exercises", "sets", "removed_workouts", "cycles", "diet_daily", "quarantine",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fitness_assets.lib.diet import NUMERIC_COLUMNS, parse_cycle
+from fitness_assets.lib.silver.sources.diet import NUMERIC_COLUMNS, parse_cycle
 from fitness_assets.lib.quality.core import Finding, finding, quarantined, quarantined_dates
-from fitness_assets.lib.settings import QualitySettings
+from fitness_assets.lib.core.settings import QualitySettings
 
 KCAL_PER_GRAM = {"carbs_g": 4, "protein_g": 4, "fat_g": 9}
 

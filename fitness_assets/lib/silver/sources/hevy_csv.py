@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.corrections import APPLIED_COLUMNS, WORKOUT_SETS, Correction, apply_corrections
-from fitness_assets.lib.formats import HEVY, DetectedExport, csv_reader, decode_export, unreadable_csv
-from fitness_assets.lib.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
-from fitness_assets.lib.timeparse import EXPECTED_TIME, parse_hevy_datetime
+from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, WORKOUT_SETS, Correction, apply_corrections
+from fitness_assets.lib.raw.formats import HEVY, DetectedExport, csv_reader, decode_export, unreadable_csv
+from fitness_assets.lib.silver.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
+from fitness_assets.lib.raw.timeparse import EXPECTED_TIME, parse_hevy_datetime
 from fitness_assets.schemas.silver import HevySetRow, quarantine_failures
 
 KG_PER_LB = 0.45359237  # exact, by definition of the international pound

@@ -19,8 +19,8 @@ from datetime import date
 
 import pandas as pd
 
-from fitness_assets.lib.hevy import ParsedRows
-from fitness_assets.lib.quarantine import SourceFile, quarantine_frame
+from fitness_assets.lib.silver.sources.hevy_csv import ParsedRows
+from fitness_assets.lib.silver.quarantine import SourceFile, quarantine_frame
 
 CUT_SHORT = "cut_short"
 FIELD_COUNT = "field_count"

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from fitness_assets.lib.errors import ExportFileError
-from fitness_assets.lib.formats import DIET_HEADERS, DIET_SQLITE, HEVY, DetectedExport, decode_export, detect_export
-from fitness_assets.lib.hevy import read_csv_records
-from fitness_assets.lib.settings import DEFAULT_ATHLETE
-from fitness_assets.lib.timeparse import parse_hevy_datetime
+from fitness_assets.lib.core.errors import ExportFileError
+from fitness_assets.lib.raw.formats import DIET_HEADERS, DIET_SQLITE, HEVY, DetectedExport, decode_export, detect_export
+from fitness_assets.lib.silver.sources.hevy_csv import read_csv_records
+from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.raw.timeparse import parse_hevy_datetime
 
 
 @dataclass(frozen=True)

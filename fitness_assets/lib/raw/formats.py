@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fitness_assets.lib.errors import ExportFileError
+from fitness_assets.lib.core.errors import ExportFileError
 
 HEVY = "hevy_workouts_csv"
 DIET_CSV = "diet_log_csv"

@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from fitness_assets.lib.settings import DEFAULT_ATHLETE
-from fitness_assets.lib.timeparse import parse_hevy_datetime
+from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.raw.timeparse import parse_hevy_datetime
 
 WORKOUT_SETS = "workout_sets"
 DIET_DAYS = "diet_days"

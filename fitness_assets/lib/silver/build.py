@@ -19,21 +19,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from fitness_assets.lib.corrections import APPLIED_COLUMNS, DIET_DAYS, STALE_COLUMNS, WORKOUT_SETS, Correction
-from fitness_assets.lib.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS, parse_diet
-from fitness_assets.lib.formats import DIET_CSV, DIET_SQLITE, HEVY, decode_export, detect_export
-from fitness_assets.lib.hevy import SILVER_SET_COLUMNS, ParsedRows, parse_hevy
-from fitness_assets.lib.processes import die_with, process_started_at
-from fitness_assets.lib.quarantine import QUARANTINE_COLUMNS, SourceFile
-from fitness_assets.lib.raw_zone import ManifestEntry
-from fitness_assets.lib.snapshot_rules import DateBounds, mark_cut_export, quarantine_out_of_bounds, recency_key
+from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, DIET_DAYS, STALE_COLUMNS, WORKOUT_SETS, Correction
+from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS, parse_diet
+from fitness_assets.lib.raw.formats import DIET_CSV, DIET_SQLITE, HEVY, decode_export, detect_export
+from fitness_assets.lib.silver.sources.hevy_csv import SILVER_SET_COLUMNS, ParsedRows, parse_hevy
+from fitness_assets.lib.core.processes import die_with, process_started_at
+from fitness_assets.lib.silver.quarantine import QUARANTINE_COLUMNS, SourceFile
+from fitness_assets.lib.raw.zone import ManifestEntry
+from fitness_assets.lib.silver.snapshots import DateBounds, mark_cut_export, quarantine_out_of_bounds, recency_key
 from fitness_assets.schemas.silver import SilverCycle, SilverWorkoutSet
 
 PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 # The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and
 # this code: the cache key covers all four, so editing a parser invalidates every cached parse.
-_PARSER_SOURCES = ("lib/hevy.py", "lib/diet.py", "lib/corrections.py", "lib/timeparse.py", "lib/formats.py",
-                   "lib/quarantine.py", "lib/silver_build.py", "lib/snapshot_rules.py", "schemas/silver.py")
+_PARSER_SOURCES = ("lib/silver/sources/hevy_csv.py", "lib/silver/sources/diet.py", "lib/silver/corrections.py", "lib/raw/timeparse.py", "lib/raw/formats.py",
+                   "lib/silver/quarantine.py", "lib/silver/build.py", "lib/silver/snapshots.py", "schemas/silver.py")
 
 WORKOUTS = "workouts"
 DIET = "diet"
@@ -189,7 +189,7 @@ def _cache_path(raw_zone: Path, entry: ManifestEntry, dataset: str, corrections:
 
 @cache
 def _parser_fingerprint() -> str:
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parents[2]  # fitness_assets/
     digest = hashlib.sha256()
     for relative in _PARSER_SOURCES:
         digest.update((package / relative).read_bytes())

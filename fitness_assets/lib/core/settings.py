@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
 # sql/ lives at the repository root (a required top-level folder); an editable install keeps
 # it reachable, and FITNESS_SQL_DIR overrides it for any other layout (e.g. a container image).
 DEFAULT_SQL_DIR = PACKAGE_DIR.parent / "sql"

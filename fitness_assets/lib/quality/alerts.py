@@ -13,8 +13,8 @@ import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
 
-from fitness_assets.lib.redact import redact_text, redact_url
-from fitness_assets.lib.settings import AlertSettings
+from fitness_assets.lib.core.redact import redact_text, redact_url
+from fitness_assets.lib.core.settings import AlertSettings
 
 CHANNELS = ("log", "webhook", "sns")
 WEBHOOK_TIMEOUT_SECONDS = 10

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from fitness_assets.lib.payload import canonical_bytes, query_weeks
+from fitness_assets.lib.payloads.payload import canonical_bytes, query_weeks
 
 _LAST_POSSIBLE_WEEK = date(9999, 12, 27)
 

@@ -19,7 +19,7 @@ from typing import Iterable
 import pandas as pd
 import sqlalchemy as sa
 
-from fitness_assets.lib.processes import process_alive, process_started_at
+from fitness_assets.lib.core.processes import process_alive, process_started_at
 
 log = logging.getLogger("fitness_assets")
 
@@ -39,7 +39,7 @@ def psycopg2_url(url: str) -> str:
 
     A malformed URL raises DatabaseUrlError naming it redacted (`user:***@host`), never as given.
     """
-    from fitness_assets.lib.redact import redact_url
+    from fitness_assets.lib.core.redact import redact_url
 
     for prefix in ("postgresql+psycopg2://", "postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.corrections import DIET_DAYS, Correction, apply_corrections
-from fitness_assets.lib.formats import (
+from fitness_assets.lib.silver.corrections import DIET_DAYS, Correction, apply_corrections
+from fitness_assets.lib.raw.formats import (
     DIET_CANONICAL,
     DIET_CSV,
     DIET_HEADERS,
@@ -23,8 +23,8 @@ from fitness_assets.lib.formats import (
     DetectedExport,
     decode_export,
 )
-from fitness_assets.lib.hevy import ParsedRows, read_csv_records
-from fitness_assets.lib.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
+from fitness_assets.lib.silver.sources.hevy_csv import ParsedRows, read_csv_records
+from fitness_assets.lib.silver.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
 from fitness_assets.schemas.silver import SilverDietDay, quarantine_failures
 
 NUMERIC_COLUMNS = ("carbs_g", "protein_g", "fat_g", "calories_kcal", "cardio_weekly_min", "bodyweight_kg")

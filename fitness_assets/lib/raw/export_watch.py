@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fitness_assets.lib.raw_zone import inbox_files
+from fitness_assets.lib.raw.zone import inbox_files
 
 
 @dataclass(frozen=True)
