@@ -11,7 +11,8 @@ import pytest
 
 from fitness_assets.lib.core.errors import ExportFileError
 from fitness_assets.lib.raw.formats import HEVY, detect_export
-from fitness_assets.lib.silver.sources.hevy_csv import KG_PER_LB, KM_PER_MILE, MAX_NAME_CHARS, parse_hevy, read_csv_records
+from fitness_assets.lib.raw.csv_records import read_csv_records
+from fitness_assets.lib.silver.sources.hevy_csv import KG_PER_LB, KM_PER_MILE, MAX_NAME_CHARS, parse_hevy
 from fitness_assets.lib.silver.quarantine import SourceFile
 from fitness_assets_tests.conftest import HEVY_COLUMNS, hevy_csv
 
@@ -385,7 +386,7 @@ def test_empty_and_overlong_names_are_quarantined_with_a_reason():
 def test_read_csv_records_names_the_file_if_csv_ever_fails(monkeypatch):
     import csv as csv_module
 
-    from fitness_assets.lib.silver.sources import hevy_csv as hevy
+    from fitness_assets.lib.raw import csv_records
 
     class Broken:
         line_num = 7
@@ -396,7 +397,7 @@ def test_read_csv_records_names_the_file_if_csv_ever_fails(monkeypatch):
         def __next__(self):
             raise csv_module.Error("something new")
 
-    monkeypatch.setattr(hevy, "csv_reader", lambda text: Broken())
+    monkeypatch.setattr(csv_records, "csv_reader", lambda text: Broken())
     with pytest.raises(ExportFileError, match=r"^w\.csv, line 7: the CSV cannot be read \(something new\)\. Expected "):
         read_csv_records("a,b\n", 2, "w.csv")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pandera.pandas as pa
 
 QUARANTINE_COLUMNS = ["athlete_id", "source_sha256", "source_file", "line", "rule", "reason", "raw_values"]
 
@@ -47,3 +48,39 @@ def collect_rejections(frame: pd.DataFrame, rejected: pd.Series, rule: str, reas
         out.append(quarantine_frame(source, bad["source_line"], [rule] * len(bad), reasons[rejected],
                                     raw_values(raw, bad.index)))
     return frame[~rejected]
+
+
+def quarantine_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame, source: SourceFile,
+                        raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate `frame`; return (valid rows, quarantine rows naming the failed check per row)."""
+    if frame.empty:  # nothing to check, and empty text columns carry no dtype to validate
+        return frame, quarantine_frame(source, [], [], [], [])
+    try:
+        model.validate(frame, lazy=True)
+        return frame, quarantine_frame(source, [], [], [], [])
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    row_cases = cases[cases["index"].notna()]
+    table_cases = cases[cases["index"].isna()]
+    if not table_cases.empty:
+        # A missing column or wrong dtype is a bug in our parser, not a data problem: fail loudly.
+        raise TypeError(f"{model.__name__} schema mismatch: {table_cases[['column', 'check']].to_dict('records')}")
+    # A row-wise check on the whole frame (e.g. end after start) reports one case per column of
+    # the failing row: keep one, named by the check, not by whichever column came first.
+    whole_row = row_cases["schema_context"].eq("DataFrameSchema")
+    row_cases = pd.concat([
+        row_cases[~whole_row].assign(
+            reason=lambda c: c["column"].astype(str) + " failed " + c["check"].astype(str)
+            + " (value " + c["failure_case"].map(str) + ")"),
+        row_cases[whole_row].drop_duplicates(["index", "check"]).assign(column=None, reason=lambda c: c["check"].astype(str)),
+    ]).sort_values(["index"], kind="stable")
+    reasons = row_cases.groupby("index", sort=True)["reason"].agg("; ".join)
+    first = row_cases.groupby("index", sort=True).first()
+    # Whole-row checks are filed under their message as a slug: "end_time_is_before_start_time".
+    rules = ("invalid_" + first["column"].fillna("row").astype(str)).where(
+        first["column"].notna(), first["check"].astype(str).str.replace(r"\W+", "_", regex=True).str.strip("_"))
+    bad_index = reasons.index
+    bad = frame.loc[bad_index]
+    quarantined = quarantine_frame(source, bad["source_line"], rules.to_list(), reasons.to_list(),
+                                   raw_values(raw, bad_index))
+    return frame.drop(index=bad_index), quarantined

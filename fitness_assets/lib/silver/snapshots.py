@@ -19,7 +19,7 @@ from datetime import date
 
 import pandas as pd
 
-from fitness_assets.lib.silver.sources.hevy_csv import ParsedRows
+from fitness_assets.lib.silver.parsed import ParsedRows
 from fitness_assets.lib.silver.quarantine import SourceFile, quarantine_frame
 
 CUT_SHORT = "cut_short"

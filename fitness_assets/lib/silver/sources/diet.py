@@ -23,9 +23,12 @@ from fitness_assets.lib.raw.formats import (
     DetectedExport,
     decode_export,
 )
-from fitness_assets.lib.silver.sources.hevy_csv import ParsedRows, read_csv_records
-from fitness_assets.lib.silver.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
-from fitness_assets.schemas.silver import SilverDietDay, quarantine_failures
+from fitness_assets.lib.raw.csv_records import read_csv_records
+from fitness_assets.lib.silver.parsed import ParsedRows
+from fitness_assets.lib.silver.quarantine import (
+    SourceFile, collect_rejections, empty_quarantine, quarantine_failures, quarantine_frame,
+)
+from fitness_assets.schemas.silver import SilverDietDay
 
 NUMERIC_COLUMNS = ("carbs_g", "protein_g", "fat_g", "calories_kcal", "cardio_weekly_min", "bodyweight_kg")
 SILVER_DIET_COLUMNS = ["athlete_id", "source_sha256", "source_file", "source_line", "diet_date",

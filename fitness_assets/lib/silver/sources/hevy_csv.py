@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, WORKOUT_SETS, Correction, apply_corrections
-from fitness_assets.lib.raw.formats import HEVY, DetectedExport, csv_reader, decode_export, unreadable_csv
-from fitness_assets.lib.silver.quarantine import SourceFile, collect_rejections, empty_quarantine, quarantine_frame
+from fitness_assets.lib.silver.corrections import WORKOUT_SETS, Correction, apply_corrections
+from fitness_assets.lib.silver.parsed import ParsedRows
+from fitness_assets.lib.raw.csv_records import read_csv_records
+from fitness_assets.lib.raw.formats import HEVY, DetectedExport, decode_export
+from fitness_assets.lib.silver.quarantine import (
+    SourceFile, collect_rejections, empty_quarantine, quarantine_failures, quarantine_frame,
+)
 from fitness_assets.lib.raw.timeparse import EXPECTED_TIME, parse_hevy_datetime
-from fitness_assets.schemas.silver import HevySetRow, quarantine_failures
+from fitness_assets.schemas.silver import HevySetRow
 
 KG_PER_LB = 0.45359237  # exact, by definition of the international pound
 KM_PER_MILE = 1.609344  # exact, by definition of the international mile
@@ -36,45 +38,6 @@ MAX_NAME_CHARS = 500
 # The columns whose values define a workout's content (for change detection between exports).
 _HASHED_FIELDS = ("title", "ended_at", "description", "exercise_title", "superset_id", "exercise_notes",
                   "set_index", "set_type", "weight_kg", "reps", "distance_km", "duration_seconds", "rpe")
-
-
-@dataclass
-class ParsedRows:
-    rows: pd.DataFrame
-    quarantine: pd.DataFrame
-    rows_read: int
-    corrections_applied: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=APPLIED_COLUMNS))
-    stale_corrections: list[dict] = field(default_factory=list)
-    # First line where the file looks cut (a row of the wrong width, a quote left open); 0 = intact.
-    incomplete_line: int = 0
-
-
-def read_csv_records(text: str, header_len: int, file_name: str = "the CSV export"
-                     ) -> tuple[list[list[str]], list[int], list[tuple[int, list[str]]]]:
-    """Split CSV text into records, with the physical line each record starts on.
-
-    Quoted notes may span lines, so a record's line is not its index + 2. Records with the
-    wrong number of fields are returned separately so they can be quarantined. Lines end at
-    CRLF, LF or a lone CR (formats.csv_reader); any field length is accepted.
-    """
-    reader = csv_reader(text)
-    records, lines, malformed = [], [], []
-    try:
-        next(reader, None)
-        previous_end = reader.line_num
-        for record in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if not record:
-                continue  # blank line between records carries no data
-            if len(record) != header_len:
-                malformed.append((start, record))
-            else:
-                records.append(record)
-                lines.append(start)
-    except csv.Error as err:  # not expected with csv_reader's settings: still a clear rejection
-        raise unreadable_csv(file_name, reader.line_num, err) from None
-    return records, lines, malformed
 
 
 def parse_hevy(data: bytes, detected: DetectedExport, source: SourceFile,
