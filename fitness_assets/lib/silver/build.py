@@ -20,24 +20,24 @@ from pathlib import Path
 import pandas as pd
 
 from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, DIET_DAYS, STALE_COLUMNS, WORKOUT_SETS, Correction
-from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS, parse_diet
-from fitness_assets.lib.raw.formats import DIET_CSV, DIET_SQLITE, HEVY, decode_export, detect_export
-from fitness_assets.lib.silver.sources.hevy_csv import SILVER_SET_COLUMNS, ParsedRows, parse_hevy
+from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS
+from fitness_assets.lib.raw.formats import decode_export, detect_export
+from fitness_assets.lib.silver.parsed import ParsedRows
+from fitness_assets.lib.silver.sources import DIET, SOURCES, WORKOUTS
+from fitness_assets.lib.silver.sources.hevy_csv import SILVER_SET_COLUMNS
 from fitness_assets.lib.core.processes import die_with, process_started_at
 from fitness_assets.lib.silver.quarantine import QUARANTINE_COLUMNS, SourceFile
 from fitness_assets.lib.raw.zone import ManifestEntry
 from fitness_assets.lib.silver.snapshots import DateBounds, mark_cut_export, quarantine_out_of_bounds, recency_key
-from fitness_assets.schemas.silver import SilverCycle, SilverWorkoutSet
 
 PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 # The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and
 # this code: the cache key covers all four, so editing a parser invalidates every cached parse.
-_PARSER_SOURCES = ("lib/silver/sources/hevy_csv.py", "lib/silver/sources/diet.py", "lib/silver/corrections.py", "lib/raw/timeparse.py", "lib/raw/formats.py",
-                   "lib/silver/quarantine.py", "lib/silver/build.py", "lib/silver/snapshots.py", "schemas/silver.py")
+_PARSER_SOURCES = ("lib/silver/sources/__init__.py", "lib/silver/sources/hevy_csv.py", "lib/silver/sources/diet.py",
+                   "lib/silver/parsed.py", "lib/silver/corrections.py", "lib/silver/quarantine.py",
+                   "lib/silver/build.py", "lib/silver/snapshots.py", "lib/raw/timeparse.py", "lib/raw/formats.py",
+                   "lib/raw/csv_records.py", "schemas/silver.py")
 
-WORKOUTS = "workouts"
-DIET = "diet"
-DATASET_OF_FORMAT = {HEVY: WORKOUTS, DIET_CSV: DIET, DIET_SQLITE: DIET}
 DATASET_OF_CORRECTION = {WORKOUT_SETS: WORKOUTS, DIET_DAYS: DIET}
 
 
@@ -78,7 +78,7 @@ def current_snapshots(manifest: list[ManifestEntry], today: date | None = None) 
 
     newest: dict[tuple[str, str], ManifestEntry] = {}
     for entry in manifest:
-        key = (entry.athlete_id, DATASET_OF_FORMAT[entry.detected_format])
+        key = (entry.athlete_id, SOURCES[entry.detected_format].dataset)
         if key not in newest or recency(entry) > recency(newest[key]):
             newest[key] = entry
     return newest
@@ -124,10 +124,8 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
     for job, (parsed, file_cycles) in zip(jobs, _parse_all(jobs)):
         entry, dataset = job[1], job[2]
         source = SourceFile(entry.athlete_id, entry.sha256, entry.file_name)
-        if dataset == WORKOUTS:
-            parsed = quarantine_out_of_bounds(parsed, bounds, "started_at", "workout start", source)
-        else:
-            parsed = quarantine_out_of_bounds(parsed, bounds, "diet_date", "diet day", source)
+        spec = SOURCES[entry.detected_format]
+        parsed = quarantine_out_of_bounds(parsed, bounds, spec.date_column, spec.date_label, source)
         if dataset == WORKOUTS:
             sets.append(parsed.rows)
         else:
@@ -149,7 +147,7 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
     for entry in manifest:
         if (entry.athlete_id, entry.sha256) not in current_shas:
             files.append(FileAccount(entry.sha256, entry.athlete_id, entry.file_name,
-                                     DATASET_OF_FORMAT[entry.detected_format], "superseded", entry.row_count))
+                                     SOURCES[entry.detected_format].dataset, "superseded", entry.row_count))
     return SilverLayer(
         workout_sets=_concat(sets, SILVER_SET_COLUMNS),
         diet_days=_concat(diet, SILVER_DIET_COLUMNS),
@@ -206,16 +204,14 @@ def _parse_cached(raw_zone: Path, entry: ManifestEntry, dataset: str, correction
     data = path.read_bytes()
     detected = detect_export(data, entry.file_name, sqlite_path=path, sqlite_table=sqlite_table)
     source = SourceFile(entry.athlete_id, entry.sha256, entry.file_name)
-    if dataset == WORKOUTS:
-        result = (parse_hevy(data, detected, source, corrections), None)
-        if len(result[0].rows):
-            SilverWorkoutSet.validate(result[0].rows)  # the parser guarantees the model: this catches a regression
-    else:
-        result = parse_diet(data, detected, source, path, corrections)
-        if len(result[1]):
-            SilverCycle.validate(result[1])
-    if detected.kind in (HEVY, DIET_CSV):
-        unit = ["started_at", "title"] if dataset == WORKOUTS else None
+    spec = SOURCES[detected.kind]
+    result = spec.parse(data, detected, source, path, corrections)
+    if len(result[0].rows):
+        spec.model.validate(result[0].rows)  # the parser guarantees the model: this catches a regression
+    if spec.cycles_model is not None and len(result[1]):
+        spec.cycles_model.validate(result[1])
+    if spec.text:
+        unit = list(spec.cut_unit) if spec.cut_unit else None
         result = (mark_cut_export(result[0], decode_export(data, entry.file_name), source, unit), result[1])
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
