@@ -1,0 +1,124 @@
+"""The import graph of fitness_assets/lib follows the data flow, read statically with `ast`.
+
+core < raw < silver < warehouse < quality < payloads < reports: a module may import its own
+layer and earlier ones, never a later one. schemas/ declares the silver models and imports
+nothing from lib. lib/ never imports dagster (the Dagster wiring lives in defs/) nor the
+packages built on top of it (defs, cli, definitions, benchmark).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "fitness_assets"
+LAYERS = ("core", "raw", "silver", "warehouse", "quality", "payloads", "reports")
+RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
+# Not a layer: a tool that writes sample exports (a later step of issue 10 moves it out of lib).
+TOOLS = {"fitness_assets.lib.sample"}
+ALLOWED = {
+    # issue 10 item 4: the stored payload becomes the hand-off
+    ("fitness_assets.lib.warehouse.load", "fitness_assets.lib.payloads.changed_weeks"),
+}
+ABOVE_LIB = ("fitness_assets.defs", "fitness_assets.cli", "fitness_assets.definitions", "fitness_assets.benchmark")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module `path` imports, anywhere in it (also inside functions), as absolute names."""
+    package = module_name(path).split(".") if path.name == "__init__.py" else module_name(path).split(".")[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package[:len(package) - node.level + 1] + ([node.module] if node.module else [])) \
+                if node.level else node.module
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names  # `from package import module`
+                         if _is_module(f"{base}.{alias.name}"))
+    return found
+
+
+def _is_module(name: str) -> bool:
+    path = PACKAGE.parent.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def layer_of(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[:2] == ["fitness_assets", "schemas"]:
+        return "silver"
+    if parts[:2] == ["fitness_assets", "lib"] and len(parts) > 2 and parts[2] in RANK:
+        return parts[2]
+    return None
+
+
+def violations(graph: dict[str, set[str]], allowed=frozenset()) -> list[str]:
+    found = []
+    for module, imported in sorted(graph.items()):
+        in_schemas = module.startswith("fitness_assets.schemas")
+        for target in sorted(imported):
+            if target.split(".")[0] == "dagster":
+                found.append(f"{module} imports dagster")
+            elif target.startswith(ABOVE_LIB):
+                found.append(f"{module} imports {target}, which is built on lib")
+            elif in_schemas and target.startswith("fitness_assets.lib"):
+                found.append(f"{module} (declarations) imports {target}")
+            elif target in TOOLS and module not in TOOLS:
+                found.append(f"{module} imports the tool {target}")
+            elif (layer_of(module) and layer_of(target) and RANK[layer_of(target)] > RANK[layer_of(module)]
+                  and (module, target) not in allowed):
+                found.append(f"{module} ({layer_of(module)}) imports {target} ({layer_of(target)})")
+    return found
+
+
+def package_graph() -> dict[str, set[str]]:
+    paths = [*(PACKAGE / "lib").rglob("*.py"), *(PACKAGE / "schemas").rglob("*.py")]
+    return {module_name(path): imports_of(path) for path in paths}
+
+
+def test_every_lib_module_belongs_to_a_layer():
+    unplaced = [m for m in package_graph() if m.startswith("fitness_assets.lib.")
+                and layer_of(m) is None and m not in TOOLS]
+    assert unplaced == []
+
+
+def test_lib_imports_follow_the_data_flow():
+    assert violations(package_graph(), ALLOWED) == []
+
+
+def test_the_allowlisted_edges_still_exist():
+    """Once the payload hand-off lands, the edge disappears and so must its allowlist entry."""
+    graph = package_graph()
+    assert [edge for edge in ALLOWED if edge[1] not in graph.get(edge[0], set())] == []
+
+
+def test_the_checker_reports_each_kind_of_violation():
+    graph = {
+        "fitness_assets.lib.raw.zone": {"fitness_assets.lib.silver.sources.hevy_csv"},  # later layer
+        "fitness_assets.lib.silver.build": {"fitness_assets.lib.raw.zone", "fitness_assets.lib.core.settings"},
+        "fitness_assets.lib.core.settings": {"dagster"},
+        "fitness_assets.lib.quality.core": {"fitness_assets.defs.resources"},
+        "fitness_assets.schemas.silver": {"fitness_assets.lib.silver.quarantine"},
+        "fitness_assets.lib.warehouse.load": {"fitness_assets.lib.payloads.changed_weeks"},
+    }
+    assert violations(graph) == [
+        "fitness_assets.lib.core.settings imports dagster",
+        "fitness_assets.lib.quality.core imports fitness_assets.defs.resources, which is built on lib",
+        "fitness_assets.lib.raw.zone (raw) imports fitness_assets.lib.silver.sources.hevy_csv (silver)",
+        "fitness_assets.lib.warehouse.load (warehouse) imports fitness_assets.lib.payloads.changed_weeks (payloads)",
+        "fitness_assets.schemas.silver (declarations) imports fitness_assets.lib.silver.quarantine",
+    ]
+    assert len(violations(graph, ALLOWED)) == 4
+
+
+def test_from_package_import_module_is_read_as_the_module():
+    assert "fitness_assets.lib.silver.sources.hevy_csv" in imports_of(PACKAGE / "lib/silver/sources/__init__.py")
+    assert imports_of(PACKAGE / "lib/reports/charts.py") >= {"fitness_assets.lib.reports.quoting"}
