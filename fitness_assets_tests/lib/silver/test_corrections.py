@@ -14,10 +14,10 @@ from fitness_assets.lib.silver.corrections import (
     CorrectionsFileError,
     load_corrections,
 )
-from fitness_assets_tests.lib.test_diet import DIET_DAYS as DIET_ROWS
-from fitness_assets_tests.lib.test_diet import diet_csv, parse_csv
-from fitness_assets_tests.lib.test_hevy import hevy_csv, hevy_set
-from fitness_assets_tests.lib.test_hevy import parse as parse_hevy_bytes
+from fitness_assets_tests.lib.silver.test_diet import DIET_DAYS as DIET_ROWS
+from fitness_assets_tests.lib.silver.test_diet import diet_csv, parse_csv
+from fitness_assets_tests.lib.silver.test_hevy import hevy_csv, hevy_set
+from fitness_assets_tests.lib.silver.test_hevy import parse as parse_hevy_bytes
 
 CURL = "Bicep Curl (Dumbbell)"
 WORKOUT = hevy_csv([
@@ -192,7 +192,7 @@ def test_shipped_example_corrections_fix_the_sample_entry_errors(tmp_path):
 
     write_sample_exports(tmp_path / "inbox")
     manifest, _ = land_inbox(tmp_path / "inbox", tmp_path / "raw")
-    example = Path(__file__).resolve().parents[2] / "corrections.example.yaml"
+    example = Path(__file__).resolve().parents[3] / "corrections.example.yaml"
     silver = build_silver(tmp_path / "raw", manifest, load_corrections(example))
     assert silver.stale_corrections == []
     applied = silver.corrections_applied.set_index("field")

@@ -21,7 +21,7 @@ from fitness_assets.lib.raw.formats import (
     detect_header,
     line_at,
 )
-from fitness_assets_tests.lib.test_hevy import HEVY_COLUMNS, hevy_csv, hevy_set
+from fitness_assets_tests.lib.silver.test_hevy import HEVY_COLUMNS, hevy_csv, hevy_set
 
 PT_HEADER = "data,carboidratos_g,proteinas_g,gorduras_g,kcal,cardio_semanal_min,cicle,peso_kg,observacoes"
 EN_HEADER = "diet_date,carbs_g,protein_g,fat_g,calories_kcal,cardio_weekly_min,cycle,bodyweight_kg,notes"
