@@ -37,7 +37,7 @@ class ManifestEntry:
     landed_at: str
     raw_path: str
     # Latest workout start / diet date in the file, then landing time, then the file's own
-    # modification time decide which export is the newest snapshot (silver_build.py).
+    # modification time decide which export is the newest snapshot (silver/build.py).
     data_until: str
     file_modified_at: str
 

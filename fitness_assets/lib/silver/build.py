@@ -70,7 +70,7 @@ class SilverLayer:
 
 
 def current_snapshots(manifest: list[ManifestEntry], today: date | None = None) -> dict[tuple[str, str], ManifestEntry]:
-    """The newest export per (athlete, dataset): see snapshot_rules.recency_key."""
+    """The newest export per (athlete, dataset): see snapshots.recency_key."""
     today = today or date.today()
 
     def recency(entry: ManifestEntry) -> tuple:

@@ -7,7 +7,7 @@ damaged or odd file from deleting history:
 - a date after today or before the earliest year is a typo: its rows are quarantined, so it
   can neither load nor make a file look newer than it is;
 - the export landed last is the current one (a date inside a file is not evidence of when it
-  was exported); the removal guard in warehouse_load.py stops a large accidental removal.
+  was exported); the removal guard in warehouse/load.py stops a large accidental removal.
 """
 
 from __future__ import annotations
