@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 
-from fitness_assets.lib.silver.sources.diet import NUMERIC_COLUMNS, parse_cycle
-from fitness_assets.lib.quality.core import Finding, finding, quarantined, quarantined_dates
 from fitness_assets.lib.core.settings import QualitySettings
+from fitness_assets.lib.quality.core import Finding, finding, quarantined, quarantined_dates
+from fitness_assets.lib.silver.sources.diet import NUMERIC_COLUMNS, parse_cycle
 
 KCAL_PER_GRAM = {"carbs_g": 4, "protein_g": 4, "fat_g": 9}
 

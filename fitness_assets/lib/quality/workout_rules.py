@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.quality.core import Finding, finding, quarantined, quarantined_dates
 from fitness_assets.lib.core.settings import QualitySettings
+from fitness_assets.lib.quality.core import Finding, finding, quarantined, quarantined_dates
 from fitness_assets.schemas.silver import SET_TYPES
 
 WORKOUT_KEY = ["athlete_id", "started_at", "title"]

@@ -11,24 +11,24 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, DIET_DAYS, STALE_COLUMNS, WORKOUT_SETS, Correction
-from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS
-from fitness_assets.lib.raw.formats import decode_export, detect_export
-from fitness_assets.lib.silver.parsed import ParsedRows
-from fitness_assets.lib.silver.sources import DIET, SOURCES, WORKOUTS
-from fitness_assets.lib.silver.sources.hevy_csv import SILVER_SET_COLUMNS
 from fitness_assets.lib.core.processes import die_with, process_started_at
-from fitness_assets.lib.silver.quarantine import QUARANTINE_COLUMNS, SourceFile
+from fitness_assets.lib.raw.formats import decode_export, detect_export
 from fitness_assets.lib.raw.zone import ManifestEntry
+from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, DIET_DAYS, STALE_COLUMNS, WORKOUT_SETS, Correction
+from fitness_assets.lib.silver.parsed import ParsedRows
+from fitness_assets.lib.silver.quarantine import QUARANTINE_COLUMNS, SourceFile
 from fitness_assets.lib.silver.snapshots import DateBounds, mark_cut_export, quarantine_out_of_bounds, recency_key
+from fitness_assets.lib.silver.sources import DIET, SOURCES, WORKOUTS
+from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS
+from fitness_assets.lib.silver.sources.hevy_csv import SILVER_SET_COLUMNS
 
 PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 # The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and

@@ -18,9 +18,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from fitness_assets.lib.payloads.changed_weeks import changed_payload_weeks, payloads_before
-from fitness_assets.lib.warehouse.database import copy_frame, foreign_keys_suspended, run_sql_file
 from fitness_assets.lib.raw.zone import ManifestEntry
 from fitness_assets.lib.silver.build import DIET, WORKOUTS, SilverLayer
+from fitness_assets.lib.warehouse.database import copy_frame, foreign_keys_suspended, run_sql_file
 
 _NAMED = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 # Arbitrary constant: one load at a time, so the diff taken at the start stays true until commit.

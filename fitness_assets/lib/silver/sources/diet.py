@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.silver.corrections import DIET_DAYS, Correction, apply_corrections
+from fitness_assets.lib.raw.csv_records import read_csv_records
 from fitness_assets.lib.raw.formats import (
     DIET_CANONICAL,
     DIET_CSV,
@@ -23,10 +23,14 @@ from fitness_assets.lib.raw.formats import (
     DetectedExport,
     decode_export,
 )
-from fitness_assets.lib.raw.csv_records import read_csv_records
+from fitness_assets.lib.silver.corrections import DIET_DAYS, Correction, apply_corrections
 from fitness_assets.lib.silver.parsed import ParsedRows
 from fitness_assets.lib.silver.quarantine import (
-    SourceFile, collect_rejections, empty_quarantine, quarantine_failures, quarantine_frame,
+    SourceFile,
+    collect_rejections,
+    empty_quarantine,
+    quarantine_failures,
+    quarantine_frame,
 )
 from fitness_assets.schemas.silver import SilverDietDay
 

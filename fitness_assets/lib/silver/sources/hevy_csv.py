@@ -7,14 +7,18 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.silver.corrections import WORKOUT_SETS, Correction, apply_corrections
-from fitness_assets.lib.silver.parsed import ParsedRows
 from fitness_assets.lib.raw.csv_records import read_csv_records
 from fitness_assets.lib.raw.formats import HEVY, DetectedExport, decode_export
-from fitness_assets.lib.silver.quarantine import (
-    SourceFile, collect_rejections, empty_quarantine, quarantine_failures, quarantine_frame,
-)
 from fitness_assets.lib.raw.timeparse import EXPECTED_TIME, parse_hevy_datetime
+from fitness_assets.lib.silver.corrections import WORKOUT_SETS, Correction, apply_corrections
+from fitness_assets.lib.silver.parsed import ParsedRows
+from fitness_assets.lib.silver.quarantine import (
+    SourceFile,
+    collect_rejections,
+    empty_quarantine,
+    quarantine_failures,
+    quarantine_frame,
+)
 from fitness_assets.schemas.silver import HevySetRow
 
 KG_PER_LB = 0.45359237  # exact, by definition of the international pound
