@@ -229,7 +229,7 @@ def test_a_damaged_sqlite_diet_export_is_rejected_naming_the_file(settings):
 
     from fitness_assets.lib.errors import ExportFileError
     from fitness_assets.lib.formats import DIET_HEADERS
-    from fitness_assets.lib.raw_zone import land_inbox
+    from fitness_assets.lib.raw.zone import land_inbox
 
     database = settings.inbox / "dieta.db"
     with sqlite3.connect(database) as conn:
