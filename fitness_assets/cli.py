@@ -13,11 +13,15 @@ import time
 import traceback
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fitness_assets.lib.warehouse.database import (DAGSTER_DATABASE, DatabaseUrlError, embedded_url, psycopg2_url,
                                          resolve_database_url)
 from fitness_assets.lib.core.redact import redact_text
-from fitness_assets.lib.core.settings import PACKAGE_DIR, Settings, load_settings
+
+if TYPE_CHECKING:
+    from fitness_assets.defs.resources import Configuration
+from fitness_assets.lib.core.constants import PACKAGE_DIR
 
 INSTANCE_TEMPLATE = PACKAGE_DIR.parent / "dagster.yaml"
 WORKSPACE = PACKAGE_DIR.parent / "workspace.yaml"
@@ -29,7 +33,7 @@ class CommandError(Exception):
     one `error:` line, without a traceback."""
 
 
-def prepare_dagster_instance(settings: Settings) -> Path:
+def prepare_dagster_instance(settings: Configuration) -> Path:
     """Point Dagster at FITNESS_HOME/dagster (unless DAGSTER_HOME is set) with the project's
     dagster.yaml, storing runs in PostgreSQL: the embedded server's `dagster` database, or the
     external FITNESS_DATABASE_URL database (Dagster's tables live beside our `fitness` schema).
@@ -110,7 +114,7 @@ def _configure_terminal_progress() -> None:
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
-def command_run(settings: Settings, allow_removals: bool = False) -> int:
+def command_run(settings: Configuration, allow_removals: bool = False) -> int:
     from fitness_assets.lib.raw.zone import inbox_files
 
     if not inbox_files(settings.inbox) and not (settings.raw_zone / "manifest.json").exists():
@@ -188,7 +192,7 @@ def _layer_counts(conn) -> dict[str, int]:
     return {label: conn.execute(sa.text(sql)).scalar_one() for label, sql in queries.items()}
 
 
-def _summary(settings: Settings, counts: dict[str, int], payload_files: list[Path], seconds: float) -> str:
+def _summary(settings: Configuration, counts: dict[str, int], payload_files: list[Path], seconds: float) -> str:
     width = max(map(len, counts))
     lines = [f"\nDone in {seconds:.1f} s.", ""]
     lines += [f"  {label:<{width}}  {value:>9,}" for label, value in counts.items()]
@@ -231,7 +235,7 @@ def _failure_message(result) -> str:
     return "the run failed; see `fitness dev` for details"
 
 
-def command_backfill(settings: Settings, first_week: str, last_week: str, reports: bool) -> int:
+def command_backfill(settings: Configuration, first_week: str, last_week: str, reports: bool) -> int:
     """Payloads (and reports) for every week in [first_week, last_week], each job in one run."""
     from datetime import date
 
@@ -282,7 +286,7 @@ def command_sample(out: Path) -> int:
     return 0
 
 
-def command_dev(settings: Settings, extra: list[str]) -> int:
+def command_dev(settings: Configuration, extra: list[str]) -> int:
     prepare_dagster_instance(settings)
     from fitness_assets.lib.warehouse.database import embedded_server
 
@@ -312,7 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     # Library notices (beta flags, XDG_RUNTIME_DIR fallbacks) are noise on a user's terminal.
     warnings.filterwarnings("ignore")
     try:
-        settings = load_settings()
+        from fitness_assets.defs.resources import configuration_from
+
+        settings = configuration_from()
         if args.command == "run":
             return command_run(settings, allow_removals=args.allow_removals)
         if args.command == "sample":

@@ -11,21 +11,20 @@ from fitness_assets.defs.quality.alerts import ALERT_SENSORS
 from fitness_assets.defs.quality.checks import QUALITY_CHECKS
 from fitness_assets.defs.raw.assets import raw_exports
 from fitness_assets.defs.reports.assets import weekly_report
-from fitness_assets.defs.resources import build_resources
+from fitness_assets.defs.resources import Configuration, build_resources
 from fitness_assets.defs.silver.assets import silver_frames
 from fitness_assets.defs.warehouse.assets import warehouse_tables
-from fitness_assets.lib.core.settings import Settings
 
 
-def build_definitions(settings: Settings | None = None) -> dg.Definitions:
-    """`settings` defaults to the environment; tests pass their own."""
+def build_definitions(configuration: Configuration | None = None) -> dg.Definitions:
+    """`configuration` defaults to the environment's; tests pass their own."""
     return dg.Definitions(
         assets=[raw_exports, silver_frames, warehouse_tables, gold_views, weekly_payload, weekly_report],
         asset_checks=QUALITY_CHECKS,
         jobs=[ingest_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, *EXPORT_SENSORS],
         schedules=[weekly_refresh_schedule],
-        resources=build_resources(settings),
+        resources=build_resources(configuration),
     )
 
 

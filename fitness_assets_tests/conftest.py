@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from fitness_assets.lib.warehouse.database import embedded_server, psycopg2_url
-from fitness_assets.lib.core.settings import Settings, load_settings
+from fitness_assets.defs.resources import Configuration, configuration_from
 
 HEVY_COLUMNS = ("title", "start_time", "end_time", "description", "exercise_title", "superset_id",
                 "exercise_notes", "set_index", "set_type", "weight_kg", "reps", "distance_km",
@@ -87,9 +87,9 @@ def database_url(postgres_server) -> str:
 
 
 @pytest.fixture
-def settings(tmp_path, database_url) -> Settings:
+def settings(tmp_path, database_url) -> Configuration:
     (tmp_path / "inbox").mkdir()
-    return load_settings({
+    return configuration_from({
         "FITNESS_HOME": str(tmp_path / "home"), "FITNESS_INBOX": str(tmp_path / "inbox"),
         "FITNESS_DATABASE_URL": database_url, "FITNESS_CORRECTIONS": str(tmp_path / "corrections.yaml"),
     })

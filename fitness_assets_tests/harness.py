@@ -8,29 +8,29 @@ import sqlalchemy as sa
 from fitness_assets.definitions import build_definitions
 from fitness_assets.defs.partitions import range_tags
 from fitness_assets.defs.quality.alerts import check_evaluations_in_run
-from fitness_assets.lib.core.settings import Settings
+from fitness_assets.defs.resources import Configuration
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
-def definitions_for(settings: Settings) -> dg.Definitions:
+def definitions_for(settings: Configuration) -> dg.Definitions:
     return build_definitions(settings)
 
 
-def run_ingest(settings: Settings, instance: dg.DagsterInstance | None = None, raise_on_error: bool = True):
+def run_ingest(settings: Configuration, instance: dg.DagsterInstance | None = None, raise_on_error: bool = True):
     defs = definitions_for(settings)
     return defs.resolve_job_def("ingest_job").execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(), run_config=QUIET, raise_on_error=raise_on_error)
 
 
-def run_payloads(settings: Settings, first_week: str, last_week: str, instance: dg.DagsterInstance | None = None):
+def run_payloads(settings: Configuration, first_week: str, last_week: str, instance: dg.DagsterInstance | None = None):
     defs = definitions_for(settings)
     return defs.resolve_job_def("weekly_payload_job").execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(), run_config=QUIET,
         tags=range_tags(first_week, last_week))
 
 
-def table_counts(settings: Settings) -> dict[str, int]:
+def table_counts(settings: Configuration) -> dict[str, int]:
     engine = sa.create_engine(settings.database_url)
     tables = ["raw_manifest", "exercises", "exercise_muscle_map", "workouts", "workout_exercises", "sets",
               "cycles", "diet_daily", "quarantine", "removed_workouts", "corrections_applied"]
@@ -40,7 +40,7 @@ def table_counts(settings: Settings) -> dict[str, int]:
     return counts
 
 
-def query(settings: Settings, sql: str, **params) -> list[dict]:
+def query(settings: Configuration, sql: str, **params) -> list[dict]:
     engine = sa.create_engine(settings.database_url)
     with engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(sa.text(sql), params).mappings()]
@@ -48,7 +48,7 @@ def query(settings: Settings, sql: str, **params) -> list[dict]:
     return rows
 
 
-def execute(settings: Settings, *statements: str) -> None:
+def execute(settings: Configuration, *statements: str) -> None:
     """Run SQL in one transaction, as a script outside the pipeline would (tests damage data with it)."""
     engine = sa.create_engine(settings.database_url)
     with engine.begin() as conn:
@@ -67,7 +67,7 @@ def failed_checks(instance: dg.DagsterInstance, run_id: str) -> dict[tuple[str, 
     return {key: e.severity.value for key, e in check_evaluations(instance, run_id).items() if not e.passed}
 
 
-def run_reports(settings: Settings, first_week: str, last_week: str, instance: dg.DagsterInstance | None = None,
+def run_reports(settings: Configuration, first_week: str, last_week: str, instance: dg.DagsterInstance | None = None,
                 raise_on_error: bool = True):
     defs = definitions_for(settings)
     return defs.resolve_job_def("weekly_report_job").execute_in_process(

@@ -103,14 +103,14 @@ def test_the_allowlisted_edges_still_exist():
 def test_the_checker_reports_each_kind_of_violation():
     graph = {
         "fitness_assets.lib.raw.zone": {"fitness_assets.lib.silver.sources.hevy_csv"},  # later layer
-        "fitness_assets.lib.silver.build": {"fitness_assets.lib.raw.zone", "fitness_assets.lib.core.settings"},
-        "fitness_assets.lib.core.settings": {"dagster"},
+        "fitness_assets.lib.silver.build": {"fitness_assets.lib.raw.zone", "fitness_assets.lib.core.constants"},
+        "fitness_assets.lib.core.constants": {"dagster"},
         "fitness_assets.lib.quality.core": {"fitness_assets.defs.resources"},
         "fitness_assets.schemas.silver": {"fitness_assets.lib.silver.quarantine"},
         "fitness_assets.lib.warehouse.load": {"fitness_assets.lib.payloads.changed_weeks"},
     }
     assert violations(graph) == [
-        "fitness_assets.lib.core.settings imports dagster",
+        "fitness_assets.lib.core.constants imports dagster",
         "fitness_assets.lib.quality.core imports fitness_assets.defs.resources, which is built on lib",
         "fitness_assets.lib.raw.zone (raw) imports fitness_assets.lib.silver.sources.hevy_csv (silver)",
         "fitness_assets.lib.warehouse.load (warehouse) imports fitness_assets.lib.payloads.changed_weeks (payloads)",

@@ -44,7 +44,7 @@ import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fitness_assets.lib.core.settings import PACKAGE_DIR
+from fitness_assets.lib.core.constants import PACKAGE_DIR
 
 REPO = PACKAGE_DIR.parent
 DEFAULT_WORK = REPO / "bench"  # `/bench/` is in .gitignore
@@ -163,7 +163,7 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
     from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
     from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
     from fitness_assets.lib.raw.zone import land_inbox
-    from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR
+    from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
     from fitness_assets.lib.silver.build import build_silver, snapshots_that_may_remove
     from fitness_assets.lib.warehouse.load import load_warehouse
 
@@ -271,9 +271,9 @@ def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: P
 
     from fitness_assets.benchmark.synthetic import append_workout
     from fitness_assets.definitions import build_definitions
-    from fitness_assets.lib.core.settings import load_settings
+    from fitness_assets.defs.resources import configuration_from
 
-    job = build_definitions(load_settings()).resolve_job_def("ingest_job")
+    job = build_definitions(configuration_from()).resolve_job_def("ingest_job")
     engine = make_engine(work, database_url)
     instance_dir = work / "dagster" / "ingest_job_instance"
     shutil.rmtree(instance_dir, ignore_errors=True)
@@ -450,7 +450,7 @@ def payload_backfill(engine, payload_dir: Path) -> dict:
 
     from fitness_assets.definitions import build_definitions
     from fitness_assets.defs.partitions import range_tags, weekly_partitions
-    from fitness_assets.lib.core.settings import load_settings
+    from fitness_assets.defs.resources import configuration_from
 
     with engine.connect() as conn:
         first, last = conn.execute(sa.text(
@@ -458,7 +458,7 @@ def payload_backfill(engine, payload_dir: Path) -> dict:
     keys = [k for k in weekly_partitions.get_partition_keys() if str(first) <= k <= str(last)]
     if len(keys) < 2:
         raise SystemExit(f"need at least two weekly partitions with data, found {len(keys)} ({first}..{last})")
-    job = build_definitions(load_settings()).resolve_job_def("weekly_payload_job")
+    job = build_definitions(configuration_from()).resolve_job_def("weekly_payload_job")
     instance = dg.DagsterInstance.ephemeral()
 
     def files() -> int:
@@ -719,7 +719,7 @@ def markdown(r: dict) -> str:
         *(["- **Through Dagster**: after the measurements above, schema `fitness` is dropped and migrated again, "
            "the raw zone and the parse cache (FITNESS_HOME/silver_cache) are emptied and athlete_01's original "
            "Hevy export is put back. One child process (`python -m fitness_assets.benchmark.run --stage "
-           "dagster`) builds `build_definitions(load_settings())` on the bench's environment and runs "
+           "dagster`) builds `build_definitions(configuration_from())` on the bench's environment and runs "
            "`resolve_job_def(\"ingest_job\").execute_in_process(...)` three times on one "
            "`dagster.instance_for_test()` instance (SQLite run and event storage, in the work folder): into the "
            "empty warehouse, again with the unchanged inbox, and again after athlete_01's export gets one "
@@ -862,7 +862,7 @@ def remove_work(work: Path) -> None:
 def main_bench(args: argparse.Namespace) -> int:
     from fitness_assets.benchmark.synthetic import append_workout, write_benchmark_exports
     from fitness_assets.lib.warehouse.database import apply_migrations
-    from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR
+    from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
 
     work = Path(args.work).resolve()
     user_homes = {Path(os.environ.get("FITNESS_HOME") or ".fitness").resolve(), (REPO / ".fitness").resolve()}

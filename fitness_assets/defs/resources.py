@@ -1,8 +1,15 @@
-"""Every resource, bound once, configured from environment variables (lib/core/settings.py)."""
+"""The resources are the configuration: each field has its one default here, and
+`configuration_from` reads the environment into them (docs/CONFIGURATION.md lists the variables).
+
+Secrets are bound as dg.EnvVar, so Dagster records and shows the variable's name, never its value
+(run snapshots, the UI's resource config); Dagster resolves them when a resource is built.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,14 +19,15 @@ import sqlalchemy as sa
 from dagster_aws.s3 import S3Resource
 from pydantic import PrivateAttr
 
+from fitness_assets.defs.partitions import TIMEZONE
+from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
 from fitness_assets.lib.quality.alerts import Alert, deliver
-from fitness_assets.lib.silver.corrections import Correction, load_corrections
-from fitness_assets.lib.warehouse.database import apply_migrations, resolve_database_url
 from fitness_assets.lib.reports.bedrock import WrittenReport, bedrock_client, write_with_bedrock
 from fitness_assets.lib.reports.template import ENGINE as TEMPLATE_ENGINE
 from fitness_assets.lib.reports.template import write_report
-from fitness_assets.lib.core.settings import AlertSettings, QualitySettings, ReportSettings, Settings, load_settings
+from fitness_assets.lib.silver.corrections import Correction, load_corrections
 from fitness_assets.lib.silver.snapshots import DateBounds
+from fitness_assets.lib.warehouse.database import apply_migrations, resolve_database_url
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -28,9 +36,9 @@ class WarehouseResource(dg.ConfigurableResource):
     Migrations from sql/schema run once per process, before the first query.
     """
 
-    database_url: str = ""
-    fitness_home: str
-    sql_dir: str
+    database_url: str = ""          # a secret (its password): bound as dg.EnvVar
+    fitness_home: str = ".fitness"
+    sql_dir: str = str(DEFAULT_SQL_DIR)
 
     _engine: sa.Engine | None = PrivateAttr(default=None)
 
@@ -63,10 +71,10 @@ class WarehouseResource(dg.ConfigurableResource):
 class FitnessFilesResource(dg.ConfigurableResource):
     """Where exports arrive and where landed files, payloads and corrections live."""
 
-    fitness_home: str
-    inbox: str
-    corrections_file: str
-    diet_sqlite_table: str = ""
+    fitness_home: str = ".fitness"
+    inbox: str = "inbox"
+    corrections_file: str = "corrections.yaml"
+    diet_sqlite_table: str = ""    # empty: the one table that looks like a diet log
     s3_bucket: str = ""          # publishing is on when set
     s3_prefix: str = "fitness"
     s3_inbox_prefix: str = "fitness-inbox/"  # the S3 export sensor watches this prefix
@@ -92,27 +100,26 @@ class FitnessFilesResource(dg.ConfigurableResource):
         return load_corrections(Path(self.corrections_file))
 
 
-# The three resources below mirror dataclasses of lib/core/settings.py, which own the defaults
-# (the rules and the alert code take those dataclasses, and do not depend on Dagster).
 class QualityResource(dg.ConfigurableResource):
     """Tolerances of the data-quality checks (FITNESS_CALORIE_TOLERANCE and friends)."""
 
-    calorie_tolerance: float = QualitySettings.calorie_tolerance
-    bodyweight_jump_kg: float = QualitySettings.bodyweight_jump_kg
-    outlier_iqr_k: float = QualitySettings.outlier_iqr_k
-    outlier_min_sets: int = QualitySettings.outlier_min_sets
-    workout_min_minutes: float = QualitySettings.workout_min_minutes
-    workout_max_minutes: float = QualitySettings.workout_max_minutes
-    earliest_year: int = QualitySettings.earliest_year
-    max_removed_share: float = QualitySettings.max_removed_share
-    min_removed_rows: int = QualitySettings.min_removed_rows
-    # Run config can set this for one run (the CLI's --allow-removals does) to confirm a large removal.
-    allow_removals: bool = QualitySettings.allow_removals
-    timezone: str = "UTC"
-
-    @property
-    def settings(self) -> QualitySettings:
-        return QualitySettings(**self.model_dump(exclude={"timezone"}))
+    calorie_tolerance: float = 0.01          # |kcal - (4c + 4p + 9f)| / (4c + 4p + 9f)
+    bodyweight_jump_kg: float = 2.5          # between consecutive calendar days
+    outlier_iqr_k: float = 3.0               # Tukey fences: Q1 - k·IQR, Q3 + k·IQR
+    outlier_min_sets: int = 8                # smaller groups have no meaningful quartiles
+    workout_min_minutes: float = 10.0
+    workout_max_minutes: float = 240.0
+    # A date before this year (or after today) is a typo, not history: quarantined, never loaded.
+    earliest_year: int = 1990
+    # The removal guard: a new export that would remove more than this share of an athlete's
+    # loaded workouts (or diet days), and at least `min_removed_rows` of them, writes nothing
+    # until confirmed for one run.
+    max_removed_share: float = 0.10
+    min_removed_rows: int = 3
+    # Run config sets this for one run (the CLI's --allow-removals does). No environment variable:
+    # set in a shell or the daemon, it would confirm every run for good.
+    allow_removals: bool = False
+    timezone: str = TIMEZONE                 # "future" is judged in the athlete's time zone
 
     def today(self) -> date:
         """'Future' is judged in the athlete's time zone, not the server's."""
@@ -125,35 +132,31 @@ class QualityResource(dg.ConfigurableResource):
 class NotifierResource(dg.ConfigurableResource):
     """Sends alerts to the configured channels: log (always available), webhook, sns."""
 
-    channels: str = AlertSettings.channels
-    webhook_url: str = AlertSettings.webhook_url
-    sns_topic_arn: str = AlertSettings.sns_topic_arn
-    aws_region: str = AlertSettings.aws_region
-    ui_url: str = AlertSettings.ui_url
-    resend_unchanged: bool = AlertSettings.resend_unchanged
-
-    @property
-    def settings(self) -> AlertSettings:
-        return AlertSettings(**self.model_dump())
+    channels: str = "log"                    # comma-separated: log, webhook, sns
+    webhook_url: str = ""                    # a secret (its path is the credential): bound as dg.EnvVar
+    sns_topic_arn: str = ""
+    aws_region: str = ""                     # empty: boto3's chain decides
+    ui_url: str = "http://localhost:3000"
+    resend_unchanged: bool = False
 
     def send(self, alert: Alert, log) -> list[str]:
         """Deliver to every channel; returns the channels that took it."""
-        return deliver(alert, self.settings, log)
+        return deliver(alert, self, log)
 
 
 class ReportWriterResource(dg.ConfigurableResource):
     """Writes one report per payload: the template writer, or Amazon Bedrock's Converse API."""
 
-    engine: str = ReportSettings.engine
-    model_id: str = ReportSettings.model_id
-    region: str = ReportSettings.region
-    endpoint_url: str = ReportSettings.endpoint_url
-    max_tokens: int = ReportSettings.max_tokens
-    temperature: float = ReportSettings.temperature
-    timeout_seconds: float = ReportSettings.timeout_seconds
-    max_attempts: int = ReportSettings.max_attempts
-    price_per_1k_input: float = ReportSettings.price_per_1k_input
-    price_per_1k_output: float = ReportSettings.price_per_1k_output
+    engine: str = TEMPLATE_ENGINE            # or "bedrock" (chosen from the environment once a model is set)
+    model_id: str = ""
+    region: str = ""
+    endpoint_url: str = ""
+    max_tokens: int = 1500
+    temperature: float = 0.0
+    timeout_seconds: float = 60.0
+    max_attempts: int = 5
+    price_per_1k_input: float = 0.0
+    price_per_1k_output: float = 0.0
 
     _client: object = PrivateAttr(default=None)
 
@@ -169,33 +172,154 @@ class ReportWriterResource(dg.ConfigurableResource):
                                   self.price_per_1k_input, self.price_per_1k_output)
 
 
-def from_environment(variable: str, value: str) -> str | dg.EnvVar:
-    """A secret read from the environment is bound as dg.EnvVar: Dagster then records and shows
-    the variable's name, never its value (job snapshots in run storage, the UI's resource config).
-    Dagster resolves it when the resource is built. A value given otherwise (tests pass their own
-    settings) stays a plain string."""
-    if value and os.environ.get(variable) == value:
-        return dg.EnvVar(variable)
-    return value
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: the resource field it sets. `fallbacks` are read, in order, when
+    it is unset; a secret is bound as dg.EnvVar so its value is never recorded."""
+    name: str
+    resource: str
+    field: str
+    fallbacks: tuple[str, ...] = ()
+    secret: bool = False
+    path: bool = False
+    empty_is_a_value: bool = False   # set but empty means "empty", not "the default"
 
 
-def build_resources(settings: Settings | None = None) -> dict[str, dg.ConfigurableResource]:
-    settings = settings or load_settings()
-    alerts = {**vars(settings.alerts),
-              "webhook_url": from_environment("FITNESS_ALERT_WEBHOOK_URL", settings.alerts.webhook_url)}
-    return {
-        "warehouse": WarehouseResource(database_url=from_environment("FITNESS_DATABASE_URL", settings.database_url),
-                                       fitness_home=str(settings.home), sql_dir=str(settings.sql_dir)),
-        "files": FitnessFilesResource(fitness_home=str(settings.home), inbox=str(settings.inbox),
-                                      corrections_file=str(settings.corrections_file),
-                                      diet_sqlite_table=settings.diet_sqlite_table,
-                                      s3_bucket=settings.s3_bucket, s3_prefix=settings.s3_prefix,
-                                      s3_inbox_prefix=settings.s3_inbox_prefix),
-        "quality": QualityResource(**vars(settings.quality), timezone=settings.timezone),
-        "notifier": NotifierResource(**alerts),
-        "report_writer": ReportWriterResource(**vars(settings.reports)),
-        # dagster-aws's S3 resource; boto3 reads credentials and AWS_ENDPOINT_URL_S3. The region is
-        # FITNESS_AWS_REGION / AWS_REGION / AWS_DEFAULT_REGION (unset: boto3's chain), never the
-        # Bedrock region, which may differ from the bucket's.
-        "s3": S3Resource(region_name=settings.alerts.aws_region or None),
-    }
+# Every variable the project reads, in one place (docs/CONFIGURATION.md explains each).
+VARIABLES = (
+    Variable("FITNESS_HOME", "files", "fitness_home", path=True),
+    Variable("FITNESS_INBOX", "files", "inbox", path=True),
+    Variable("FITNESS_CORRECTIONS", "files", "corrections_file", path=True),
+    Variable("FITNESS_DIET_SQLITE_TABLE", "files", "diet_sqlite_table"),
+    Variable("FITNESS_S3_BUCKET", "files", "s3_bucket"),
+    Variable("FITNESS_S3_PREFIX", "files", "s3_prefix", empty_is_a_value=True),
+    Variable("FITNESS_S3_INBOX_PREFIX", "files", "s3_inbox_prefix"),
+    Variable("FITNESS_HOME", "warehouse", "fitness_home", path=True),
+    Variable("FITNESS_DATABASE_URL", "warehouse", "database_url", secret=True),
+    Variable("FITNESS_SQL_DIR", "warehouse", "sql_dir", path=True),
+    Variable("FITNESS_CALORIE_TOLERANCE", "quality", "calorie_tolerance"),
+    Variable("FITNESS_BODYWEIGHT_JUMP_KG", "quality", "bodyweight_jump_kg"),
+    Variable("FITNESS_OUTLIER_IQR_K", "quality", "outlier_iqr_k"),
+    Variable("FITNESS_OUTLIER_MIN_SETS", "quality", "outlier_min_sets"),
+    Variable("FITNESS_WORKOUT_MIN_MINUTES", "quality", "workout_min_minutes"),
+    Variable("FITNESS_WORKOUT_MAX_MINUTES", "quality", "workout_max_minutes"),
+    Variable("FITNESS_EARLIEST_YEAR", "quality", "earliest_year"),
+    Variable("FITNESS_MAX_REMOVED_SHARE", "quality", "max_removed_share"),
+    Variable("FITNESS_MIN_REMOVED_ROWS", "quality", "min_removed_rows"),
+    Variable("FITNESS_TIMEZONE", "quality", "timezone"),
+    Variable("FITNESS_ALERT_CHANNELS", "notifier", "channels"),
+    Variable("FITNESS_ALERT_WEBHOOK_URL", "notifier", "webhook_url", secret=True),
+    Variable("FITNESS_ALERT_SNS_TOPIC_ARN", "notifier", "sns_topic_arn"),
+    Variable("FITNESS_AWS_REGION", "notifier", "aws_region", ("AWS_REGION", "AWS_DEFAULT_REGION")),
+    Variable("FITNESS_UI_URL", "notifier", "ui_url"),
+    Variable("FITNESS_ALERT_RESEND_UNCHANGED", "notifier", "resend_unchanged"),
+    Variable("FITNESS_REPORT_ENGINE", "report_writer", "engine"),
+    Variable("FITNESS_BEDROCK_MODEL_ID", "report_writer", "model_id"),
+    Variable("FITNESS_BEDROCK_REGION", "report_writer", "region", ("FITNESS_AWS_REGION", "AWS_REGION")),
+    Variable("FITNESS_BEDROCK_ENDPOINT_URL", "report_writer", "endpoint_url"),
+    Variable("FITNESS_BEDROCK_MAX_TOKENS", "report_writer", "max_tokens"),
+    Variable("FITNESS_BEDROCK_TEMPERATURE", "report_writer", "temperature"),
+    Variable("FITNESS_BEDROCK_TIMEOUT_SECONDS", "report_writer", "timeout_seconds"),
+    Variable("FITNESS_BEDROCK_MAX_ATTEMPTS", "report_writer", "max_attempts"),
+    Variable("FITNESS_BEDROCK_PRICE_PER_1K_INPUT", "report_writer", "price_per_1k_input"),
+    Variable("FITNESS_BEDROCK_PRICE_PER_1K_OUTPUT", "report_writer", "price_per_1k_output"),
+    # dagster-aws's S3 resource (boto3 reads credentials and AWS_ENDPOINT_URL_S3): never the Bedrock
+    # region, which may differ from the bucket's. Unset: boto3's chain decides.
+    Variable("FITNESS_AWS_REGION", "s3", "region_name", ("AWS_REGION", "AWS_DEFAULT_REGION")),
+)
+RESOURCE_TYPES: dict[str, type[dg.ConfigurableResource]] = {
+    "warehouse": WarehouseResource, "files": FitnessFilesResource, "quality": QualityResource,
+    "notifier": NotifierResource, "report_writer": ReportWriterResource, "s3": S3Resource,
+}
+_TRUE = ("1", "true", "yes")
+
+
+def _value(variable: Variable, raw: str, resource_type: type) -> object:
+    if variable.path:
+        return str(Path(raw).resolve())
+    annotation = resource_type.model_fields[variable.field].annotation
+    if annotation in (bool, "bool"):
+        return raw.strip().lower() in _TRUE
+    return raw  # pydantic converts numbers; a malformed one fails naming the field
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """The resources of one environment, plus the few facts the CLI needs before Dagster runs."""
+    warehouse: WarehouseResource
+    files: FitnessFilesResource
+    quality: QualityResource
+    notifier: NotifierResource
+    report_writer: ReportWriterResource
+    s3: S3Resource
+
+    def resources(self) -> dict[str, dg.ConfigurableResource]:
+        return {key: getattr(self, key) for key in RESOURCE_TYPES}
+
+    def with_fields(self, resource: str, **fields) -> "Configuration":
+        """A copy with some fields of one resource changed (tests; one run's confirmation)."""
+        current = getattr(self, resource)
+        return replace(self, **{resource: type(current)(**{**current.model_dump(exclude_unset=True), **fields})})
+
+    @property
+    def home(self) -> Path:
+        return Path(self.files.fitness_home)
+
+    @property
+    def inbox(self) -> Path:
+        return Path(self.files.inbox)
+
+    @property
+    def raw_zone(self) -> Path:
+        return self.files.raw_zone
+
+    @property
+    def payload_dir(self) -> Path:
+        return self.files.payload_dir
+
+    @property
+    def report_dir(self) -> Path:
+        return self.files.report_dir
+
+    @property
+    def database_url(self) -> str:
+        """The URL itself, for the CLI's own connections (never printed: lib/core/redact.py)."""
+        url = self.warehouse.database_url
+        return (url.get_value() or "") if isinstance(url, dg.EnvVar) else url
+
+    @property
+    def dagster_home(self) -> Path:
+        return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster")
+
+
+def configuration_from(environ: Mapping[str, str] | None = None) -> Configuration:
+    """The resources configured by `environ` (default: this process's environment). A secret is
+    bound as dg.EnvVar when this process's environment holds that value; a value given only in
+    `environ` (tests) stays a plain string, since Dagster could not resolve the variable."""
+    env = os.environ if environ is None else environ
+    fields: dict[str, dict[str, object]] = {key: {} for key in RESOURCE_TYPES}
+    for variable in VARIABLES:
+        name = next((n for n in (variable.name, *variable.fallbacks)
+                     if env.get(n) or (variable.empty_is_a_value and n in env)), None)
+        resource_type = RESOURCE_TYPES[variable.resource]
+        if name is None:
+            if variable.path:  # relative defaults are relative to where the command started
+                fields[variable.resource][variable.field] = _value(
+                    variable, resource_type.model_fields[variable.field].default, resource_type)
+            continue
+        raw = env[name]
+        secret_bound = variable.secret and os.environ.get(name) == raw
+        fields[variable.resource][variable.field] = (dg.EnvVar(name) if secret_bound
+                                                      else _value(variable, raw, resource_type))
+    # Two defaults follow another variable rather than a constant.
+    if not env.get("FITNESS_REPORT_ENGINE") and env.get("FITNESS_BEDROCK_MODEL_ID"):
+        fields["report_writer"]["engine"] = "bedrock"
+    if not env.get("FITNESS_S3_INBOX_PREFIX") and "FITNESS_S3_PREFIX" in env:
+        fields["files"]["s3_inbox_prefix"] = f"{env['FITNESS_S3_PREFIX']}-inbox/"
+    if "ui_url" in fields["notifier"]:
+        fields["notifier"]["ui_url"] = str(fields["notifier"]["ui_url"]).rstrip("/")
+    return Configuration(**{key: RESOURCE_TYPES[key](**values) for key, values in fields.items()})
+
+
+def build_resources(configuration: Configuration | None = None) -> dict[str, dg.ConfigurableResource]:
+    return (configuration or configuration_from()).resources()

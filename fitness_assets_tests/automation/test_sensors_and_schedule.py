@@ -4,7 +4,6 @@ API and the embedded PostgreSQL."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -70,7 +69,7 @@ def moto_s3(s3_client):
 
 
 def test_s3_sensor_runs_once_per_object_content_and_the_run_ingests_it(settings, moto_s3):
-    settings = dataclasses.replace(settings, s3_bucket="exports", s3_inbox_prefix="drop/")
+    settings = settings.with_fields("files", s3_bucket="exports", s3_inbox_prefix="drop/")
     resources = build_resources(settings)
     s3_resources = {"files": resources["files"], "s3": resources["s3"]}
     moto_s3.put_object(Bucket="exports", Key="drop/coach_kim/workouts.csv", Body=hevy_csv(workout_rows()))

@@ -79,8 +79,8 @@ def test_runs_are_recorded_in_the_postgres_backed_instance(sample_run):
     assert (dagster_home / "dagster.yaml").read_text() == (REPO / "dagster.yaml").read_text()
     script = ("import dagster as dg, os\n"
               "from fitness_assets.cli import prepare_dagster_instance\n"
-              "from fitness_assets.lib.core.settings import load_settings\n"
-              "prepare_dagster_instance(load_settings())\n"
+              "from fitness_assets.defs.resources import configuration_from\n"
+              "prepare_dagster_instance(configuration_from())\n"
               "i = dg.DagsterInstance.get()\n"
               "print(type(i.run_storage).__name__, sorted({r.job_name for r in i.get_runs()}))")
     out = subprocess.run([sys.executable, "-c", script], cwd=workdir, capture_output=True, text=True,

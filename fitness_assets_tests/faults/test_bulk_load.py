@@ -133,7 +133,7 @@ def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings,
     assert len(silver_a.quarantine) == 0 and len(silver_b.quarantine) == 0
     assert len(silver_a.workout_sets) == TOTAL_SETS
 
-    sql_dir = settings.sql_dir
+    sql_dir = Path(settings.warehouse.sql_dir)
     engine, fresh = sa.create_engine(database_url), sa.create_engine(fresh_database_url)
     try:
         for e in (engine, fresh):

@@ -48,7 +48,8 @@ from fitness_assets.lib.raw.formats import DIET_HEADERS
 from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
 from fitness_assets.lib.quality import diet_rules, warehouse_rules, workout_rules
 from fitness_assets.lib.raw.zone import land_inbox
-from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR, QualitySettings
+from fitness_assets.defs.resources import QualityResource
+from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
 from fitness_assets.lib.silver.build import build_silver
 from fitness_assets.lib.silver.snapshots import DateBounds
 from fitness_assets.lib.warehouse.load import load_warehouse
@@ -261,7 +262,7 @@ def run_rules(silver) -> None:
     """Every workout and diet rule on the silver frames, as the asset checks run them, and the
     check result each becomes (its Markdown table and fingerprint hold the hostile text)."""
     sets, days, cycles, quarantine = silver.workout_sets, silver.diet_days, silver.cycles, silver.quarantine
-    tolerances, muscle_map = QualitySettings(), curated_muscle_map()
+    tolerances, muscle_map = QualityResource(), curated_muscle_map()
     results = {
         ("silver_workout_sets", "set_index_sequence"): workout_rules.set_index_sequence(sets, quarantine),
         ("silver_workout_sets", "set_type_valid"): workout_rules.set_type_valid(sets, quarantine),

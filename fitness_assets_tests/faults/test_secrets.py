@@ -43,9 +43,9 @@ import dagster as dg
 from dagster._serdes import serialize_value
 from dagster._utils.error import serializable_error_info_from_exc_info
 from fitness_assets.cli import prepare_dagster_instance
-from fitness_assets.lib.core.settings import load_settings
+from fitness_assets.defs.resources import configuration_from
 
-prepare_dagster_instance(load_settings())
+prepare_dagster_instance(configuration_from())
 from fitness_assets.definitions import defs
 from fitness_assets.defs.quality.alerts import failed_check_alerts
 
@@ -257,12 +257,12 @@ def test_a_failing_webhook_is_reported_without_its_url(url):
     import dagster as dg
 
     from fitness_assets.lib.quality.alerts import Alert, deliver
-    from fitness_assets.lib.core.settings import AlertSettings
+    from fitness_assets.defs.resources import NotifierResource
 
     url = url.format(token=TOKEN, port=free_port())
     alert = Alert("failed_checks", "ingest_job", "0123456789", "http://localhost:3000/runs/0123456789")
     with pytest.raises(RuntimeError) as raised:
-        deliver(alert, AlertSettings(channels="webhook", webhook_url=url), dg.get_dagster_logger())
+        deliver(alert, NotifierResource(channels="webhook", webhook_url=url), dg.get_dagster_logger())
     message = str(raised.value)
     assert message.startswith("alert delivery failed: webhook: POST to ") and TOKEN not in message
     assert raised.value.__cause__ is None and raised.value.__context__ is None

@@ -7,7 +7,6 @@ weekly partition, an export that would remove most of an athlete's workouts.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import time
@@ -157,7 +156,7 @@ def test_a_large_removal_writes_nothing_until_confirmed(settings):
     message = guard.metadata["message"].value
     assert "partial.csv would remove 4 of 12 loaded workouts" in message and "--allow-removals" in message
 
-    confirmed = dataclasses.replace(settings, quality=dataclasses.replace(settings.quality, allow_removals=True))
+    confirmed = settings.with_fields("quality", allow_removals=True)
     assert run_ingest(confirmed, instance).success
     assert len(loaded_workouts(settings)) == 8
     assert table_counts(settings)["removed_workouts"] == 4

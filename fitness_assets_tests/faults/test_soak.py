@@ -23,7 +23,7 @@ from pathlib import Path
 import dagster as dg
 
 from fitness_assets.lib.sample import write_sample_exports
-from fitness_assets.lib.core.settings import load_settings
+from fitness_assets.defs.resources import configuration_from
 from fitness_assets_tests.conftest import new_database
 from fitness_assets_tests.harness import check_evaluations, query, run_ingest, run_payloads
 
@@ -133,7 +133,7 @@ def put(inbox: Path, name: str, data: bytes, moment: float) -> None:
 
 def fresh_settings(postgres_server, root: Path):
     (root / "inbox").mkdir(parents=True)
-    return load_settings({"FITNESS_HOME": str(root / "home"), "FITNESS_INBOX": str(root / "inbox"),
+    return configuration_from({"FITNESS_HOME": str(root / "home"), "FITNESS_INBOX": str(root / "inbox"),
                           "FITNESS_DATABASE_URL": new_database(postgres_server),
                           "FITNESS_CORRECTIONS": str(root / "corrections.yaml")})
 

@@ -3,7 +3,6 @@ PostgreSQL, with a small export whose weekly figures are computed by hand below.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import dagster as dg
@@ -250,7 +249,7 @@ def test_week_emptied_for_one_athlete_loses_only_that_athletes_file(settings):
     newer.append(workout_set("Legs", "20 Jan 2026, 18:00", "20 Jan 2026, 19:00", "Squat (Barbell)", 0, 100, 5))
     (settings.inbox / "coach_client" / "w2.csv").write_bytes(hevy_csv(newer))
     # 3 of the client's 4 workouts go: the removal guard asks for a confirmation, given here.
-    run_all(dataclasses.replace(settings, quality=dataclasses.replace(settings.quality, allow_removals=True)))
+    run_all(settings.with_fields("quality", allow_removals=True))
     assert not client_week.exists()
     assert (settings.payload_dir / "weekly_fitness_context_2026-01-12.json").exists()
 

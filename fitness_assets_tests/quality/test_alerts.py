@@ -14,7 +14,6 @@ import pytest
 from fitness_assets.defs.quality.alerts import failed_check_alerts, run_failure_alerts
 from fitness_assets.defs.resources import NotifierResource
 from fitness_assets.lib.quality.alerts import Alert, deliver
-from fitness_assets.lib.core.settings import AlertSettings
 from fitness_assets_tests.conftest import diet_csv, hevy_csv
 from fitness_assets_tests.harness import run_ingest
 from fitness_assets_tests.quality.rules_helpers import clean_diet_lines, clean_workouts
@@ -151,9 +150,9 @@ def test_a_failed_run_is_published_to_sns(settings, sns_topic):
 def test_every_channel_is_tried_and_failures_are_reported():
     alert = Alert("failed_checks", "ingest_job", "0123456789", "http://localhost:3000/runs/0123456789")
     with pytest.raises(RuntimeError, match="webhook: FITNESS_ALERT_WEBHOOK_URL is not set"):
-        deliver(alert, AlertSettings(channels="webhook,log"), dg.get_dagster_logger())
+        deliver(alert, NotifierResource(channels="webhook,log"), dg.get_dagster_logger())
     with pytest.raises(ValueError, match="unknown channel"):
-        deliver(alert, AlertSettings(channels="email"), dg.get_dagster_logger())
+        deliver(alert, NotifierResource(channels="email"), dg.get_dagster_logger())
 
 
 def test_one_daemon_tick_over_several_runs_alerts_each_new_failure_once(settings, webhook):

@@ -4,6 +4,7 @@ publishing gate, all read back through the Dagster instance API and the real war
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 import io
 
 import dagster as dg
@@ -179,7 +180,7 @@ def test_rows_missing_from_the_warehouse_or_orphaned_fail_the_blocking_warehouse
 
 def test_a_correction_that_no_longer_matches_fails(settings):
     write_clean_inbox(settings)
-    settings.corrections_file.write_text(
+    Path(settings.files.corrections_file).write_text(
         "workout_sets:\n"
         "  - start_time: '2026-01-12 18:00'\n"
         "    exercise_title: 'Squat (Barbell)'\n"
@@ -234,7 +235,7 @@ def test_a_row_rescued_by_a_correction_loads_and_nothing_is_lost(settings):
     first = run_ingest(settings, instance)
     assert ("silver_workout_sets", "no_negative_values") in failed_checks(instance, first.run_id)
 
-    settings.corrections_file.write_text(
+    Path(settings.files.corrections_file).write_text(
         "workout_sets:\n  - start_time: '2026-01-12 18:00'\n    exercise_title: 'Squat (Barbell)'\n"
         "    set_index: 2\n    set: {weight_kg: 100}\n    reason: minus sign typed by mistake\n", encoding="utf-8")
     second = run_ingest(settings, instance)

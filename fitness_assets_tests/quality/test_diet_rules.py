@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from fitness_assets.lib.quality import diet_rules as rules
-from fitness_assets.lib.core.settings import QualitySettings
+from fitness_assets.defs.resources import QualityResource
 from fitness_assets_tests.quality.rules_helpers import CYCLE, clean_diet_lines, silver_days
 
-QUALITY = QualitySettings()
+QUALITY = QualityResource()
 
 
 def all_findings(days, quarantine, cycles, quality=QUALITY):
@@ -76,7 +76,7 @@ def test_calories_must_match_macros_within_the_tolerance():
     found = findings_for(lines)["calories_match_macros"]
     assert list(found.offending["line"]) == [2]
     assert "kcal 2102 vs 2060" in found.offending["problem"].iloc[0] and "2.0 % off" in found.offending["problem"].iloc[0]
-    assert findings_for(lines, QualitySettings(calorie_tolerance=0.05))["calories_match_macros"].passed
+    assert findings_for(lines, QualityResource(calorie_tolerance=0.05))["calories_match_macros"].passed
 
 
 def test_every_day_must_map_to_a_cycle():
@@ -124,7 +124,7 @@ def test_bodyweight_jumps_beyond_the_limit_between_consecutive_days():
     found = all_findings(days, quarantine, cycles)["bodyweight_jumps"]
     assert list(found.offending["line"]) == [5, 6]
     assert "+3.1 kg" in found.offending["problem"].iloc[0]
-    assert all_findings(days, quarantine, cycles, QualitySettings(bodyweight_jump_kg=4))["bodyweight_jumps"].passed
+    assert all_findings(days, quarantine, cycles, QualityResource(bodyweight_jump_kg=4))["bodyweight_jumps"].passed
 
 
 def test_rules_accept_an_inbox_without_diet_rows():

@@ -8,12 +8,12 @@ import pytest
 
 from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
 from fitness_assets.lib.quality import workout_rules as rules
-from fitness_assets.lib.core.settings import QualitySettings
+from fitness_assets.defs.resources import QualityResource
 from fitness_assets_tests.conftest import workout_set
 from fitness_assets_tests.quality.rules_helpers import MONDAY, WEDNESDAY, clean_workouts, silver_sets
 
 TODAY = date(2026, 11, 21)
-QUALITY = QualitySettings()
+QUALITY = QualityResource()
 
 
 def all_findings(sets, quarantine, quality=QUALITY):
@@ -146,7 +146,7 @@ def test_workout_duration_outside_limits(end, minutes):
 def test_workout_duration_limits_are_configurable():
     sets, quarantine = silver_sets(with_extra(
         workout_set("Arms", "16 Jan 2026, 18:00", "16 Jan 2026, 18:06", "Squat (Barbell)", 0, 100, 8)))
-    relaxed = QualitySettings(workout_min_minutes=5)
+    relaxed = QualityResource(workout_min_minutes=5)
     assert all_findings(sets, quarantine, relaxed)["workout_duration"].passed
 
 

@@ -3,7 +3,6 @@ wire format, and S3 publishing against moto's server mode."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import threading
@@ -19,7 +18,7 @@ from botocore.stub import Stubber
 from fitness_assets.defs.resources import build_resources
 from fitness_assets.lib.reports.bedrock import bedrock_client, write_with_bedrock
 from fitness_assets.lib.reports.publish import publish
-from fitness_assets.lib.core.settings import ReportSettings, load_settings
+from fitness_assets.defs.resources import configuration_from
 from fitness_assets_tests.harness import (
     check_evaluations,
     run_ingest,
@@ -132,8 +131,8 @@ def test_throttling_is_retried_with_backoff_then_succeeds(converse):
 
 
 def bedrock_settings(settings, url: str):
-    return dataclasses.replace(settings, reports=ReportSettings(engine="bedrock", model_id=MODEL, region="us-east-1",
-                                                                endpoint_url=url, max_attempts=2))
+    return settings.with_fields("report_writer", engine="bedrock", model_id=MODEL, region="us-east-1",
+                                endpoint_url=url, max_attempts=2)
 
 
 def test_an_invented_number_fails_the_grounding_check_and_is_not_written(settings, converse):
@@ -175,7 +174,7 @@ def s3_endpoint(s3_client):
 
 
 def test_payloads_reports_and_charts_are_published_once(settings, s3_endpoint):
-    settings = dataclasses.replace(settings, s3_bucket="fitness-reports", s3_prefix="team/")
+    settings = settings.with_fields("files", s3_bucket="fitness-reports", s3_prefix="team/")
     write_clean_inbox(settings)
     instance = dg.DagsterInstance.ephemeral()
     run_ingest(settings, instance)
@@ -278,7 +277,7 @@ def test_other_errors_of_the_unchanged_check_are_raised():
 def test_s3_uses_the_aws_region_not_the_bedrock_region():
     base = {"FITNESS_HOME": "/tmp/fitness-region-test", "FITNESS_BEDROCK_MODEL_ID": MODEL,
             "FITNESS_BEDROCK_REGION": "us-west-2"}
-    assert build_resources(load_settings(base))["s3"].region_name is None  # boto3's chain decides
-    assert build_resources(load_settings({**base, "AWS_REGION": "eu-west-1"}))["s3"].region_name == "eu-west-1"
-    assert build_resources(load_settings({**base, "FITNESS_AWS_REGION": "eu-central-1"}))[
+    assert build_resources(configuration_from(base))["s3"].region_name is None  # boto3's chain decides
+    assert build_resources(configuration_from({**base, "AWS_REGION": "eu-west-1"}))["s3"].region_name == "eu-west-1"
+    assert build_resources(configuration_from({**base, "FITNESS_AWS_REGION": "eu-central-1"}))[
         "s3"].region_name == "eu-central-1"

@@ -25,7 +25,7 @@ from fitness_assets.lib.raw.export_watch import (
     with_local_hash,
 )
 from fitness_assets.lib.raw.zone import load_manifest
-from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 
 
 def _not_landed(files: FitnessFilesResource, candidates: list[WatchedFile]) -> list[WatchedFile]:

@@ -10,7 +10,7 @@ from fitness_assets.defs.progress import report
 from fitness_assets.defs.resources import WarehouseResource
 from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES
 from fitness_assets.lib.warehouse.database import run_sql_file
-from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR
+from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
 
 
 def view_name(path: Path) -> str:

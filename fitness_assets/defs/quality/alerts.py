@@ -70,7 +70,7 @@ def failed_checks_alert(instance: dg.DagsterInstance, run: dg.DagsterRun, notifi
               if notifier.resend_unchanged or not is_repeat(instance, evaluation, run.run_id)]
     if not failed:
         return None
-    return Alert("failed_checks", run.job_name, run.run_id, run_url(notifier.settings, run.run_id),
+    return Alert("failed_checks", run.job_name, run.run_id, run_url(notifier, run.run_id),
                  checks=[_failed_check(e) for e in failed])
 
 
@@ -94,7 +94,7 @@ def failed_check_alerts(context: dg.RunStatusSensorContext, notifier: NotifierRe
 def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: NotifierResource):
     run = context.dagster_run
     checks = [_failed_check(e) for e in failed_checks_in_run(context.instance, run.run_id)]
-    alert = Alert("run_failure", run.job_name, run.run_id, run_url(notifier.settings, run.run_id), checks=checks,
+    alert = Alert("run_failure", run.job_name, run.run_id, run_url(notifier, run.run_id), checks=checks,
                   error=context.failure_event.message or "")
     channels = notifier.send(alert, context.log)
     context.log.info(f"alerted run failure via {', '.join(channels)}")

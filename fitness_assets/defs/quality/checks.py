@@ -67,7 +67,7 @@ def check_result(asset: str, name: str, found: Finding, message: str = "") -> dg
     ins=_ins(*WORKOUT_INS),
 )
 def workout_set_checks(quality: QualityResource, silver_workout_sets: pd.DataFrame, silver_quarantine: pd.DataFrame):
-    sets, quarantine, tolerances = silver_workout_sets, silver_quarantine, quality.settings
+    sets, quarantine, tolerances = silver_workout_sets, silver_quarantine, quality
     muscle_map = curated_muscle_map()
     findings = {
         "set_index_sequence": workout_rules.set_index_sequence(sets, quarantine),
@@ -94,7 +94,7 @@ def workout_set_checks(quality: QualityResource, silver_workout_sets: pd.DataFra
 )
 def diet_checks(quality: QualityResource, silver_diet_days: pd.DataFrame, silver_cycles: pd.DataFrame,
                 silver_quarantine: pd.DataFrame):
-    days, quarantine, tolerances = silver_diet_days, silver_quarantine, quality.settings
+    days, quarantine, tolerances = silver_diet_days, silver_quarantine, quality
     findings = {
         "one_row_per_date": diet_rules.one_row_per_date(days, quarantine),
         "no_negative_values": diet_rules.non_negative(days, quarantine),

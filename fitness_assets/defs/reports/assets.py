@@ -24,7 +24,7 @@ from fitness_assets.lib.quality.core import Finding
 from fitness_assets.lib.reports.charts import CHARTS, ChartRenderer
 from fitness_assets.lib.reports.grounding import ungrounded_numbers
 from fitness_assets.lib.reports.publish import publish, week_key
-from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 
 HISTORY_WEEKS = 12  # charts look back this far (this week included)
 

@@ -20,7 +20,7 @@ import jsonschema
 import pandas as pd
 import sqlalchemy as sa
 
-from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 
 SCHEMA_VERSION = "1.0"
 FIGURES = ("total_sets", "total_reps", "avg_reps", "avg_weight_kg", "max_weight_kg", "failure_sets")

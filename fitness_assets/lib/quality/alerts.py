@@ -12,12 +12,22 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
+from typing import Protocol
 
 from fitness_assets.lib.core.redact import redact_text, redact_url
-from fitness_assets.lib.core.settings import AlertSettings
 
 CHANNELS = ("log", "webhook", "sns")
 WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+class AlertChannels(Protocol):
+    """Where alerts go. The Dagster NotifierResource (defs/resources.py) is one, and owns the
+    defaults; this module stays free of Dagster."""
+    channels: str            # comma-separated: log, webhook, sns
+    webhook_url: str
+    sns_topic_arn: str
+    aws_region: str
+    ui_url: str
 
 
 @dataclass(frozen=True)
@@ -65,41 +75,41 @@ class Alert:
         return {**asdict(self), "severity": self.severity, "subject": self.subject}
 
 
-def run_url(settings: AlertSettings, run_id: str) -> str:
-    return f"{settings.ui_url}/runs/{run_id}"
+def run_url(to: AlertChannels, run_id: str) -> str:
+    return f"{to.ui_url}/runs/{run_id}"
 
 
-def deliver(alert: Alert, settings: AlertSettings, log) -> list[str]:
+def deliver(alert: Alert, to: AlertChannels, log) -> list[str]:
     """Send to every configured channel; a failing channel does not stop the others, but is
     raised afterwards so the sensor tick shows it."""
-    channels = [c.strip() for c in settings.channels.split(",") if c.strip()]
+    channels = [c.strip() for c in to.channels.split(",") if c.strip()]
     unknown = sorted(set(channels) - set(CHANNELS))
     if unknown:
         raise ValueError(f"FITNESS_ALERT_CHANNELS: unknown channel(s) {unknown}; expected some of {list(CHANNELS)}")
     delivered, errors = [], []
     for channel in channels:
         try:
-            {"log": _to_log, "webhook": _to_webhook, "sns": _to_sns}[channel](alert, settings, log)
+            {"log": _to_log, "webhook": _to_webhook, "sns": _to_sns}[channel](alert, to, log)
             delivered.append(channel)
         except Exception as error:  # noqa: BLE001 - reported below, after the other channels had their turn
             errors.append(f"{channel}: {error}")
     if errors:
         # Redacted: a channel's error may quote its URL (the webhook's token) or a key.
-        raise RuntimeError(redact_text("alert delivery failed: " + "; ".join(errors), [settings.webhook_url]))
+        raise RuntimeError(redact_text("alert delivery failed: " + "; ".join(errors), [to.webhook_url]))
     return delivered
 
 
-def _to_log(alert: Alert, settings: AlertSettings, log) -> None:
+def _to_log(alert: Alert, to: AlertChannels, log) -> None:
     (log.error if alert.severity == "ERROR" else log.warning)(alert.text())
 
 
-def _to_webhook(alert: Alert, settings: AlertSettings, log) -> None:
-    if not settings.webhook_url:
+def _to_webhook(alert: Alert, to: AlertChannels, log) -> None:
+    if not to.webhook_url:
         raise ValueError("FITNESS_ALERT_WEBHOOK_URL is not set")
     body = json.dumps({"text": alert.text(), "alert": alert.as_json()}).encode()
-    target = redact_url(settings.webhook_url)  # the URL's path is the webhook's credential
+    target = redact_url(to.webhook_url)  # the URL's path is the webhook's credential
     try:
-        request = urllib.request.Request(settings.webhook_url, data=body, method="POST",
+        request = urllib.request.Request(to.webhook_url, data=body, method="POST",
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
             response.read()
@@ -107,19 +117,19 @@ def _to_webhook(alert: Alert, settings: AlertSettings, log) -> None:
         # Not the reason phrase or body: an endpoint may echo the request path back.
         reason = f"HTTP {error.code}"
     except urllib.error.URLError as error:
-        reason = redact_text(str(error.reason), [settings.webhook_url])
+        reason = redact_text(str(error.reason), [to.webhook_url])
     except (ValueError, OSError) as error:  # a malformed URL (quoted whole by urllib), a socket error
-        reason = redact_text(f"{type(error).__name__}: {error}", [settings.webhook_url])
+        reason = redact_text(f"{type(error).__name__}: {error}", [to.webhook_url])
     else:
         return
     raise RuntimeError(f"POST to {target} failed: {reason}")
 
 
-def _to_sns(alert: Alert, settings: AlertSettings, log) -> None:
+def _to_sns(alert: Alert, to: AlertChannels, log) -> None:
     import boto3  # only needed when the channel is on
 
-    if not settings.sns_topic_arn:
+    if not to.sns_topic_arn:
         raise ValueError("FITNESS_ALERT_SNS_TOPIC_ARN is not set")
-    client = boto3.client("sns", region_name=settings.aws_region or None)
-    client.publish(TopicArn=settings.sns_topic_arn, Subject=alert.subject[:100], Message=alert.text(),
+    client = boto3.client("sns", region_name=to.aws_region or None)
+    client.publish(TopicArn=to.sns_topic_arn, Subject=alert.subject[:100], Message=alert.text(),
                    MessageAttributes={"severity": {"DataType": "String", "StringValue": alert.severity}})

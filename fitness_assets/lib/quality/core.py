@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pandas as pd
 
@@ -20,6 +21,17 @@ class Rule:
     severity: str        # ERROR or WARN
     blocking: bool       # only meaningful with ERROR: downstream of a failed check does not run
     description: str     # one sentence, shown in the UI and in the README
+
+
+class Tolerances(Protocol):
+    """The thresholds the rules read. The Dagster QualityResource (defs/resources.py) is one, and
+    owns the defaults; the rules stay free of Dagster."""
+    calorie_tolerance: float
+    bodyweight_jump_kg: float
+    outlier_iqr_k: float
+    outlier_min_sets: int
+    workout_min_minutes: float
+    workout_max_minutes: float
 
 
 # Columns that say *which* row or thing is at fault (not how it is described today).

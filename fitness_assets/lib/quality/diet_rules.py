@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fitness_assets.lib.core.settings import QualitySettings
-from fitness_assets.lib.quality.core import Finding, finding, quarantined, quarantined_dates
+from fitness_assets.lib.quality.core import Finding, Tolerances, finding, quarantined, quarantined_dates
 from fitness_assets.lib.silver.sources.diet import NUMERIC_COLUMNS, parse_cycle
 
 KCAL_PER_GRAM = {"carbs_g": 4, "protein_g": 4, "fat_g": 9}
@@ -44,7 +43,7 @@ def no_dates_before_earliest_year(days: pd.DataFrame, quarantine: pd.DataFrame) 
     return quarantined_dates(quarantine, "diet day", "early", len(days))
 
 
-def calories_match_macros(days: pd.DataFrame, quality: QualitySettings) -> Finding:
+def calories_match_macros(days: pd.DataFrame, quality: Tolerances) -> Finding:
     from_macros = sum(days[column] * factor for column, factor in KCAL_PER_GRAM.items())
     relative = (days["calories_kcal"] - from_macros).abs() / from_macros.where(from_macros > 0)
     bad = days[relative > quality.calorie_tolerance]
@@ -110,7 +109,7 @@ def missing_days(days: pd.DataFrame) -> Finding:
     return finding(offending, len(days), days_missing=int(offending["days_missing"].sum()) if rows else 0)
 
 
-def bodyweight_jumps(days: pd.DataFrame, quality: QualitySettings) -> Finding:
+def bodyweight_jumps(days: pd.DataFrame, quality: Tolerances) -> Finding:
     """Between consecutive weigh-ins, the change may not exceed the limit per day elapsed
     (a missing day or a day without a weigh-in widens the allowance, never hides the jump)."""
     ordered = days.dropna(subset=["bodyweight_kg"]).sort_values(["athlete_id", "diet_date"])

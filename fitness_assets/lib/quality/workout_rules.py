@@ -8,8 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.core.settings import QualitySettings
-from fitness_assets.lib.quality.core import Finding, finding, quarantined, quarantined_dates
+from fitness_assets.lib.quality.core import Finding, Tolerances, finding, quarantined, quarantined_dates
 from fitness_assets.schemas.silver import SET_TYPES
 
 WORKOUT_KEY = ["athlete_id", "started_at", "title"]
@@ -133,7 +132,7 @@ def reps_where_expected(sets: pd.DataFrame, muscle_map: pd.DataFrame) -> Finding
     return finding(_rows(bad, "no reps on an exercise that is neither timed nor cardio"), len(sets))
 
 
-def workout_duration(sets: pd.DataFrame, quality: QualitySettings) -> Finding:
+def workout_duration(sets: pd.DataFrame, quality: Tolerances) -> Finding:
     workouts = sets.sort_values("source_line").groupby(WORKOUT_KEY, sort=False).agg(
         source_file=("source_file", "first"), source_line=("source_line", "min"),
         duration_minutes=("duration_minutes", "first"), sets=("set_order", "size")).reset_index()
@@ -149,7 +148,7 @@ def workout_duration(sets: pd.DataFrame, quality: QualitySettings) -> Finding:
     return finding(rows, len(workouts), workouts=len(workouts))
 
 
-def outliers(sets: pd.DataFrame, quality: QualitySettings) -> Finding:
+def outliers(sets: pd.DataFrame, quality: Tolerances) -> Finding:
     """Tukey fences per athlete and exercise; warm-ups and drop sets judged apart from working sets.
 
     Across the whole dataset every heavy leg-press set would be an 'outlier'; within one

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from fitness_assets.lib.core.errors import ExportFileError
-from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 from fitness_assets.lib.raw.csv_records import read_csv_records
 from fitness_assets.lib.raw.formats import DIET_HEADERS, DIET_SQLITE, HEVY, DetectedExport, decode_export, detect_export
 from fitness_assets.lib.raw.timeparse import parse_hevy_datetime

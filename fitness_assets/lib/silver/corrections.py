@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
+from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 from fitness_assets.lib.raw.timeparse import parse_hevy_datetime
 
 WORKOUT_SETS = "workout_sets"

@@ -1,0 +1,16 @@
+"""Facts of the project itself that no deployment configures.
+
+Everything a deployment can change is a field of a resource in fitness_assets/defs/resources.py,
+the one place that reads the environment (docs/CONFIGURATION.md lists the variables).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+# sql/ lives at the repository root (a required top-level folder); an editable install keeps
+# it reachable, and FITNESS_SQL_DIR overrides it for any other layout (e.g. a container image).
+DEFAULT_SQL_DIR = PACKAGE_DIR.parent / "sql"
+# The athlete of files dropped straight into the inbox (not under inbox/<athlete>/).
+DEFAULT_ATHLETE = "default"
