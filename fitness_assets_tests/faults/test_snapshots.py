@@ -226,8 +226,8 @@ def test_a_damaged_sqlite_diet_export_is_rejected_naming_the_file(settings):
 
     import pytest
 
-    from fitness_assets.lib.errors import ExportFileError
-    from fitness_assets.lib.formats import DIET_HEADERS
+    from fitness_assets.lib.core.errors import ExportFileError
+    from fitness_assets.lib.raw.formats import DIET_HEADERS
     from fitness_assets.lib.raw.zone import land_inbox
 
     database = settings.inbox / "dieta.db"
