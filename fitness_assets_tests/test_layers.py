@@ -94,6 +94,40 @@ def test_lib_imports_follow_the_data_flow():
     assert violations(package_graph(), ALLOWED) == []
 
 
+# defs/<layer>/ mirrors lib's layers (gold: the SQL views between warehouse and payloads). The
+# shared wiring (resources, partitions, jobs, check helpers, alerts, automation) sits above them.
+DEFS_RANK = {"raw": 1, "silver": 2, "warehouse": 3, "gold": 3.5, "payloads": 5, "reports": 6}
+
+
+def defs_layer_rank(module: str) -> float | None:
+    parts = module.split(".")
+    if parts[:2] == ["fitness_assets", "defs"] and len(parts) > 2 and parts[2] in DEFS_RANK:
+        return DEFS_RANK[parts[2]]
+    if layer_of(module) and layer_of(module) != "quality":  # every layer's checks use the rule catalog
+        return RANK[layer_of(module)]
+    return None
+
+
+def defs_violations(graph: dict[str, set[str]]) -> list[str]:
+    found = []
+    for module, imported in sorted(graph.items()):
+        own = defs_layer_rank(module)
+        for target in sorted(imported):
+            rank = defs_layer_rank(target)
+            if own is not None and rank is not None and rank > own:
+                found.append(f"{module} imports {target}, a later layer")
+    return found
+
+
+def test_defs_layers_import_no_later_layer():
+    paths = [p for p in (PACKAGE / "defs").rglob("*.py") if p.parent.name in DEFS_RANK]
+    assert {p.parent.name for p in paths} == set(DEFS_RANK)
+    assert defs_violations({module_name(path): imports_of(path) for path in paths}) == []
+    assert defs_violations({"fitness_assets.defs.silver.checks": {"fitness_assets.lib.warehouse.load",
+                                                                   "fitness_assets.lib.quality.core"}}) == [
+        "fitness_assets.defs.silver.checks imports fitness_assets.lib.warehouse.load, a later layer"]
+
+
 def test_the_allowlisted_edges_still_exist():
     """Once the payload hand-off lands, the edge disappears and so must its allowlist entry."""
     graph = package_graph()

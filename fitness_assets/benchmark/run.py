@@ -113,8 +113,8 @@ def temp_statements(sql_dir: Path) -> set[str]:
     """
     from fitness_assets.lib.warehouse.load import named_statements
 
-    changes = {name for name, _ in named_statements(sql_dir / "load" / "05_changes.sql")}
-    load = named_statements(sql_dir / "load" / "10_load.sql")
+    changes = {name for name, _ in named_statements(sql_dir / "warehouse" / "load" / "05_changes.sql")}
+    load = named_statements(sql_dir / "warehouse" / "load" / "10_load.sql")
     temp = {name for name, sql in load if sql.upper().startswith("CREATE TEMP")}
     return (changes - {name for name, _ in load}) | temp
 
@@ -161,7 +161,7 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
     import sqlalchemy as sa
 
     from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
-    from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
+    from fitness_assets.lib.silver.muscle_map import curated_muscle_map
     from fitness_assets.lib.raw.zone import land_inbox
     from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
     from fitness_assets.lib.silver.build import build_silver, snapshots_that_may_remove
@@ -170,7 +170,7 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
     sql_dir = DEFAULT_SQL_DIR
     home = work / "home"
     engine = make_engine(work, database_url)
-    apply_migrations(engine, sql_dir / "schema")  # a no-op: the parent applied them
+    apply_migrations(engine, sql_dir / "warehouse" / "schema")  # a no-op: the parent applied them
     muscle_map = curated_muscle_map()
     timings: dict[str, float] = {}
     memory = TreeMemory().__enter__()
@@ -892,7 +892,7 @@ def main_bench(args: argparse.Namespace) -> int:
             conn.exec_driver_sql("DROP SCHEMA IF EXISTS fitness CASCADE")
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE")
             conn.exec_driver_sql(f"CREATE SCHEMA {BENCH_SCHEMA}")
-        apply_migrations(engine, DEFAULT_SQL_DIR / "schema")
+        apply_migrations(engine, DEFAULT_SQL_DIR / "warehouse" / "schema")
         results["machine"] = machine(engine, database_url, command)
         progress(f"PostgreSQL {results['machine']['postgresql']}; warehouse empty")
 
@@ -975,7 +975,7 @@ def main_bench(args: argparse.Namespace) -> int:
         os.replace(original, target)
         with engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA IF EXISTS fitness CASCADE")
-        apply_migrations(engine, DEFAULT_SQL_DIR / "schema")
+        apply_migrations(engine, DEFAULT_SQL_DIR / "warehouse" / "schema")
         for folder in ("raw", "silver_cache"):
             shutil.rmtree(home / folder, ignore_errors=True)
         checkpoint(engine)

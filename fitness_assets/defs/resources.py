@@ -22,7 +22,11 @@ from pydantic import PrivateAttr
 from fitness_assets.defs.partitions import TIMEZONE
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
 from fitness_assets.lib.quality.alerts import Alert, deliver
-from fitness_assets.lib.reports.bedrock import WrittenReport, bedrock_client, write_with_bedrock
+from fitness_assets.lib.reports.bedrock import (
+    WrittenReport,
+    bedrock_client,
+    write_with_bedrock,
+)
 from fitness_assets.lib.reports.template import ENGINE as TEMPLATE_ENGINE
 from fitness_assets.lib.reports.template import write_report
 from fitness_assets.lib.silver.corrections import Correction, load_corrections
@@ -33,7 +37,7 @@ from fitness_assets.lib.warehouse.database import apply_migrations, resolve_data
 class WarehouseResource(dg.ConfigurableResource):
     """Our PostgreSQL tables: FITNESS_DATABASE_URL if set, else the embedded server under FITNESS_HOME.
 
-    Migrations from sql/schema run once per process, before the first query.
+    Migrations from sql/warehouse/schema run once per process, before the first query.
     """
 
     database_url: str = ""          # a secret (its password): bound as dg.EnvVar
@@ -45,7 +49,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         url = resolve_database_url(self.database_url, Path(self.fitness_home))
         self._engine = sa.create_engine(url, pool_pre_ping=True)
-        apply_migrations(self._engine, Path(self.sql_dir) / "schema")
+        apply_migrations(self._engine, Path(self.sql_dir) / "warehouse" / "schema")
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._engine is not None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from fitness_assets.benchmark.synthetic import write_benchmark_exports
 from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
-from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
+from fitness_assets.lib.silver.muscle_map import curated_muscle_map
 from fitness_assets.lib.raw.zone import land_inbox
 from fitness_assets.lib.silver.build import SilverLayer, build_silver, snapshots_that_may_remove
 from fitness_assets.lib.silver.snapshots import DateBounds
@@ -137,7 +137,7 @@ def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings,
     engine, fresh = sa.create_engine(database_url), sa.create_engine(fresh_database_url)
     try:
         for e in (engine, fresh):
-            apply_migrations(e, sql_dir / "schema")
+            apply_migrations(e, sql_dir / "warehouse" / "schema")
             with e.begin() as conn:  # the loader reads the weekly payloads through the gold views
                 for path in sorted((sql_dir / "gold").glob("*.sql")):
                     run_sql_file(conn, path)

@@ -45,7 +45,7 @@ from fitness_assets.defs.quality.checks import check_result
 from fitness_assets.lib.warehouse.database import apply_migrations, psycopg2_url
 from fitness_assets.lib.core.errors import ExportFileError
 from fitness_assets.lib.raw.formats import DIET_HEADERS
-from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
+from fitness_assets.lib.silver.muscle_map import curated_muscle_map
 from fitness_assets.lib.quality import diet_rules, warehouse_rules, workout_rules
 from fitness_assets.lib.raw.zone import land_inbox
 from fitness_assets.defs.resources import QualityResource
@@ -239,7 +239,7 @@ def warehouse(postgres_server):
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     engine = sa.create_engine(psycopg2_url(postgres_server.get_uri(name)))
-    apply_migrations(engine, DEFAULT_SQL_DIR / "schema")
+    apply_migrations(engine, DEFAULT_SQL_DIR / "warehouse" / "schema")
     yield engine
     engine.dispose()
 
@@ -254,7 +254,7 @@ def warehouse_state(engine: sa.Engine) -> dict[str, tuple[int, str]]:
 
 def rows_per_athlete(engine: sa.Engine) -> dict[tuple[str, str], int]:
     with engine.connect() as conn:
-        result = conn.execute(sa.text((DEFAULT_SQL_DIR / "checks" / "loaded_rows_per_athlete.sql").read_text()))
+        result = conn.execute(sa.text((DEFAULT_SQL_DIR / "warehouse" / "checks" / "loaded_rows_per_athlete.sql").read_text()))
         return {(a, d): n for a, d, n in result}
 
 

@@ -12,7 +12,7 @@ import pytest
 from fitness_assets.benchmark.synthetic import END_DAY, append_workout, write_benchmark_exports
 from fitness_assets.lib.raw.formats import detect_export
 from fitness_assets.lib.silver.sources.hevy_csv import parse_hevy
-from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
+from fitness_assets.lib.silver.muscle_map import curated_muscle_map
 from fitness_assets.lib.silver.quarantine import SourceFile
 from fitness_assets.lib.raw.zone import land_inbox
 from fitness_assets.lib.silver.build import build_silver

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
+from fitness_assets.lib.silver.muscle_map import curated_muscle_map
 from fitness_assets.lib.quality import workout_rules as rules
 from fitness_assets.defs.resources import QualityResource
 from fitness_assets_tests.conftest import workout_set

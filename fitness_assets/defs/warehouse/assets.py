@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource, WarehouseResource
-from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
+from fitness_assets.lib.silver.muscle_map import curated_muscle_map
 from fitness_assets.lib.raw.zone import load_manifest
 from fitness_assets.lib.silver.build import SilverLayer, current_exports, snapshots_that_may_remove
 from fitness_assets.lib.warehouse.load import LargeRemovalError, RemovalGuard, load_warehouse

@@ -1,4 +1,4 @@
-"""Rules over the loaded warehouse. Queries live in sql/checks/, one file each."""
+"""Rules over the loaded warehouse. Queries live in sql/warehouse/checks/, one file each."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fitness_assets.lib.quality.core import Finding, finding
 
 
 def _query(conn: sa.Connection, sql_dir: Path, name: str, **params) -> pd.DataFrame:
-    result = conn.execute(sa.text((sql_dir / "checks" / f"{name}.sql").read_text()), params)
+    result = conn.execute(sa.text((sql_dir / "warehouse" / "checks" / f"{name}.sql").read_text()), params)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 

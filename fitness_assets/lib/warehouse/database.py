@@ -174,7 +174,7 @@ def resolve_database_url(configured_url: str, home: Path, database: str = FITNES
 
 
 def apply_migrations(engine: sa.Engine, schema_dir: Path) -> list[str]:
-    """Apply sql/schema/*.sql in name order, once each, recording a checksum per file.
+    """Apply sql/warehouse/schema/*.sql in name order, once each, recording a checksum per file.
 
     An applied file whose content later changes is an error: migrations are append-only.
     """

@@ -163,7 +163,7 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOAD_LOCK_KEY})
         # The default 4 MB spills the joins and sorts of a large load to disk; this transaction only.
         conn.exec_driver_sql(f"SET LOCAL work_mem = '{LOAD_WORK_MEM}'")
-        run_sql_file(conn, sql_dir / "load" / "00_staging.sql")
+        run_sql_file(conn, sql_dir / "warehouse" / "load" / "00_staging.sql")
         diff = diff_workouts(conn, sets, snapshot_athletes)
         stopped = large_removals(pd.concat([
             workout_removal_shares(diff, guard.exports),
@@ -195,11 +195,11 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
         # Temp tables have no statistics until analysed; the joins below need them at scale.
         conn.exec_driver_sql("ANALYZE stage_workouts, stage_blocks, stage_sets, stage_removed, stage_diet")
         counts = {name: max(conn.exec_driver_sql(statement).rowcount, 0)
-                  for name, statement in named_statements(sql_dir / "load" / "05_changes.sql")}
+                  for name, statement in named_statements(sql_dir / "warehouse" / "load" / "05_changes.sql")}
         before = payloads_before(conn)
         bulk = len(staged_sets) + counts["changed_diet_days"] >= BULK_LOAD_MIN_ROWS
         with foreign_keys_suspended(conn, BULK_TABLES) if bulk else nullcontext():
-            for name, statement in named_statements(sql_dir / "load" / "10_load.sql"):
+            for name, statement in named_statements(sql_dir / "warehouse" / "load" / "10_load.sql"):
                 counts[name] = max(conn.exec_driver_sql(statement).rowcount, 0)
         weeks = changed_payload_weeks(conn, before)
         if load_id and weeks:

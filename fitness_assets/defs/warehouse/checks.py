@@ -1,0 +1,75 @@
+"""warehouse's checks: the removal guard in front of the load (attached to the silver frames it
+judges, blocking, so a large removal stops the run before anything is written), then nothing lost
+between silver and the tables, no orphans, every exercise mapped."""
+
+import dagster as dg
+import pandas as pd
+
+from fitness_assets.defs.quality.checks import check_ins, check_result, check_specs
+from fitness_assets.defs.resources import QualityResource, WarehouseResource
+from fitness_assets.lib.quality import warehouse_rules
+from fitness_assets.lib.quality.core import Finding
+from fitness_assets.lib.silver.build import (
+    DIET,
+    WORKOUTS,
+    current_exports,
+    snapshots_that_may_remove,
+)
+from fitness_assets.lib.warehouse.load import (
+    CONFIRM_REMOVALS,
+    RemovalGuard,
+    describe_removals,
+    diet_removal_shares,
+    diff_workouts,
+    large_removals,
+    workout_removal_shares,
+)
+
+
+@dg.multi_asset_check(
+    specs=check_specs("silver_workout_sets", "silver_diet_days", only=("removals_confirmed",),
+                      reads=(REMOVAL_INS := ("silver_workout_sets", "silver_diet_days", "silver_file_accounts"))),
+    ins=check_ins(*REMOVAL_INS),
+)
+def removal_checks(warehouse: WarehouseResource, quality: QualityResource, silver_workout_sets: pd.DataFrame,
+                   silver_diet_days: pd.DataFrame, silver_file_accounts: pd.DataFrame):
+    """Runs before the warehouse load (blocking): a large removal stops the run before anything is written."""
+    guard = RemovalGuard(quality.max_removed_share, quality.min_removed_rows, quality.allow_removals,
+                         current_exports(silver_file_accounts))
+    may_remove = snapshots_that_may_remove(silver_file_accounts)
+    with warehouse.engine.connect() as conn:
+        workout_athletes = sorted(a for a, dataset in may_remove if dataset == WORKOUTS)
+        shares = {
+            "silver_workout_sets": workout_removal_shares(
+                diff_workouts(conn, silver_workout_sets, workout_athletes), guard.exports),
+            "silver_diet_days": diet_removal_shares(
+                conn, silver_diet_days, sorted(a for a, dataset in may_remove if dataset == DIET), guard.exports),
+        }
+    for asset, share in shares.items():
+        stopped = large_removals(share, guard)
+        found = Finding(stopped.assign(problem=CONFIRM_REMOVALS) if len(stopped) else stopped, len(share),
+                        {"rows_to_remove": int(share["removed"].sum()), "confirmed": int(quality.allow_removals)})
+        yield check_result(asset, "removals_confirmed", found, describe_removals(stopped) if len(stopped) else "")
+
+
+@dg.multi_asset_check(
+    specs=check_specs("sets", "diet_daily", "exercise_muscle_map",
+                      reads=(WAREHOUSE_INS := ("silver_file_accounts", "silver_quarantine"))),
+    ins=check_ins(*WAREHOUSE_INS),
+)
+def warehouse_checks(warehouse: WarehouseResource, silver_file_accounts: pd.DataFrame,
+                     silver_quarantine: pd.DataFrame):
+    sql_dir = warehouse.sql_path
+    with warehouse.engine.connect() as conn:
+        yield check_result("sets", "nothing_lost",
+                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine, "workouts"))
+        yield check_result("diet_daily", "nothing_lost",
+                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine, "diet"))
+        yield check_result("sets", "referential_integrity",
+                           warehouse_rules.no_orphans(conn, sql_dir, "orphan_training_rows"))
+        yield check_result("diet_daily", "referential_integrity",
+                           warehouse_rules.no_orphans(conn, sql_dir, "orphan_diet_rows"))
+        yield check_result("exercise_muscle_map", "unmapped_exercises", warehouse_rules.unmapped_exercises(conn, sql_dir))
+
+
+WAREHOUSE_CHECKS = [removal_checks, warehouse_checks]
