@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -47,6 +48,25 @@ def test_run_on_sample_data_builds_every_layer(sample_run):
     from fitness_assets.lib.payloads.payload import validate_payload
     for path in payloads:
         validate_payload(json.loads(path.read_text("utf-8")))
+
+
+RECORDED_SAMPLE_RUN = Path(__file__).resolve().parents[1] / "data" / "sample_run_sha256.txt"
+
+
+def test_the_sample_run_writes_the_recorded_bytes(sample_run):
+    """Every payload, report and chart of `fitness run` on the sample, byte for byte as recorded
+    before the issue 10 renovation (sha256sum format). A change that alters any of them on
+    purpose re-records the file, and says why in its commit."""
+    workdir, result = sample_run
+    assert result.returncode == 0, result.stderr
+    home = workdir / ".fitness"
+    written = {str(path.relative_to(home)): hashlib.sha256(path.read_bytes()).hexdigest()
+               for folder in ("payloads", "reports") for path in sorted((home / folder).rglob("*")) if path.is_file()}
+    recorded = {name: digest for digest, name in
+                (line.split(None, 1) for line in RECORDED_SAMPLE_RUN.read_text().splitlines())}
+    assert len(recorded) > 900
+    assert sorted(set(recorded) ^ set(written)) == []
+    assert [name for name in sorted(recorded) if recorded[name] != written[name]] == []
 
 
 def test_every_week_gets_a_grounded_template_report_and_charts(sample_run):
