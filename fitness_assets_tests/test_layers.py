@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "fitness_assets"
 LAYERS = ("core", "raw", "silver", "warehouse", "quality", "payloads", "reports")
 RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
 # Not a layer: a tool that writes sample exports (a later step of issue 10 moves it out of lib).
-TOOLS = {"fitness_assets.lib.sample"}
+TOOLS = {"tools.generate.sample_history"}
 ALLOWED = {
     # issue 10 item 4: the stored payload becomes the hand-off
     ("fitness_assets.lib.warehouse.load", "fitness_assets.lib.payloads.changed_weeks"),

@@ -188,7 +188,7 @@ def test_the_parse_pool_gives_the_serial_result_and_ends_its_workers(tmp_path, m
 
     import pandas as pd
 
-    from fitness_assets.benchmark.synthetic import write_benchmark_exports
+    from tools.generate.bench_histories import write_benchmark_exports
     from fitness_assets.lib.silver import build as silver_build
     from fitness_assets.lib.raw.zone import land_inbox
 

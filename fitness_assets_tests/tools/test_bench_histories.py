@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fitness_assets.benchmark.synthetic import END_DAY, append_workout, write_benchmark_exports
+from tools.generate.bench_histories import END_DAY, append_workout, write_benchmark_exports
 from fitness_assets.lib.raw.formats import detect_export
 from fitness_assets.lib.silver.sources.hevy_csv import parse_hevy
 from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map

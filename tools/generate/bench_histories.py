@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fitness_assets.lib.sample import DIET_FILE_NAME, DIET_HEADER, HEVY_FILE_NAME, HEVY_HEADER, MONTH_ABBR
+from tools.generate.sample_history import DIET_FILE_NAME, DIET_HEADER, HEVY_FILE_NAME, HEVY_HEADER, MONTH_ABBR
 from fitness_assets.lib.raw.timeparse import parse_hevy_datetime
 
 END_DAY = date(2026, 10, 30)  # last possible workout / diet day; append_workout adds the day after
