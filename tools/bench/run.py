@@ -362,7 +362,7 @@ def checkpoint(engine) -> None:
 
 
 def copy_floor(engine, hevy_files: list[Path]) -> dict:
-    from tools.generate.sample_history import HEVY_HEADER
+    from tools.generate.export_format import HEVY_HEADER
 
     columns = ", ".join(f'"{name}" text' for name in HEVY_HEADER)
     raw = engine.raw_connection()
@@ -390,7 +390,7 @@ def copy_floor(engine, hevy_files: list[Path]) -> dict:
 
 def row_by_row(engine, hevy_files: list[Path], slice_rows: int, total_sets: int) -> dict:
     """One SELECT (does the set exist?) and one INSERT per set, one round trip each, one commit."""
-    from tools.generate.sample_history import HEVY_HEADER
+    from tools.generate.export_format import HEVY_HEADER
 
     key = ["athlete_id", "start_time", "title", "exercise_title", "set_index"]
     columns = ["athlete_id", *HEVY_HEADER]

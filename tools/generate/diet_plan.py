@@ -3,7 +3,8 @@ targets, weight drift, weekly cardio, day notes, and the cycle strings of the di
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 CUTTING, BULKING, REVERSA, MANUTENCAO = "Cutting", "Bulking", "Reversa", "Manutenção"
 # Daily targets in grams (carbs, protein, fat) for an 88 kg athlete.
@@ -29,11 +30,21 @@ DIET_NOTES = (
 FREE_MEAL_EXTRA_G = (150, 40)  # (carbs, fat) on top of the day's targets
 
 
-def cycle_label(position: int, kind: str, nth_of_kind: int, start: date, end: date | None) -> str:
-    """The athlete's cycle string, e.g. '1Cutting I (02/01/2023 - 17/04/2023)'; an open cycle
-    ends in 'XX/XX/XXXX'."""
-    end_text = "XX/XX/XXXX" if end is None else f"{end:%d/%m/%Y}"
-    return f"{position + 1}{kind} {roman(nth_of_kind)} ({start:%d/%m/%Y} - {end_text})"
+def cycle_labels(plan: Sequence[tuple[str, date]]) -> list[str]:
+    """The athlete's cycle strings for back-to-back cycles given as (kind, first day).
+
+    E.g. '1Cutting I (02/01/2023 - 17/04/2023)': numbered in order, then per kind in Roman
+    numerals; each cycle ends the day before the next starts, the last stays open
+    ('... - XX/XX/XXXX').
+    """
+    seen: dict[str, int] = {}
+    labels = []
+    for position, (kind, start) in enumerate(plan):
+        seen[kind] = seen.get(kind, 0) + 1
+        is_last = position == len(plan) - 1
+        end_text = "XX/XX/XXXX" if is_last else f"{plan[position + 1][1] - timedelta(days=1):%d/%m/%Y}"
+        labels.append(f"{position + 1}{kind} {roman(seen[kind])} ({start:%d/%m/%Y} - {end_text})")
+    return labels
 
 
 def roman(number: int) -> str:

@@ -53,7 +53,7 @@ from tools.generate.catalog import (
 from tools.generate.diet_plan import (
     BULKING, CARB_STEP_DAYS, CUTTING, CUTTING_CARB_CUT, CUTTING_CARB_FLOOR, DECIMAL_PROBABILITY, DIET_NOTES,
     FORGOT_SCALE, FREE_MEAL, FREE_MEAL_EXTRA_G, MACRO_TARGETS, MANUTENCAO, NOTE_DAY_PROBABILITY,
-    REFERENCE_WEIGHT_KG, REVERSA, REVERSA_CARB_ADD, WEEKLY_CARDIO_MIN, WEIGHT_DRIFT_KG_PER_DAY, cycle_label,
+    REFERENCE_WEIGHT_KG, REVERSA, REVERSA_CARB_ADD, WEEKLY_CARDIO_MIN, WEIGHT_DRIFT_KG_PER_DAY, cycle_labels,
 )
 from tools.generate.export_format import (
     DIET_FILE_NAME, DIET_HEADER, DIET_QUOTING, HEVY_FILE_NAME, HEVY_HEADER, HEVY_QUOTING, fmt_hevy_time,
@@ -458,19 +458,11 @@ STALE_KCAL_DAY = date(2023, 12, 4)
 class Cycle:
     kind: str
     start: date
-    end: date | None
     label: str
 
 
 def _cycles() -> list[Cycle]:
-    seen: dict[str, int] = {}
-    cycles = []
-    for position, (kind, start) in enumerate(CYCLE_PLAN):
-        seen[kind] = seen.get(kind, 0) + 1
-        is_last = position == len(CYCLE_PLAN) - 1
-        end = None if is_last else CYCLE_PLAN[position + 1][1] - timedelta(days=1)
-        cycles.append(Cycle(kind, start, end, cycle_label(position, kind, seen[kind], start, end)))
-    return cycles
+    return [Cycle(kind, start, label) for (kind, start), label in zip(CYCLE_PLAN, cycle_labels(CYCLE_PLAN))]
 
 
 def _cycle_on(day: date, cycles: list[Cycle]) -> Cycle:
