@@ -160,12 +160,12 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
     import pandas
     import sqlalchemy as sa
 
-    from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
-    from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
-    from fitness_assets.lib.raw.zone import land_inbox
     from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR
+    from fitness_assets.lib.raw.zone import land_inbox
     from fitness_assets.lib.silver.build import build_silver, snapshots_that_may_remove
+    from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
     from fitness_assets.lib.warehouse.load import load_warehouse
+    from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
 
     sql_dir = DEFAULT_SQL_DIR
     home = work / "home"
@@ -269,9 +269,9 @@ def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: P
     import dagster as dg
     import sqlalchemy as sa
 
-    from tools.generate.bench_histories import append_workout
     from fitness_assets.definitions import build_definitions
     from fitness_assets.lib.core.settings import load_settings
+    from tools.generate.bench_histories import append_workout
 
     job = build_definitions(load_settings()).resolve_job_def("ingest_job")
     engine = make_engine(work, database_url)
@@ -859,9 +859,9 @@ def remove_work(work: Path) -> None:
 
 
 def main_bench(args: argparse.Namespace) -> int:
-    from tools.generate.bench_histories import append_workout, write_benchmark_exports
-    from fitness_assets.lib.warehouse.database import apply_migrations
     from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR
+    from fitness_assets.lib.warehouse.database import apply_migrations
+    from tools.generate.bench_histories import append_workout, write_benchmark_exports
 
     work = Path(args.work).resolve()
     user_homes = {Path(os.environ.get("FITNESS_HOME") or ".fitness").resolve(), (REPO / ".fitness").resolve()}

@@ -43,22 +43,19 @@ from pathlib import Path
 import numpy as np
 
 from fitness_assets.lib.raw.timeparse import parse_hevy_datetime
+from tools.generate import catalog
+from tools.generate import export_format as export
 from tools.generate.catalog import (
     BENCH_CORE_SLOT, BENCH_FINISHER_SLOT, BENCH_ROUTINES, BODYWEIGHT, CARDIO, CORE_BLOCK_PROBABILITY,
-    DELOAD_DESCRIPTION, DESCRIPTIONS, DROPSET_PROBABILITY, EXERCISES, FATIGUE_REPS, FINISHER_PROBABILITY,
-    ISOLATION, MAIN, MESOCYCLE_WEEKS, MINUTES_PER_SET, MULTILINE_NOTE_PROBABILITY, MULTILINE_NOTES,
-    NOTE_PROBABILITY, RPE_VALUES, SECOND_SUPERSET_PROBABILITY, SETUP_MINUTES, SHORT_NOTES,
-    SUPERSET_PROBABILITY, TIMED, WARMUP_SCHEME, WEEKDAY_HOURS, WEIGHTED,
+    DELOAD_DESCRIPTION, DESCRIPTIONS, DROPSET_PROBABILITY, EXERCISES, FATIGUE_REPS, FINISHER_PROBABILITY, ISOLATION,
+    MAIN, MESOCYCLE_WEEKS, MINUTES_PER_SET, MULTILINE_NOTE_PROBABILITY, MULTILINE_NOTES, NOTE_PROBABILITY,
+    RPE_VALUES, SECOND_SUPERSET_PROBABILITY, SETUP_MINUTES, SHORT_NOTES, SUPERSET_PROBABILITY, TIMED, WARMUP_SCHEME,
+    WEEKDAY_HOURS, WEIGHTED,
 )
-from tools.generate import catalog
 from tools.generate.diet_plan import (
     BULKING, CARB_STEP_DAYS, CUTTING, CUTTING_CARB_CUT, CUTTING_CARB_FLOOR, DECIMAL_PROBABILITY, DIET_NOTES,
     FORGOT_SCALE, FREE_MEAL, FREE_MEAL_EXTRA_G, MACRO_TARGETS, MANUTENCAO, NOTE_DAY_PROBABILITY,
     REFERENCE_WEIGHT_KG, REVERSA, REVERSA_CARB_ADD, WEEKLY_CARDIO_MIN, WEIGHT_DRIFT_KG_PER_DAY, cycle_labels,
-)
-from tools.generate.export_format import (
-    DIET_FILE_NAME, DIET_HEADER, DIET_QUOTING, HEVY_FILE_NAME, HEVY_HEADER, HEVY_QUOTING, fmt_hevy_time,
-    fmt_number, write_csv,
 )
 
 END_DAY = date(2026, 10, 30)  # last possible workout / diet day; append_workout adds the day after
@@ -189,11 +186,12 @@ def write_benchmark_exports(inbox: Path, total_sets: int = 1_000_000, athletes: 
         plan = _plan(hevy_rng, share)
         cycles = _draw_cycles(diet_rng, int(plan["day"][0]))
         columns = _sets(hevy_rng, plan, profile, cycles)
-        write_csv(folder / HEVY_FILE_NAME, HEVY_HEADER, zip(*columns), HEVY_QUOTING)
+        hevy_file, diet_file = folder / export.HEVY_FILE_NAME, folder / export.DIET_FILE_NAME
+        export.write_csv(hevy_file, export.HEVY_HEADER, zip(*columns), export.HEVY_QUOTING)
         diet = _diet_columns(diet_rng, profile, cycles, int(plan["day"][0]))
-        write_csv(folder / DIET_FILE_NAME, DIET_HEADER, zip(*diet), DIET_QUOTING)
-        hevy_files.append(folder / HEVY_FILE_NAME)
-        diet_files.append(folder / DIET_FILE_NAME)
+        export.write_csv(diet_file, export.DIET_HEADER, zip(*diet), export.DIET_QUOTING)
+        hevy_files.append(hevy_file)
+        diet_files.append(diet_file)
         set_rows += len(columns[0])
         workouts += len(plan["day"])
         diet_rows += len(diet[0])
@@ -241,7 +239,8 @@ def append_workout(hevy_csv: Path, out: Path) -> int:
     added = []
     for row in picked:
         new = list(row)
-        new[col["start_time"]], new[col["end_time"]] = fmt_hevy_time(start), fmt_hevy_time(start + timedelta(minutes=45))
+        new[col["start_time"]] = export.fmt_hevy_time(start)
+        new[col["end_time"]] = export.fmt_hevy_time(start + timedelta(minutes=45))
         new[col["description"]] = ""
         new[col["exercise_notes"]] = ""
         added.append(new)
@@ -475,9 +474,9 @@ def _sets(rng: np.random.Generator, plan: dict[str, np.ndarray], profile: _Profi
         rng.integers(0, len(DESCRIPTIONS), size=int(described.sum()))]
     description[plan["deload"]] = DELOAD_DESCRIPTION
     starts = [datetime.combine(_to_date(d), time(int(h), int(m))) for d, h, m in zip(day, hour, minute)]
-    start_text = np.array([fmt_hevy_time(s) for s in starts], dtype=object)
-    end_text = np.array([fmt_hevy_time(s + timedelta(minutes=int(mins))) for s, mins in zip(starts, minutes)],
-                        dtype=object)
+    start_text = np.array([export.fmt_hevy_time(s) for s in starts], dtype=object)
+    end_text = np.array([export.fmt_hevy_time(s + timedelta(minutes=int(mins)))
+                         for s, mins in zip(starts, minutes)], dtype=object)
     title = _ROUTINE_NAMES[plan["routine"]]
 
     newest_first = np.argsort(-block_w[s_b], kind="stable")
@@ -591,5 +590,5 @@ def _fmt_numbers(values: np.ndarray) -> np.ndarray:
     out = np.full(len(values), "", dtype=object)
     present = ~np.isnan(values)
     unique, inverse = np.unique(values[present], return_inverse=True)
-    out[present] = np.array([fmt_number(v) for v in unique], dtype=object)[inverse]
+    out[present] = np.array([export.fmt_number(v) for v in unique], dtype=object)[inverse]
     return out

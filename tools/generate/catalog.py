@@ -185,72 +185,53 @@ SAMPLE_ROUTINES: dict[str, tuple[Slot, ...]] = {
         ("Bicep Curl (Dumbbell)", "Hammer Curl (Dumbbell)", "Triceps Rope Pushdown"),
     ),
 }  # fmt: skip
+
+
+def _with_slots(book: dict[str, tuple[Slot, ...]], changes: dict[str, dict[int, Slot]]) -> dict[str, tuple[Slot, ...]]:
+    """`book` with some slots replaced: {routine: {slot index: new slot}}."""
+    return {name: tuple(changes.get(name, {}).get(i, slot) for i, slot in enumerate(slots))
+            for name, slots in book.items()}
+
+
+# The bench athletes' book: the sample's with more variations per slot and no custom exercise.
 # No title appears in two slots of one routine, nor in a routine and the ab/finisher slots.
-BENCH_ROUTINES: dict[str, tuple[Slot, ...]] = {
-    "Push A": (
-        ("Bench Press (Barbell)",),
-        ("Incline Bench Press (Dumbbell)", "Incline Bench Press (Barbell)", "Incline Chest Press (Machine)"),
-        ("Overhead Press (Dumbbell)", "Shoulder Press (Machine Plates)", "Seated Overhead Press (Dumbbell)"),
-        ("Lateral Raise (Dumbbell)", "Lateral Raise (Cable)", "Lateral Raise (Machine)"),
-        ("Triceps Pushdown", "Triceps Rope Pushdown", "Single Arm Triceps Pushdown (Cable)"),
-        ("Overhead Triceps Extension (Cable)", "Skullcrusher (Barbell)", "Triceps Dip"),
-    ),
-    "Push B": (
-        ("Overhead Press (Barbell)", "Push Press"),
-        ("Bench Press (Dumbbell)", "Bench Press (Smith Machine)", "Chest Press (Machine)"),
-        ("Chest Fly (Machine)", "Butterfly (Pec Deck)", "Cable Fly Crossovers", "Low Cable Fly Crossovers"),
-        ("Seated Lateral Raise (Dumbbell)", "Single Arm Lateral Raise (Cable)"),
-        ("Triceps Extension (Dumbbell)", "Skullcrusher (Dumbbell)", "Triceps Kickback (Cable)"),
-        ("Chest Dip", "Push Up", "Triceps Dip (Weighted)"),
-    ),
-    "Pull A": (
-        ("Deadlift (Barbell)", "Rack Pull", "Trap Bar Deadlift"),
-        ("Pull Up", "Chin Up", "Pull Up (Weighted)"),
-        ("Bent Over Row (Barbell)", "Pendlay Row (Barbell)", "T Bar Row", "Bent Over Row (Dumbbell)"),
-        ("Face Pull", "Rear Delt Reverse Fly (Machine)", "Rear Delt Reverse Fly (Dumbbell)"),
-        ("Shrug (Dumbbell)", "Shrug (Barbell)", "Shrug (Machine)"),
-        ("Bicep Curl (Barbell)", "EZ Bar Biceps Curl", "Bicep Curl (Dumbbell)"),
-        ("Hammer Curl (Dumbbell)", "Hammer Curl (Cable)", "Cross Body Hammer Curl"),
-    ),
-    "Pull B": (
-        ("Lat Pulldown (Cable)", "Lat Pulldown - Close Grip (Cable)", "Lat Pulldown (Machine)",
-         "Reverse Grip Lat Pulldown (Cable)"),
-        ("Seated Cable Row - V Grip (Cable)", "Seated Cable Row - Bar Grip", "Iso-Lateral Row (Machine)",
-         "Seated Row (Machine)"),
-        ("Chest Supported Incline Row (Dumbbell)", "Dumbbell Row", "Meadows Rows (Barbell)", "Single Arm Cable Row"),
-        ("Straight Arm Lat Pulldown (Cable)", "Rope Straight Arm Pulldown", "Pullover (Machine)"),
-        ("Preacher Curl (Machine)", "Preacher Curl (Dumbbell)"),
-        ("Seated Incline Curl (Dumbbell)", "Bicep Curl (Cable)", "Concentration Curl", "Spider Curl (Dumbbell)"),
-        ("Back Extension (Hyperextension)", "Back Extension (Weighted Hyperextension)"),
-    ),
-    "Legs": (
-        ("Squat (Barbell)", "Front Squat", "Hack Squat (Machine)", "Squat (Smith Machine)"),
-        ("Romanian Deadlift (Barbell)", "Romanian Deadlift (Dumbbell)", "Stiff Leg Deadlift", "Good Morning (Barbell)"),
-        ("Leg Press (Machine)", "Bulgarian Split Squat", "Walking Lunge (Dumbbell)", "Leg Press Horizontal (Machine)"),
-        ("Leg Extension (Machine)", "Single Leg Extensions"),
-        ("Lying Leg Curl (Machine)", "Seated Leg Curl (Machine)"),
-        ("Standing Calf Raise (Machine)", "Seated Calf Raise", "Calf Press (Machine)"),
-        ("Hip Abduction (Machine)", "Hip Adduction (Machine)"),
-    ),
-    "Upper": (
-        ("Bench Press (Barbell)", "Incline Bench Press (Barbell)", "Incline Bench Press (Smith Machine)"),
-        ("Lat Pulldown (Cable)", "Pull Up", "Chin Up"),
-        ("Overhead Press (Smith Machine)", "Arnold Press (Dumbbell)", "Shoulder Press (Dumbbell)"),
-        ("Seated Cable Row - V Grip (Cable)", "T Bar Row", "Dumbbell Row"),
-        ("Lateral Raise (Dumbbell)", "Lateral Raise (Machine)"),
-        ("Preacher Curl (Machine)", "Preacher Curl (Barbell)", "Bicep Curl (Dumbbell)"),
-        ("Triceps Pushdown", "Overhead Triceps Extension (Cable)", "Triceps Extension (Cable)"),
-    ),
-    "Lower": (
-        ("Squat (Barbell)", "Pause Squat (Barbell)", "Belt Squat (Machine)", "Pendulum Squat (Machine)"),
-        ("Romanian Deadlift (Barbell)", "Sumo Deadlift", "Single Leg Romanian Deadlift (Dumbbell)"),
-        ("Leg Press (Machine)", "Hack Squat (Machine)", "Goblet Squat", "Reverse Lunge (Dumbbell)"),
-        ("Lying Leg Curl (Machine)", "Seated Leg Curl (Machine)", "Nordic Hamstrings Curls"),
-        ("Hip Thrust (Barbell)", "Hip Thrust (Machine)", "Glute Kickback (Machine)", "Cable Pull Through"),
-        ("Standing Calf Raise (Machine)", "Standing Calf Raise (Dumbbell)", "Standing Calf Raise (Smith)"),
-    ),
-    "Full Body": SAMPLE_ROUTINES["Full Body"],
-}  # fmt: skip
+BENCH_ROUTINES = _with_slots(SAMPLE_ROUTINES, {
+    "Push A": {
+        1: ("Incline Bench Press (Dumbbell)", "Incline Bench Press (Barbell)", "Incline Chest Press (Machine)"),
+        2: ("Overhead Press (Dumbbell)", "Shoulder Press (Machine Plates)", "Seated Overhead Press (Dumbbell)"),
+        4: ("Triceps Pushdown", "Triceps Rope Pushdown", "Single Arm Triceps Pushdown (Cable)"),
+    },
+    "Push B": {
+        3: ("Seated Lateral Raise (Dumbbell)", "Single Arm Lateral Raise (Cable)"),
+        5: ("Chest Dip", "Push Up", "Triceps Dip (Weighted)"),
+    },
+    "Pull A": {
+        0: ("Deadlift (Barbell)", "Rack Pull", "Trap Bar Deadlift"),
+        4: ("Shrug (Dumbbell)", "Shrug (Barbell)", "Shrug (Machine)"),
+        6: ("Hammer Curl (Dumbbell)", "Hammer Curl (Cable)", "Cross Body Hammer Curl"),
+    },
+    "Pull B": {
+        0: ("Lat Pulldown (Cable)", "Lat Pulldown - Close Grip (Cable)", "Lat Pulldown (Machine)",
+            "Reverse Grip Lat Pulldown (Cable)"),
+        1: ("Seated Cable Row - V Grip (Cable)", "Seated Cable Row - Bar Grip", "Iso-Lateral Row (Machine)",
+            "Seated Row (Machine)"),
+        2: ("Chest Supported Incline Row (Dumbbell)", "Dumbbell Row", "Meadows Rows (Barbell)", "Single Arm Cable Row"),
+        3: ("Straight Arm Lat Pulldown (Cable)", "Rope Straight Arm Pulldown", "Pullover (Machine)"),
+        4: ("Preacher Curl (Machine)", "Preacher Curl (Dumbbell)"),
+        5: ("Seated Incline Curl (Dumbbell)", "Bicep Curl (Cable)", "Concentration Curl", "Spider Curl (Dumbbell)"),
+    },
+    "Legs": {
+        2: ("Leg Press (Machine)", "Bulgarian Split Squat", "Walking Lunge (Dumbbell)",
+            "Leg Press Horizontal (Machine)"),
+        3: ("Leg Extension (Machine)", "Single Leg Extensions"),
+        5: ("Standing Calf Raise (Machine)", "Seated Calf Raise", "Calf Press (Machine)"),
+    },
+    "Upper": {6: ("Triceps Pushdown", "Overhead Triceps Extension (Cable)", "Triceps Extension (Cable)")},
+    "Lower": {
+        0: ("Squat (Barbell)", "Pause Squat (Barbell)", "Belt Squat (Machine)", "Pendulum Squat (Machine)"),
+        5: ("Standing Calf Raise (Machine)", "Standing Calf Raise (Dumbbell)", "Standing Calf Raise (Smith)"),
+    },
+})  # fmt: skip
 # The ab block and the cardio finisher: the sample athlete's custom ab exercises come last,
 # the bench athletes' mapped ones, likewise.
 _CORE_COMMON: Slot = (

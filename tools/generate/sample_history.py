@@ -40,24 +40,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from tools.generate import export_format as export
 from tools.generate.catalog import (
-    BODYWEIGHT, BY_TITLE, CARDIO, DELOAD_DESCRIPTION, DESCRIPTIONS, DROPSET_PROBABILITY, FAILURE_PROBABILITY,
-    FATIGUE_REPS, ISOLATION, KNEE_NOTE, MAIN, MESOCYCLE_WEEKS, MULTILINE_NOTE_PROBABILITY, MULTILINE_NOTES,
-    NOTE_PROBABILITY, REP_RANGES, RPE_PROBABILITY, RPE_VALUES, SAMPLE_CORE_SLOT, SAMPLE_FINISHER_SLOT,
-    SAMPLE_ROUTINES, SECOND_SUPERSET_PROBABILITY, SHORT_NOTES, TIMED, WARMUP_SCHEME, WEEKDAY_HOURS, WEIGHTED,
-    WORKING_SETS, Exercise, Slot,
-)
-from tools.generate.catalog import (
-    CORE_BLOCK_PROBABILITY, FINISHER_PROBABILITY, MINUTES_PER_SET, SETUP_MINUTES, SUPERSET_PROBABILITY,
+    BODYWEIGHT, BY_TITLE, CARDIO, CORE_BLOCK_PROBABILITY, DELOAD_DESCRIPTION, DESCRIPTIONS, DROPSET_PROBABILITY,
+    FAILURE_PROBABILITY, FATIGUE_REPS, FINISHER_PROBABILITY, ISOLATION, KNEE_NOTE, MAIN, MESOCYCLE_WEEKS,
+    MINUTES_PER_SET, MULTILINE_NOTE_PROBABILITY, MULTILINE_NOTES, NOTE_PROBABILITY, REP_RANGES, RPE_PROBABILITY,
+    RPE_VALUES, SAMPLE_CORE_SLOT, SAMPLE_FINISHER_SLOT, SAMPLE_ROUTINES, SECOND_SUPERSET_PROBABILITY, SETUP_MINUTES,
+    SHORT_NOTES, SUPERSET_PROBABILITY, TIMED, WARMUP_SCHEME, WEEKDAY_HOURS, WEIGHTED, WORKING_SETS, Exercise, Slot,
 )
 from tools.generate.diet_plan import (
     BULKING, CARB_STEP_DAYS, CUTTING, CUTTING_CARB_CUT, CUTTING_CARB_FLOOR, DECIMAL_PROBABILITY, DIET_NOTES,
     FORGOT_SCALE, FREE_MEAL, FREE_MEAL_EXTRA_G, MACRO_TARGETS, MANUTENCAO, NOTE_DAY_PROBABILITY,
     REFERENCE_WEIGHT_KG, REVERSA, REVERSA_CARB_ADD, WEEKLY_CARDIO_MIN, WEIGHT_DRIFT_KG_PER_DAY, cycle_labels,
-)
-from tools.generate.export_format import (
-    DIET_FILE_NAME, DIET_HEADER, DIET_QUOTING, HEVY_FILE_NAME, HEVY_HEADER, HEVY_QUOTING, fmt_hevy_time,
-    fmt_number, write_csv,
 )
 
 # Fraction of the starting load gained per effective week (see _progress): roughly +50% on
@@ -417,14 +411,13 @@ def _normal_sets(block: Block) -> list[SetEntry]:
 
 def _hevy_rows(workouts: list[Workout]):
     for w in sorted(workouts, key=lambda w: w.start, reverse=True):
-        head = [w.title, fmt_hevy_time(w.start), fmt_hevy_time(w.end), w.description]
+        head = [w.title, export.fmt_hevy_time(w.start), export.fmt_hevy_time(w.end), w.description]
         for block in w.blocks:
             superset = "" if block.superset_id is None else str(block.superset_id)
             for index, s in enumerate(block.sets):
                 yield head + [
                     block.exercise.title, superset, block.notes, str(index), s.set_type,
-                    fmt_number(s.weight_kg), fmt_number(s.reps), fmt_number(s.distance_km),
-                    fmt_number(s.duration_seconds), fmt_number(s.rpe),
+                    *map(export.fmt_number, (s.weight_kg, s.reps, s.distance_km, s.duration_seconds, s.rpe)),
                 ]  # fmt: skip
 
 
@@ -540,7 +533,8 @@ def _diet_rows(rng: random.Random):
         previous_kcal = kcal
         if day not in missing:
             yield [
-                day.isoformat(), fmt_number(carbs), fmt_number(protein), fmt_number(fat), str(kcal),
+                day.isoformat(), export.fmt_number(carbs), export.fmt_number(protein), export.fmt_number(fat),
+                str(kcal),
                 str(weekly_cardio[week_key]), cycle.label, "" if unweighed else f"{scale:.1f}", note,
             ]  # fmt: skip
         day += timedelta(days=1)
@@ -561,7 +555,8 @@ def write_sample_exports(out_dir: Path, seed: int = 7) -> dict[str, Path]:
     # Separate streams so tuning one file never changes the other.
     hevy_rng = random.Random(f"hevy-{seed}")
     diet_rng = random.Random(f"diet-{seed}")
-    paths = {"hevy": out_dir / HEVY_FILE_NAME, "diet": out_dir / DIET_FILE_NAME}
-    write_csv(paths["hevy"], HEVY_HEADER, _hevy_rows(_generate_workouts(hevy_rng)), HEVY_QUOTING)
-    write_csv(paths["diet"], DIET_HEADER, _diet_rows(diet_rng), DIET_QUOTING)
+    paths = {"hevy": out_dir / export.HEVY_FILE_NAME, "diet": out_dir / export.DIET_FILE_NAME}
+    workouts = _generate_workouts(hevy_rng)
+    export.write_csv(paths["hevy"], export.HEVY_HEADER, _hevy_rows(workouts), export.HEVY_QUOTING)
+    export.write_csv(paths["diet"], export.DIET_HEADER, _diet_rows(diet_rng), export.DIET_QUOTING)
     return paths
