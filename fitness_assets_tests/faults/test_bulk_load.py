@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from tools.generate.bench_histories import write_benchmark_exports
+from tools.generate import write_benchmark_exports
 from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
 from fitness_assets.lib.warehouse.muscle_map import curated_muscle_map
 from fitness_assets.lib.raw.zone import land_inbox
