@@ -44,9 +44,7 @@ import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fitness_assets.lib.core.settings import PACKAGE_DIR
-
-REPO = PACKAGE_DIR.parent
+REPO = Path(__file__).resolve().parents[2]  # tools/ lives in the repository, never installed
 DEFAULT_WORK = REPO / "bench"  # `/bench/` is in .gitignore
 ROW_BY_ROW_SLICE = 10_000
 PER_PARTITION_RUNS = 5
