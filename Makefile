@@ -15,9 +15,10 @@ $(BIN)/fitness: pyproject.toml
 install: $(BIN)/fitness
 
 # Writes sample exports only when the inbox holds no file yet, then runs the whole pipeline.
+# tools/ is not installed (dev only): `python -m` finds it from the repository root.
 run: install
 	@if [ -z "$$(find $(INBOX) -type f 2>/dev/null | head -1)" ]; then \
-		$(BIN)/fitness sample --out $(INBOX); fi
+		$(BIN)/python -m tools.generate --out $(INBOX); fi
 	$(BIN)/fitness run
 
 test: install
@@ -27,10 +28,10 @@ dev: install
 	$(BIN)/fitness dev
 
 sample: install
-	$(BIN)/fitness sample --out $(INBOX)
+	$(BIN)/python -m tools.generate --out $(INBOX)
 
 bench: install
-	$(BIN)/python -m fitness_assets.benchmark.run
+	$(BIN)/python -m tools.bench.run
 
 clean:
 	rm -rf .fitness

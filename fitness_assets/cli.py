@@ -1,4 +1,4 @@
-"""`fitness`: run the whole pipeline, write sample exports, or open the Dagster UI."""
+"""`fitness`: run the whole pipeline, backfill weeks, or open the Dagster UI."""
 
 from __future__ import annotations
 
@@ -119,7 +119,8 @@ def command_run(settings: Configuration, allow_removals: bool = False) -> int:
 
     if not inbox_files(settings.inbox) and not (settings.raw_zone / "manifest.json").exists():
         print(f"The inbox {settings.inbox} is empty. Put a Hevy workout CSV and/or a diet log there, or write\n"
-              f"sample exports with:  fitness sample --out {settings.inbox}", file=sys.stderr)
+              f"sample exports (from the repository root) with:  python -m tools.generate --out {settings.inbox}",
+              file=sys.stderr)
         return 2
     started = time.monotonic()
     prepare_dagster_instance(settings)
@@ -277,15 +278,6 @@ def command_backfill(settings: Configuration, first_week: str, last_week: str, r
     return 0
 
 
-def command_sample(out: Path) -> int:
-    from fitness_assets.lib.sample import write_sample_exports
-
-    written = write_sample_exports(out)
-    for kind, path in written.items():
-        print(f"wrote {kind} sample: {path}")
-    return 0
-
-
 def command_dev(settings: Configuration, extra: list[str]) -> int:
     prepare_dagster_instance(settings)
     from fitness_assets.lib.warehouse.database import embedded_server
@@ -304,8 +296,6 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--allow-removals", action="store_true",
                      help="confirm, for this run, an export that removes more than FITNESS_MAX_REMOVED_SHARE "
                           "of an athlete's workouts or diet days")
-    sample = sub.add_parser("sample", help="write deterministic synthetic exports in the real formats")
-    sample.add_argument("--out", type=Path, required=True)
     backfill = sub.add_parser("backfill", help="write payloads and reports for a range of weeks, in one run each")
     backfill.add_argument("--from", dest="first_week", required=True, metavar="WEEK", help="first Monday, YYYY-MM-DD")
     backfill.add_argument("--to", dest="last_week", required=True, metavar="WEEK", help="last Monday, YYYY-MM-DD")
@@ -321,8 +311,6 @@ def main(argv: list[str] | None = None) -> int:
         settings = configuration_from()
         if args.command == "run":
             return command_run(settings, allow_removals=args.allow_removals)
-        if args.command == "sample":
-            return command_sample(args.out)
         if args.command == "backfill":
             return command_backfill(settings, args.first_week, args.last_week, not args.no_reports)
         extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra

@@ -3,7 +3,8 @@
 core < raw < silver < warehouse < quality < payloads < reports: a module may import its own
 layer and earlier ones, never a later one. schemas/ declares the silver models and imports
 nothing from lib. lib/ never imports dagster (the Dagster wiring lives in defs/) nor the
-packages built on top of it (defs, cli, definitions, benchmark).
+packages built on top of it (defs, cli, definitions). Nothing in fitness_assets imports the
+dev-only tools/ (the generator and the benchmark), which is not installed.
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "fitness_assets"
 LAYERS = ("core", "raw", "silver", "warehouse", "quality", "payloads", "reports")
 RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
-# Not a layer: a tool that writes sample exports (a later step of issue 10 moves it out of lib).
-TOOLS = {"fitness_assets.lib.sample"}
 ALLOWED = {
     # issue 10 item 4: the stored payload becomes the hand-off
     ("fitness_assets.lib.warehouse.load", "fitness_assets.lib.payloads.changed_weeks"),
 }
-ABOVE_LIB = ("fitness_assets.defs", "fitness_assets.cli", "fitness_assets.definitions", "fitness_assets.benchmark")
+ABOVE_LIB = ("fitness_assets.defs", "fitness_assets.cli", "fitness_assets.definitions")
 
 
 def module_name(path: Path) -> str:
@@ -71,8 +70,6 @@ def violations(graph: dict[str, set[str]], allowed=frozenset()) -> list[str]:
                 found.append(f"{module} imports {target}, which is built on lib")
             elif in_schemas and target.startswith("fitness_assets.lib"):
                 found.append(f"{module} (declarations) imports {target}")
-            elif target in TOOLS and module not in TOOLS:
-                found.append(f"{module} imports the tool {target}")
             elif (layer_of(module) and layer_of(target) and RANK[layer_of(target)] > RANK[layer_of(module)]
                   and (module, target) not in allowed):
                 found.append(f"{module} ({layer_of(module)}) imports {target} ({layer_of(target)})")
@@ -85,8 +82,7 @@ def package_graph() -> dict[str, set[str]]:
 
 
 def test_every_lib_module_belongs_to_a_layer():
-    unplaced = [m for m in package_graph() if m.startswith("fitness_assets.lib.")
-                and layer_of(m) is None and m not in TOOLS]
+    unplaced = [m for m in package_graph() if m.startswith("fitness_assets.lib.") and layer_of(m) is None]
     assert unplaced == []
 
 
@@ -126,6 +122,12 @@ def test_defs_layers_import_no_later_layer():
     assert defs_violations({"fitness_assets.defs.silver.checks": {"fitness_assets.lib.warehouse.load",
                                                                    "fitness_assets.lib.quality.core"}}) == [
         "fitness_assets.defs.silver.checks imports fitness_assets.lib.warehouse.load, a later layer"]
+
+
+def test_the_runtime_package_never_imports_the_dev_tools():
+    graph = {module_name(path): imports_of(path) for path in PACKAGE.rglob("*.py")}
+    assert [(module, target) for module, imported in sorted(graph.items()) for target in sorted(imported)
+            if target.split(".")[0] == "tools"] == []
 
 
 def test_the_allowlisted_edges_still_exist():

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tools.generate import write_sample_exports
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -23,9 +25,9 @@ def fitness(args: list[str], cwd: Path, **env) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
-    """`fitness sample` then `fitness run` on the embedded default (no FITNESS_DATABASE_URL)."""
+    """The sample exports, then `fitness run` on the embedded default (no FITNESS_DATABASE_URL)."""
     workdir = tmp_path_factory.mktemp("cli")
-    assert fitness(["sample", "--out", "inbox"], workdir).returncode == 0
+    write_sample_exports(workdir / "inbox")
     result = fitness(["run"], workdir)
     yield workdir, result
     # Stop the embedded server this module started (its handle lives in the finished process).
@@ -151,7 +153,7 @@ def test_backfill_rejects_a_week_that_is_not_a_monday(sample_run):
 def test_empty_inbox_explains_how_to_get_sample_data(tmp_path):
     result = fitness(["run"], tmp_path)
     assert result.returncode != 0
-    assert "fitness sample --out" in result.stderr
+    assert "python -m tools.generate --out" in result.stderr
 
 
 def test_rejected_file_prints_the_error_and_exits_non_zero(tmp_path):

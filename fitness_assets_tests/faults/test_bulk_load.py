@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from fitness_assets.benchmark.synthetic import write_benchmark_exports
+from tools.generate import write_benchmark_exports
 from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
 from fitness_assets.lib.silver.muscle_map import curated_muscle_map
 from fitness_assets.lib.raw.zone import land_inbox

@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from fitness_assets.lib.core.processes import process_alive, process_started_at
+from tools.generate import write_sample_exports
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -188,9 +189,9 @@ def test_the_parse_pool_gives_the_serial_result_and_ends_its_workers(tmp_path, m
 
     import pandas as pd
 
-    from fitness_assets.benchmark.synthetic import write_benchmark_exports
-    from fitness_assets.lib.silver import build as silver_build
     from fitness_assets.lib.raw.zone import land_inbox
+    from fitness_assets.lib.silver import build as silver_build
+    from tools.generate import write_benchmark_exports
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("the parse pool needs two cores")
@@ -225,9 +226,7 @@ def test_a_run_killed_mid_way_is_followed_by_a_clean_re_run(tmp_path):
     pgdata = (workdir / ".fitness" / "pgdata").resolve()
     command = [sys.executable, "-m", "fitness_assets.cli"]
     try:
-        sample = subprocess.run([*command, "sample", "--out", "inbox"], cwd=workdir, env=_environment(),
-                                capture_output=True, text=True, timeout=120)
-        assert sample.returncode == 0, sample.stderr
+        write_sample_exports(workdir / "inbox")
 
         run = subprocess.Popen([*command, "run"], cwd=workdir, env=_environment(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

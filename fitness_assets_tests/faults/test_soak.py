@@ -22,7 +22,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from fitness_assets.lib.sample import write_sample_exports
+from tools.generate import write_sample_exports
 from fitness_assets.defs.resources import configuration_from
 from fitness_assets_tests.conftest import new_database
 from fitness_assets_tests.harness import check_evaluations, query, run_ingest, run_payloads

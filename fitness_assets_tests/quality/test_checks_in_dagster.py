@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from fitness_assets.lib.quality.catalog import RULES
-from fitness_assets.lib.sample import write_sample_exports
+from tools.generate import write_sample_exports
 from fitness_assets_tests.conftest import diet_csv, hevy_csv
 from fitness_assets_tests.harness import (
     check_evaluations,

@@ -187,7 +187,7 @@ def test_invalid_corrections_file_is_rejected(tmp_path, text, message):
 def test_shipped_example_corrections_fix_the_sample_entry_errors(tmp_path):
     """corrections.example.yaml is documentation users copy: it must match the sample exactly."""
     from fitness_assets.lib.raw.zone import land_inbox
-    from fitness_assets.lib.sample import write_sample_exports
+    from tools.generate import write_sample_exports
     from fitness_assets.lib.silver.build import build_silver
 
     write_sample_exports(tmp_path / "inbox")

@@ -1,6 +1,6 @@
 """`make bench`: ingest, re-ingest and backfill at scale, against the bare COPY floor and a row-by-row loader.
 
-    python -m fitness_assets.benchmark.run [--sets 1000000] [--athletes 20] [--out docs] [--work bench] [--keep]
+    python -m tools.bench.run [--sets 1000000] [--athletes 20] [--out docs] [--work bench] [--keep]
 
 One run, one machine, every figure of issue 4 ("Benchmark" and "Targets"):
 
@@ -44,9 +44,7 @@ import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fitness_assets.lib.core.constants import PACKAGE_DIR
-
-REPO = PACKAGE_DIR.parent
+REPO = Path(__file__).resolve().parents[2]  # tools/ lives in the repository, never installed
 DEFAULT_WORK = REPO / "bench"  # `/bench/` is in .gitignore
 ROW_BY_ROW_SLICE = 10_000
 PER_PARTITION_RUNS = 5
@@ -160,12 +158,12 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
     import pandas
     import sqlalchemy as sa
 
-    from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
-    from fitness_assets.lib.silver.muscle_map import curated_muscle_map
-    from fitness_assets.lib.raw.zone import land_inbox
     from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+    from fitness_assets.lib.raw.zone import land_inbox
     from fitness_assets.lib.silver.build import build_silver, snapshots_that_may_remove
+    from fitness_assets.lib.warehouse.database import apply_migrations, run_sql_file
     from fitness_assets.lib.warehouse.load import load_warehouse
+    from fitness_assets.lib.silver.muscle_map import curated_muscle_map
 
     sql_dir = DEFAULT_SQL_DIR
     home = work / "home"
@@ -229,7 +227,7 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
 def run_child(work: Path, database_url: str, stage: list[str], result_path: Path, what: str) -> dict:
     """Run one measured stage of this module in a child process; return its JSON result."""
     result_path.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "fitness_assets.benchmark.run", "--stage", *stage, "--work", str(work),
+    command = [sys.executable, "-m", "tools.bench.run", "--stage", *stage, "--work", str(work),
                "--result", str(result_path)]
     if database_url:
         command += ["--database-url", database_url]
@@ -269,9 +267,9 @@ def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: P
     import dagster as dg
     import sqlalchemy as sa
 
-    from fitness_assets.benchmark.synthetic import append_workout
     from fitness_assets.definitions import build_definitions
     from fitness_assets.defs.resources import configuration_from
+    from tools.generate.bench_histories import append_workout
 
     job = build_definitions(configuration_from()).resolve_job_def("ingest_job")
     engine = make_engine(work, database_url)
@@ -362,7 +360,7 @@ def checkpoint(engine) -> None:
 
 
 def copy_floor(engine, hevy_files: list[Path]) -> dict:
-    from fitness_assets.lib.sample import HEVY_HEADER
+    from tools.generate.export_format import HEVY_HEADER
 
     columns = ", ".join(f'"{name}" text' for name in HEVY_HEADER)
     raw = engine.raw_connection()
@@ -390,7 +388,7 @@ def copy_floor(engine, hevy_files: list[Path]) -> dict:
 
 def row_by_row(engine, hevy_files: list[Path], slice_rows: int, total_sets: int) -> dict:
     """One SELECT (does the set exist?) and one INSERT per set, one round trip each, one commit."""
-    from fitness_assets.lib.sample import HEVY_HEADER
+    from tools.generate.export_format import HEVY_HEADER
 
     key = ["athlete_id", "start_time", "title", "exercise_title", "set_index"]
     columns = ["athlete_id", *HEVY_HEADER]
@@ -548,8 +546,7 @@ def code_state() -> tuple[str, list[str]]:
                                capture_output=True, text=True, timeout=10).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
         return "", []
-    dirty = [line[3:] for line in lines if line.strip() and not line[3:].startswith("fitness_assets/benchmark/")
-             and "_tests" not in line]
+    dirty = [line[3:] for line in lines if line.strip() and "_tests" not in line]
     return commit, dirty
 
 
@@ -681,7 +678,7 @@ def markdown(r: dict) -> str:
         "",
         "## What is measured",
         "",
-        f"- **Data**: `fitness_assets/benchmark/synthetic.py`, {r['sets']:,} Hevy set rows over {r['athletes']} "
+        f"- **Data**: `tools/generate/bench_histories.py`, {r['sets']:,} Hevy set rows over {r['athletes']} "
         f"athletes ({r['workouts']:,} workouts, {r['diet_rows']:,} diet days, seed 0), one folder per athlete "
         "in the inbox. The data are clean: nothing is quarantined.",
         "- **Full ingest**: `land_inbox` → `build_silver` (parse + Pandera validation, parse cache empty) → "
@@ -718,7 +715,7 @@ def markdown(r: dict) -> str:
         "(measured at about 3.8 s per run in issue 4), so the real per-partition cost is higher still.",
         *(["- **Through Dagster**: after the measurements above, schema `fitness` is dropped and migrated again, "
            "the raw zone and the parse cache (FITNESS_HOME/silver_cache) are emptied and athlete_01's original "
-           "Hevy export is put back. One child process (`python -m fitness_assets.benchmark.run --stage "
+           "Hevy export is put back. One child process (`python -m tools.bench.run --stage "
            "dagster`) builds `build_definitions(configuration_from())` on the bench's environment and runs "
            "`resolve_job_def(\"ingest_job\").execute_in_process(...)` three times on one "
            "`dagster.instance_for_test()` instance (SQLite run and event storage, in the work folder): into the "
@@ -860,9 +857,9 @@ def remove_work(work: Path) -> None:
 
 
 def main_bench(args: argparse.Namespace) -> int:
-    from fitness_assets.benchmark.synthetic import append_workout, write_benchmark_exports
-    from fitness_assets.lib.warehouse.database import apply_migrations
     from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+    from fitness_assets.lib.warehouse.database import apply_migrations
+    from tools.generate.bench_histories import append_workout, write_benchmark_exports
 
     work = Path(args.work).resolve()
     user_homes = {Path(os.environ.get("FITNESS_HOME") or ".fitness").resolve(), (REPO / ".fitness").resolve()}
@@ -872,7 +869,7 @@ def main_bench(args: argparse.Namespace) -> int:
     database_url = args.database_url or os.environ.get("FITNESS_BENCH_DATABASE_URL", "")
     bench_environment(work, database_url)
     out = Path(args.out).resolve()
-    command = ("python -m fitness_assets.benchmark.run"
+    command = ("python -m tools.bench.run"
                + (f" --sets {args.sets}" if args.sets != 1_000_000 else "")
                + (f" --athletes {args.athletes}" if args.athletes != 20 else ""))
     if os.environ.get("MAKELEVEL"):
@@ -1024,7 +1021,7 @@ def main_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fitness_assets.benchmark.run", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--sets", type=int, default=1_000_000, help="synthetic set rows in all (default 1,000,000)")
     parser.add_argument("--athletes", type=int, default=20, help="athletes the sets are split over (default 20)")
     parser.add_argument("--out", default=str(REPO / "docs"), help="where BENCHMARKS.md and benchmarks.json go")

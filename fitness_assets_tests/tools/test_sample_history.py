@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fitness_assets.lib.sample import write_sample_exports
+from tools.generate import write_sample_exports
 
 HEVY_HEADER_LINE = (
     '"title","start_time","end_time","description","exercise_title","superset_id",'

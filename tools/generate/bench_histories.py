@@ -2,7 +2,7 @@
 
 ``write_benchmark_exports`` writes one folder per athlete (``inbox/athlete_01``, ...), each
 holding a Hevy workout CSV and a diet log CSV laid out exactly like the project's sample
-(fitness_assets/lib/sample.py): same headers, quoting, line endings, time format
+(tools/generate/sample_history.py): same headers, quoting, line endings, time format
 (``13 Jan 2026, 18:43``), number format and cycle strings
 (``1Cutting I (01/05/2023 - 17/09/2023)``, the last one open ``(... - XX/XX/XXXX)``).
 Unlike the sample, the data are CLEAN: no deliberate entry errors, so the parsers
@@ -31,6 +31,7 @@ values are built in Python. Determinism: every draw comes from
 the same arguments give the same bytes.
 """
 
+
 from __future__ import annotations
 
 import csv
@@ -41,178 +42,28 @@ from pathlib import Path
 
 import numpy as np
 
-from fitness_assets.lib.sample import DIET_FILE_NAME, DIET_HEADER, HEVY_FILE_NAME, HEVY_HEADER, MONTH_ABBR
 from fitness_assets.lib.raw.timeparse import parse_hevy_datetime
+from tools.generate import catalog
+from tools.generate import export_format as export
+from tools.generate.catalog import (
+    BENCH_CORE_SLOT, BENCH_FINISHER_SLOT, BENCH_ROUTINES, BODYWEIGHT, CARDIO, CORE_BLOCK_PROBABILITY,
+    DELOAD_DESCRIPTION, DESCRIPTIONS, DROPSET_PROBABILITY, EXERCISES, FATIGUE_REPS, FINISHER_PROBABILITY, ISOLATION,
+    MAIN, MESOCYCLE_WEEKS, MINUTES_PER_SET, MULTILINE_NOTE_PROBABILITY, MULTILINE_NOTES, NOTE_PROBABILITY,
+    RPE_VALUES, SECOND_SUPERSET_PROBABILITY, SETUP_MINUTES, SHORT_NOTES, SUPERSET_PROBABILITY, TIMED, WARMUP_SCHEME,
+    WEEKDAY_HOURS, WEIGHTED,
+)
+from tools.generate.diet_plan import (
+    BULKING, CARB_STEP_DAYS, CUTTING, CUTTING_CARB_CUT, CUTTING_CARB_FLOOR, DECIMAL_PROBABILITY, DIET_NOTES,
+    FORGOT_SCALE, FREE_MEAL, FREE_MEAL_EXTRA_G, MACRO_TARGETS, MANUTENCAO, NOTE_DAY_PROBABILITY,
+    REFERENCE_WEIGHT_KG, REVERSA, REVERSA_CARB_ADD, WEEKLY_CARDIO_MIN, WEIGHT_DRIFT_KG_PER_DAY, cycle_labels,
+)
 
 END_DAY = date(2026, 10, 30)  # last possible workout / diet day; append_workout adds the day after
 
-# ---------------------------------------------------------------------------------------
-# Exercise catalogue (titles from data/exercise_muscle_map.csv only)
-# ---------------------------------------------------------------------------------------
-
-WEIGHTED, BODYWEIGHT, TIMED, CARDIO = 0, 1, 2, 3
-MAIN, SECONDARY, ISOLATION, CORE = 0, 1, 2, 3
-
-
-def _w(title: str, start_kg: float, role: int = ISOLATION) -> tuple[str, int, int, float]:
-    return (title, WEIGHTED, role, float(start_kg))
-
-
-def _bw(title: str, role: int = SECONDARY) -> tuple[str, int, int, float]:
-    return (title, BODYWEIGHT, role, 0.0)
-
-
-def _cardio(title: str, pace_min_per_km: float) -> tuple[str, int, int, float]:
-    return (title, CARDIO, CORE, float(pace_min_per_km))  # pace 0: the machine reports no distance
-
-
-# (title, kind, role, load in week 0 for a typical athlete; pace in min/km for cardio)
-EXERCISES: tuple[tuple[str, int, int, float], ...] = (
-    # chest
-    _w("Bench Press (Barbell)", 70, MAIN), _w("Bench Press (Dumbbell)", 26, SECONDARY),
-    _w("Bench Press (Smith Machine)", 60, SECONDARY), _w("Incline Bench Press (Barbell)", 55, SECONDARY),
-    _w("Incline Bench Press (Dumbbell)", 22, SECONDARY), _w("Incline Bench Press (Smith Machine)", 50, SECONDARY),
-    _w("Incline Chest Press (Machine)", 50, SECONDARY), _w("Chest Press (Machine)", 60, SECONDARY),
-    _w("Chest Fly (Machine)", 45), _w("Butterfly (Pec Deck)", 45), _w("Cable Fly Crossovers", 12.5),
-    _w("Low Cable Fly Crossovers", 10), _bw("Push Up"), _bw("Chest Dip"),
-    # shoulders
-    _w("Overhead Press (Barbell)", 42.5, MAIN), _w("Push Press", 50, SECONDARY),
-    _w("Overhead Press (Dumbbell)", 18, SECONDARY), _w("Overhead Press (Smith Machine)", 40, SECONDARY),
-    _w("Seated Overhead Press (Dumbbell)", 18, SECONDARY), _w("Shoulder Press (Dumbbell)", 18, SECONDARY),
-    _w("Shoulder Press (Machine Plates)", 40, SECONDARY), _w("Arnold Press (Dumbbell)", 14, SECONDARY),
-    _w("Lateral Raise (Dumbbell)", 8), _w("Lateral Raise (Cable)", 5), _w("Lateral Raise (Machine)", 25),
-    _w("Seated Lateral Raise (Dumbbell)", 7), _w("Single Arm Lateral Raise (Cable)", 5),
-    _w("Face Pull", 20), _w("Rear Delt Reverse Fly (Machine)", 30), _w("Rear Delt Reverse Fly (Dumbbell)", 6),
-    # triceps
-    _w("Triceps Pushdown", 25), _w("Triceps Rope Pushdown", 20), _w("Single Arm Triceps Pushdown (Cable)", 10),
-    _w("Overhead Triceps Extension (Cable)", 20), _w("Triceps Extension (Cable)", 20),
-    _w("Triceps Extension (Dumbbell)", 16), _w("Skullcrusher (Barbell)", 25), _w("Skullcrusher (Dumbbell)", 10),
-    _w("Triceps Kickback (Cable)", 7.5), _bw("Triceps Dip"), _w("Triceps Dip (Weighted)", 10, SECONDARY),
-    # back
-    _w("Deadlift (Barbell)", 110, MAIN), _w("Rack Pull", 120, MAIN), _w("Trap Bar Deadlift", 120, MAIN),
-    _bw("Pull Up"), _bw("Chin Up"), _bw("Inverted Row"), _w("Pull Up (Weighted)", 5, SECONDARY),
-    _w("Lat Pulldown (Cable)", 55, SECONDARY), _w("Lat Pulldown (Machine)", 60, SECONDARY),
-    _w("Lat Pulldown - Close Grip (Cable)", 55, SECONDARY), _w("Reverse Grip Lat Pulldown (Cable)", 50, SECONDARY),
-    _w("Straight Arm Lat Pulldown (Cable)", 25), _w("Rope Straight Arm Pulldown", 20), _w("Pullover (Machine)", 40),
-    _w("Bent Over Row (Barbell)", 60, SECONDARY), _w("Pendlay Row (Barbell)", 60, SECONDARY),
-    _w("T Bar Row", 40, SECONDARY), _w("Bent Over Row (Dumbbell)", 24, SECONDARY), _w("Dumbbell Row", 28, SECONDARY),
-    _w("Seated Cable Row - V Grip (Cable)", 55, SECONDARY), _w("Seated Cable Row - Bar Grip", 55, SECONDARY),
-    _w("Iso-Lateral Row (Machine)", 40, SECONDARY), _w("Seated Row (Machine)", 50, SECONDARY),
-    _w("Single Arm Cable Row", 20, SECONDARY), _w("Chest Supported Incline Row (Dumbbell)", 20, SECONDARY),
-    _w("Meadows Rows (Barbell)", 25, SECONDARY), _w("Shrug (Dumbbell)", 30), _w("Shrug (Barbell)", 80),
-    _w("Shrug (Machine)", 70), _w("Back Extension (Weighted Hyperextension)", 10),
-    _bw("Back Extension (Hyperextension)", ISOLATION),
-    # biceps
-    _w("Bicep Curl (Barbell)", 30), _w("EZ Bar Biceps Curl", 27.5), _w("Bicep Curl (Dumbbell)", 12),
-    _w("Bicep Curl (Cable)", 20), _w("Hammer Curl (Dumbbell)", 14), _w("Hammer Curl (Cable)", 20),
-    _w("Cross Body Hammer Curl", 12), _w("Preacher Curl (Machine)", 30), _w("Preacher Curl (Barbell)", 25),
-    _w("Preacher Curl (Dumbbell)", 10), _w("Seated Incline Curl (Dumbbell)", 10), _w("Concentration Curl", 10),
-    _w("Spider Curl (Dumbbell)", 8),
-    # legs
-    _w("Squat (Barbell)", 90, MAIN), _w("Front Squat", 70, MAIN), _w("Pause Squat (Barbell)", 75, MAIN),
-    _w("Squat (Smith Machine)", 80, SECONDARY), _w("Hack Squat (Machine)", 80, SECONDARY),
-    _w("Belt Squat (Machine)", 70, SECONDARY), _w("Pendulum Squat (Machine)", 60, SECONDARY),
-    _w("Leg Press (Machine)", 160, SECONDARY), _w("Leg Press Horizontal (Machine)", 120, SECONDARY),
-    _w("Goblet Squat", 24, SECONDARY), _w("Bulgarian Split Squat", 14, SECONDARY),
-    _w("Walking Lunge (Dumbbell)", 14, SECONDARY), _w("Reverse Lunge (Dumbbell)", 14, SECONDARY),
-    _w("Leg Extension (Machine)", 50), _w("Single Leg Extensions", 20),
-    _w("Romanian Deadlift (Barbell)", 80, SECONDARY), _w("Romanian Deadlift (Dumbbell)", 26, SECONDARY),
-    _w("Stiff Leg Deadlift", 80, SECONDARY), _w("Good Morning (Barbell)", 50, SECONDARY),
-    _w("Sumo Deadlift", 110, MAIN), _w("Single Leg Romanian Deadlift (Dumbbell)", 16, SECONDARY),
-    _w("Lying Leg Curl (Machine)", 40), _w("Seated Leg Curl (Machine)", 45), _bw("Nordic Hamstrings Curls", ISOLATION),
-    _w("Hip Thrust (Barbell)", 90, SECONDARY), _w("Hip Thrust (Machine)", 80, SECONDARY),
-    _w("Glute Kickback (Machine)", 30), _w("Cable Pull Through", 25), _w("Hip Abduction (Machine)", 50),
-    _w("Hip Adduction (Machine)", 50), _w("Kettlebell Swing", 20, SECONDARY), _w("Power Clean", 60, MAIN),
-    _w("Standing Calf Raise (Machine)", 70), _w("Standing Calf Raise (Dumbbell)", 20),
-    _w("Standing Calf Raise (Smith)", 60), _w("Seated Calf Raise", 40), _w("Calf Press (Machine)", 100),
-    # core
-    _bw("Hanging Knee Raise", CORE), _bw("Hanging Leg Raise", CORE), _bw("Leg Raise Parallel Bars", CORE),
-    _bw("Ab Wheel", CORE), _bw("Decline Crunch", CORE), _bw("Reverse Crunch", CORE), _bw("Dead Bug", CORE),
-    _w("Cable Crunch", 35, CORE), _w("Crunch (Machine)", 40, CORE), _w("Russian Twist (Weighted)", 8, CORE),
-    ("Plank", TIMED, CORE, 0.0), ("Side Plank", TIMED, CORE, 0.0),
-    # cardio
-    _cardio("Treadmill", 7.5), _cardio("Running", 5.8), _cardio("Cycling", 2.3),
-    _cardio("Elliptical Trainer", 6.5), _cardio("Rowing Machine", 5.0), _cardio("Stair Machine", 0.0),
-)  # fmt: skip
-
-# Each routine lists its slots; a slot's variations rotate (see _plan), never per session.
-# No title appears in two slots of one routine, nor in a routine and the ab/finisher slots.
-ROUTINES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "Push A": (
-        ("Bench Press (Barbell)",),
-        ("Incline Bench Press (Dumbbell)", "Incline Bench Press (Barbell)", "Incline Chest Press (Machine)"),
-        ("Overhead Press (Dumbbell)", "Shoulder Press (Machine Plates)", "Seated Overhead Press (Dumbbell)"),
-        ("Lateral Raise (Dumbbell)", "Lateral Raise (Cable)", "Lateral Raise (Machine)"),
-        ("Triceps Pushdown", "Triceps Rope Pushdown", "Single Arm Triceps Pushdown (Cable)"),
-        ("Overhead Triceps Extension (Cable)", "Skullcrusher (Barbell)", "Triceps Dip"),
-    ),
-    "Push B": (
-        ("Overhead Press (Barbell)", "Push Press"),
-        ("Bench Press (Dumbbell)", "Bench Press (Smith Machine)", "Chest Press (Machine)"),
-        ("Chest Fly (Machine)", "Butterfly (Pec Deck)", "Cable Fly Crossovers", "Low Cable Fly Crossovers"),
-        ("Seated Lateral Raise (Dumbbell)", "Single Arm Lateral Raise (Cable)"),
-        ("Triceps Extension (Dumbbell)", "Skullcrusher (Dumbbell)", "Triceps Kickback (Cable)"),
-        ("Chest Dip", "Push Up", "Triceps Dip (Weighted)"),
-    ),
-    "Pull A": (
-        ("Deadlift (Barbell)", "Rack Pull", "Trap Bar Deadlift"),
-        ("Pull Up", "Chin Up", "Pull Up (Weighted)"),
-        ("Bent Over Row (Barbell)", "Pendlay Row (Barbell)", "T Bar Row", "Bent Over Row (Dumbbell)"),
-        ("Face Pull", "Rear Delt Reverse Fly (Machine)", "Rear Delt Reverse Fly (Dumbbell)"),
-        ("Shrug (Dumbbell)", "Shrug (Barbell)", "Shrug (Machine)"),
-        ("Bicep Curl (Barbell)", "EZ Bar Biceps Curl", "Bicep Curl (Dumbbell)"),
-        ("Hammer Curl (Dumbbell)", "Hammer Curl (Cable)", "Cross Body Hammer Curl"),
-    ),
-    "Pull B": (
-        ("Lat Pulldown (Cable)", "Lat Pulldown - Close Grip (Cable)", "Lat Pulldown (Machine)",
-         "Reverse Grip Lat Pulldown (Cable)"),
-        ("Seated Cable Row - V Grip (Cable)", "Seated Cable Row - Bar Grip", "Iso-Lateral Row (Machine)",
-         "Seated Row (Machine)"),
-        ("Chest Supported Incline Row (Dumbbell)", "Dumbbell Row", "Meadows Rows (Barbell)", "Single Arm Cable Row"),
-        ("Straight Arm Lat Pulldown (Cable)", "Rope Straight Arm Pulldown", "Pullover (Machine)"),
-        ("Preacher Curl (Machine)", "Preacher Curl (Dumbbell)"),
-        ("Seated Incline Curl (Dumbbell)", "Bicep Curl (Cable)", "Concentration Curl", "Spider Curl (Dumbbell)"),
-        ("Back Extension (Hyperextension)", "Back Extension (Weighted Hyperextension)"),
-    ),
-    "Legs": (
-        ("Squat (Barbell)", "Front Squat", "Hack Squat (Machine)", "Squat (Smith Machine)"),
-        ("Romanian Deadlift (Barbell)", "Romanian Deadlift (Dumbbell)", "Stiff Leg Deadlift", "Good Morning (Barbell)"),
-        ("Leg Press (Machine)", "Bulgarian Split Squat", "Walking Lunge (Dumbbell)", "Leg Press Horizontal (Machine)"),
-        ("Leg Extension (Machine)", "Single Leg Extensions"),
-        ("Lying Leg Curl (Machine)", "Seated Leg Curl (Machine)"),
-        ("Standing Calf Raise (Machine)", "Seated Calf Raise", "Calf Press (Machine)"),
-        ("Hip Abduction (Machine)", "Hip Adduction (Machine)"),
-    ),
-    "Upper": (
-        ("Bench Press (Barbell)", "Incline Bench Press (Barbell)", "Incline Bench Press (Smith Machine)"),
-        ("Lat Pulldown (Cable)", "Pull Up", "Chin Up"),
-        ("Overhead Press (Smith Machine)", "Arnold Press (Dumbbell)", "Shoulder Press (Dumbbell)"),
-        ("Seated Cable Row - V Grip (Cable)", "T Bar Row", "Dumbbell Row"),
-        ("Lateral Raise (Dumbbell)", "Lateral Raise (Machine)"),
-        ("Preacher Curl (Machine)", "Preacher Curl (Barbell)", "Bicep Curl (Dumbbell)"),
-        ("Triceps Pushdown", "Overhead Triceps Extension (Cable)", "Triceps Extension (Cable)"),
-    ),
-    "Lower": (
-        ("Squat (Barbell)", "Pause Squat (Barbell)", "Belt Squat (Machine)", "Pendulum Squat (Machine)"),
-        ("Romanian Deadlift (Barbell)", "Sumo Deadlift", "Single Leg Romanian Deadlift (Dumbbell)"),
-        ("Leg Press (Machine)", "Hack Squat (Machine)", "Goblet Squat", "Reverse Lunge (Dumbbell)"),
-        ("Lying Leg Curl (Machine)", "Seated Leg Curl (Machine)", "Nordic Hamstrings Curls"),
-        ("Hip Thrust (Barbell)", "Hip Thrust (Machine)", "Glute Kickback (Machine)", "Cable Pull Through"),
-        ("Standing Calf Raise (Machine)", "Standing Calf Raise (Dumbbell)", "Standing Calf Raise (Smith)"),
-    ),
-    "Full Body": (
-        ("Squat (Barbell)", "Goblet Squat", "Front Squat", "Leg Press (Machine)"),
-        ("Bench Press (Barbell)", "Bench Press (Dumbbell)", "Push Up"),
-        ("Bent Over Row (Barbell)", "Pull Up", "Inverted Row", "Dumbbell Row"),
-        ("Romanian Deadlift (Dumbbell)", "Kettlebell Swing", "Hip Thrust (Barbell)", "Power Clean"),
-        ("Overhead Press (Barbell)", "Arnold Press (Dumbbell)", "Push Press"),
-        ("Bicep Curl (Dumbbell)", "Hammer Curl (Dumbbell)", "Triceps Rope Pushdown"),
-    ),
-}  # fmt: skip
-CORE_SLOT = ("Hanging Knee Raise", "Hanging Leg Raise", "Cable Crunch", "Crunch (Machine)", "Leg Raise Parallel Bars",
-             "Ab Wheel", "Plank", "Side Plank", "Russian Twist (Weighted)", "Decline Crunch", "Reverse Crunch",
-             "Dead Bug")  # fmt: skip
-FINISHER_SLOT = ("Treadmill", "Cycling", "Stair Machine", "Elliptical Trainer", "Rowing Machine", "Running")
+ROUTINES, CORE_SLOT, FINISHER_SLOT = BENCH_ROUTINES, BENCH_CORE_SLOT, BENCH_FINISHER_SLOT
+# The exercises this book uses, in catalogue order: each athlete draws a strength factor for each.
+_USED_TITLES = {title for slots in ROUTINES.values() for slot in slots for title in slot} | {*CORE_SLOT, *FINISHER_SLOT}
+USED_EXERCISES = tuple(e for e in EXERCISES if e.title in _USED_TITLES)
 # Programmes rotate every mesocycle: PPL, upper/lower, full body, a hybrid.
 PROGRAMS = (
     ("Push A", "Pull A", "Legs", "Push B", "Pull B"),
@@ -220,51 +71,32 @@ PROGRAMS = (
     ("Full Body", "Upper", "Lower"),
     ("Push A", "Pull B", "Legs", "Upper", "Lower"),
 )
-MESOCYCLE_WEEKS = 6
 DELOAD_EVERY_MESOCYCLES = 4  # the last week of every 4th mesocycle is a deload
 DELOAD_FACTOR = 0.85
 
 WORKOUTS_PER_WEEK = (4, 5, 5, 5, 6)
 HOLIDAY_WEEK_PROBABILITY = 0.03
 SKIPPED_ACCESSORIES = (0, 0, 1, 1, 2)
-CORE_BLOCK_PROBABILITY = 0.3
-FINISHER_PROBABILITY = 0.15
-SUPERSET_PROBABILITY = 0.22
-SECOND_SUPERSET_PROBABILITY = 0.35
-WEEKDAY_HOURS = (6, 7, 12, 18, 18, 19, 19, 20)
 WORKOUT_MINUTES = (30, 120)
-SETUP_MINUTES, MINUTES_PER_SET = 15, 3
 
-WARMUP_FRACTIONS = np.array([0.4, 0.6, 0.8])
-WARMUP_REPS = np.array([10, 6, 3])
-REP_RANGES = np.array([(5, 8), (8, 12), (10, 15), (10, 20)])  # by role
-WORKING_SETS = np.array([(3, 4), (2, 4), (2, 3), (2, 3)])  # by role
-FAILURE_PROBABILITY = np.array([0.04, 0.12, 0.2, 0.1])  # by role
-DROPSET_PROBABILITY = 0.06  # loaded isolation work only
-RPE_PROBABILITY = np.array([0.35, 0.12, 0.05, 0.0])  # by role
-RPE_VALUES = (7.0, 8.0, 8.0, 8.5, 8.5, 9.0)
-FATIGUE_REPS = (0, 0, 1, 1, 2)  # reps lost from one working set to the next
+WARMUP_FRACTIONS = np.array([fraction for fraction, _ in WARMUP_SCHEME])
+WARMUP_REPS = np.array([reps for _, reps in WARMUP_SCHEME])
+REP_RANGES = np.array(catalog.REP_RANGES)  # by role
+WORKING_SETS = np.array(catalog.WORKING_SETS)  # by role
+FAILURE_PROBABILITY = np.array(catalog.FAILURE_PROBABILITY)  # by role
+RPE_PROBABILITY = np.array(catalog.RPE_PROBABILITY)  # by role
 # Load = start x athlete strength x (1 + gain x (1 - exp(-training weeks / tau))).
 TOTAL_GAIN = np.array([0.9, 0.8, 0.6, 0.5])  # by role
 GAIN_TAU_WEEKS = 220.0
 CYCLE_STRENGTH = {"Cutting": 0.97, "Bulking": 1.02, "Reversa": 1.0, "Manutenção": 1.0}
 
-NOTE_PROBABILITY = 0.03
-MULTILINE_NOTE_PROBABILITY = 0.002
-SHORT_NOTES = ("Seat on 4", "Pin at hole 6", "Used straps", "Grip a bit wider", "Slow eccentric",
-               "Shoulder slightly sore", "Paused reps", "Machine 2 was taken")  # fmt: skip
-MULTILINE_NOTES = ("Felt strong 💪\nkeep elbows tucked", "New PR 🎉\nnext time add 2.5 kg",
-                   "Great pump 🔥\nrest 90s between sets")  # fmt: skip
 DESCRIPTION_PROBABILITY = 0.05
-DESCRIPTIONS = ("Short on time today.", "Gym was packed, swapped a few machines.", "Slept badly, kept it light.",
-                "Hotel gym while travelling.", "Felt great, pushed hard.", "Morning fasted session.")  # fmt: skip
-DELOAD_DESCRIPTION = "Deload week."
 
-_TITLES = np.array([e[0] for e in EXERCISES], dtype=object)
-_KIND = np.array([e[1] for e in EXERCISES])
-_ROLE = np.array([e[2] for e in EXERCISES])
-_START = np.array([e[3] for e in EXERCISES])
-_DUMBBELL = np.array(["Dumbbell" in e[0] or "Kettlebell" in e[0] for e in EXERCISES])
+_TITLES = np.array([e.title for e in USED_EXERCISES], dtype=object)
+_KIND = np.array([e.kind for e in USED_EXERCISES])
+_ROLE = np.array([e.role for e in USED_EXERCISES])
+_START = np.array([e.start_kg for e in USED_EXERCISES])
+_DUMBBELL = np.array(["Dumbbell" in e.title or "Kettlebell" in e.title for e in USED_EXERCISES])
 _ID = {title: i for i, title in enumerate(_TITLES)}
 _ROUTINE_NAMES = np.array(list(ROUTINES), dtype=object)
 _ROUTINE_INDEX = {name: i for i, name in enumerate(ROUTINES)}
@@ -287,7 +119,6 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 # Diet
 # ---------------------------------------------------------------------------------------
 
-CUTTING, BULKING, REVERSA, MANUTENCAO = "Cutting", "Bulking", "Reversa", "Manutenção"
 CYCLE_KINDS = (CUTTING, BULKING, REVERSA, MANUTENCAO)
 CYCLE_WEEKS = {CUTTING: (10, 20), BULKING: (14, 30), REVERSA: (4, 8), MANUTENCAO: (6, 14)}
 NEXT_CYCLE = {  # (next kind, probability)
@@ -297,22 +128,8 @@ NEXT_CYCLE = {  # (next kind, probability)
     MANUTENCAO: ((CUTTING, 0.5), (BULKING, 0.5)),
 }
 # Daily targets in grams (carbs, protein, fat) for an 88 kg athlete; scaled by bodyweight.
-MACRO_TARGETS = {CUTTING: (170.0, 190.0, 55.0), BULKING: (330.0, 175.0, 80.0),
-                 REVERSA: (200.0, 180.0, 60.0), MANUTENCAO: (260.0, 180.0, 70.0)}  # fmt: skip
-CARB_STEP_DAYS = 14
-CUTTING_CARB_CUT, CUTTING_CARB_FLOOR, REVERSA_CARB_ADD = 10.0, 110.0, 12.0
-WEIGHT_DRIFT_KG_PER_DAY = {CUTTING: -0.055, BULKING: 0.035, REVERSA: 0.012, MANUTENCAO: 0.0}
 WEIGHT_BAND_KG = 7.0  # the athlete stays within this of their usual weight
-WEEKLY_CARDIO_MIN = {CUTTING: (120, 150, 180), BULKING: (30, 60, 60), REVERSA: (60, 90, 90),
-                     MANUTENCAO: (60, 90, 120)}  # fmt: skip
-REFERENCE_WEIGHT_KG = 88.0
 UNWEIGHED_PROBABILITY = 0.02
-DECIMAL_PROBABILITY = 0.15
-NOTE_DAY_PROBABILITY = 0.04
-FREE_MEAL, FORGOT_SCALE = "refeição livre", "esqueci de pesar"
-DIET_NOTES = (FREE_MEAL, FREE_MEAL, "aniversário, comi fora", "viagem a trabalho", "pouca fome",
-              "jantar em família", FORGOT_SCALE, "churrasco no domingo", "dormi mal")  # fmt: skip
-
 
 @dataclass(frozen=True)
 class BenchmarkExports:
@@ -369,11 +186,12 @@ def write_benchmark_exports(inbox: Path, total_sets: int = 1_000_000, athletes: 
         plan = _plan(hevy_rng, share)
         cycles = _draw_cycles(diet_rng, int(plan["day"][0]))
         columns = _sets(hevy_rng, plan, profile, cycles)
-        _write_csv(folder / HEVY_FILE_NAME, HEVY_HEADER, columns, csv.QUOTE_ALL)
+        hevy_file, diet_file = folder / export.HEVY_FILE_NAME, folder / export.DIET_FILE_NAME
+        export.write_csv(hevy_file, export.HEVY_HEADER, zip(*columns), export.HEVY_QUOTING)
         diet = _diet_columns(diet_rng, profile, cycles, int(plan["day"][0]))
-        _write_csv(folder / DIET_FILE_NAME, DIET_HEADER, diet, csv.QUOTE_MINIMAL)
-        hevy_files.append(folder / HEVY_FILE_NAME)
-        diet_files.append(folder / DIET_FILE_NAME)
+        export.write_csv(diet_file, export.DIET_HEADER, zip(*diet), export.DIET_QUOTING)
+        hevy_files.append(hevy_file)
+        diet_files.append(diet_file)
         set_rows += len(columns[0])
         workouts += len(plan["day"])
         diet_rows += len(diet[0])
@@ -421,7 +239,8 @@ def append_workout(hevy_csv: Path, out: Path) -> int:
     added = []
     for row in picked:
         new = list(row)
-        new[col["start_time"]], new[col["end_time"]] = _fmt_time(start), _fmt_time(start + timedelta(minutes=45))
+        new[col["start_time"]] = export.fmt_hevy_time(start)
+        new[col["end_time"]] = export.fmt_hevy_time(start + timedelta(minutes=45))
         new[col["description"]] = ""
         new[col["exercise_notes"]] = ""
         added.append(new)
@@ -452,7 +271,7 @@ def _draw_profile(rng: np.random.Generator) -> _Profile:
     strength = rng.uniform(0.5, 1.15)
     return _Profile(
         strength=strength,
-        exercise_factor=np.exp(rng.normal(0.0, 0.08, len(EXERCISES))),
+        exercise_factor=np.exp(rng.normal(0.0, 0.08, len(USED_EXERCISES))),
         training_weeks_before=rng.uniform(0.0, 150.0),
         bodyweight=float(np.round(55.0 + 45.0 * (strength - 0.5) / 0.65 + rng.normal(0.0, 4.0), 1)),
     )
@@ -655,9 +474,9 @@ def _sets(rng: np.random.Generator, plan: dict[str, np.ndarray], profile: _Profi
         rng.integers(0, len(DESCRIPTIONS), size=int(described.sum()))]
     description[plan["deload"]] = DELOAD_DESCRIPTION
     starts = [datetime.combine(_to_date(d), time(int(h), int(m))) for d, h, m in zip(day, hour, minute)]
-    start_text = np.array([_fmt_time(s) for s in starts], dtype=object)
-    end_text = np.array([_fmt_time(s + timedelta(minutes=int(mins))) for s, mins in zip(starts, minutes)],
-                        dtype=object)
+    start_text = np.array([export.fmt_hevy_time(s) for s in starts], dtype=object)
+    end_text = np.array([export.fmt_hevy_time(s + timedelta(minutes=int(mins)))
+                         for s, mins in zip(starts, minutes)], dtype=object)
     title = _ROUTINE_NAMES[plan["routine"]]
 
     newest_first = np.argsort(-block_w[s_b], kind="stable")
@@ -688,13 +507,7 @@ def _draw_cycles(rng: np.random.Generator, first_day: int) -> _Cycles:
         start += 7 * int(rng.integers(low, high + 1))
         options = NEXT_CYCLE[kind]
         kind = options[0][0] if rng.random() < options[0][1] else options[1][0]
-    seen: dict[str, int] = {}
-    labels = []
-    for position, (kind, start) in enumerate(zip(kinds, starts)):
-        seen[kind] = seen.get(kind, 0) + 1
-        is_last = position == len(kinds) - 1
-        end_text = "XX/XX/XXXX" if is_last else f"{_to_date(starts[position + 1] - 1):%d/%m/%Y}"
-        labels.append(f"{position + 1}{kind} {_roman(seen[kind])} ({_to_date(start):%d/%m/%Y} - {end_text})")
+    labels = cycle_labels([(kind, _to_date(start)) for kind, start in zip(kinds, starts)])
     return _Cycles(kinds, np.array(starts, dtype=np.int64), labels)
 
 
@@ -719,7 +532,7 @@ def _diet_columns(rng: np.random.Generator, profile: _Profile, cycles: _Cycles, 
     noted = rng.random(n) < NOTE_DAY_PROBABILITY
     notes[noted] = np.array(DIET_NOTES, dtype=object)[rng.integers(0, len(DIET_NOTES), size=int(noted.sum()))]
     free_meal = notes == FREE_MEAL
-    carbs_t, fat_t = carbs_t + 150 * free_meal, fat_t + 40 * free_meal
+    carbs_t, fat_t = carbs_t + FREE_MEAL_EXTRA_G[0] * free_meal, fat_t + FREE_MEAL_EXTRA_G[1] * free_meal
     carbs = _logged_grams(rng, carbs_t, 8.0)
     protein = _logged_grams(rng, protein_t, 6.0)
     fat = np.round(np.maximum(0.0, rng.normal(fat_t, 4.0)))  # whole grams
@@ -772,36 +585,10 @@ def _to_date(day_number) -> date:
     return date.fromordinal(int(day_number) + _EPOCH_ORDINAL)
 
 
-def _fmt_time(moment: datetime) -> str:
-    """Hevy's English layout, as the sample writes it: '13 Jan 2026, 18:43'."""
-    return f"{moment.day:02d} {MONTH_ABBR[moment.month - 1]} {moment.year}, {moment:%H:%M}"
-
-
-def _fmt_number(value: float) -> str:
-    value = round(float(value), 2)
-    return str(int(value)) if value.is_integer() else f"{value:g}"
-
-
 def _fmt_numbers(values: np.ndarray) -> np.ndarray:
     """The sample's number format for a whole column: NaN → '', 80.0 → '80', 8.5 → '8.5'."""
     out = np.full(len(values), "", dtype=object)
     present = ~np.isnan(values)
     unique, inverse = np.unique(values[present], return_inverse=True)
-    out[present] = np.array([_fmt_number(v) for v in unique], dtype=object)[inverse]
+    out[present] = np.array([export.fmt_number(v) for v in unique], dtype=object)[inverse]
     return out
-
-
-def _roman(number: int) -> str:
-    text = ""
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        count, number = divmod(number, value)
-        text += letters * count
-    return text
-
-
-def _write_csv(path: Path, header: list[str], columns: list[np.ndarray], quoting: int) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, quoting=quoting)
-        writer.writerow(header)
-        writer.writerows(zip(*columns))

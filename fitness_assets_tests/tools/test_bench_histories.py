@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from fitness_assets.benchmark.synthetic import END_DAY, append_workout, write_benchmark_exports
 from fitness_assets.lib.raw.formats import detect_export
-from fitness_assets.lib.silver.sources.hevy_csv import parse_hevy
-from fitness_assets.lib.silver.muscle_map import curated_muscle_map
-from fitness_assets.lib.silver.quarantine import SourceFile
 from fitness_assets.lib.raw.zone import land_inbox
 from fitness_assets.lib.silver.build import build_silver
+from fitness_assets.lib.silver.quarantine import SourceFile
+from fitness_assets.lib.silver.sources.hevy_csv import parse_hevy
+from fitness_assets.lib.silver.muscle_map import curated_muscle_map
+from tools.generate import append_workout, write_benchmark_exports
+from tools.generate.bench_histories import END_DAY
 
 TOTAL_SETS, ATHLETES = 3_001, 2  # odd on purpose: athlete_01 takes the extra set
 HEVY_HEADER_LINE = (

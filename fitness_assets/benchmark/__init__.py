@@ -1,1 +1,0 @@
-"""Benchmark support: large, deterministic synthetic exports (see synthetic.py)."""
