@@ -5,8 +5,8 @@ run succeeds), so a run-status sensor on SUCCESS reads the run's check evaluatio
 check that fails exactly as it did last time (same severity, same offending rows) is not
 re-sent unless FITNESS_ALERT_RESEND_UNCHANGED is set.
 
-Both sensors monitor every code location: runs started by the `fitness` CLI execute in-process
-and carry no code-location origin, and a sensor limited to its own location skips them.
+Both sensors monitor every code location, so runs without a code-location origin (a test's or a
+script's `execute_in_process`) are judged too; `fitness run` records its location's origin.
 """
 
 import dagster as dg
