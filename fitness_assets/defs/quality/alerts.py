@@ -10,6 +10,7 @@ script's `execute_in_process`) are judged too; `fitness run` records its locatio
 """
 
 import dagster as dg
+# Private: Dagster 1.13 exports no name for the status filter of check execution history.
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from fitness_assets.defs.resources import NotifierResource
