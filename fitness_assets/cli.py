@@ -112,6 +112,63 @@ def _configure_terminal_progress() -> None:
 
 
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# The jobs use Dagster's default executor; its in_process mode runs the steps in this process,
+# as execute_in_process did, so the progress lines reach this terminal, the embedded server keeps
+# one holder, and a `kill -9` of `fitness run` takes its run along (test_process_hygiene).
+IN_PROCESS_RUN_CONFIG = QUIET_RUN_CONFIG | {"execution": {"config": {"in_process": {}}}}
+
+
+class CodeLocation:
+    """The code location of workspace.yaml, loaded in this process, that starts runs of its jobs.
+
+    Each run is created as `dagster job launch` creates it (the remote job's snapshots, execution
+    plan and tags, and its remote origin: workspace.yaml's location and repository), so it shows on
+    the job's Runs tab, in the Overview timeline, and to sensors limited to this code location.
+    It then executes here, as a run worker (`dagster api execute_run`) executes a launched run,
+    rather than through the instance's run launcher: the DefaultRunLauncher hands runs to a gRPC
+    code server whose worker outlives a killed `fitness run` and starts a server and a process
+    per run (seconds each), and the queued run coordinator of dagster.yaml waits for a daemon.
+
+    Dagster 1.13 has no public API for any of this (the CLI and the daemon use the same private
+    functions): the imports below are private, kept in this one class.
+    """
+
+    def __init__(self, instance) -> None:
+        from dagster._core.remote_origin import InProcessCodeLocationOrigin, RemoteRepositoryOrigin
+        from dagster._core.workspace.load_target import WorkspaceFileTarget
+
+        [origin] = WorkspaceFileTarget(paths=[str(WORKSPACE)]).create_origins()
+        self.instance = instance
+        # Same module, same location name as the webserver's gRPC code server, loaded in process.
+        self.location = InProcessCodeLocationOrigin(
+            loadable_target_origin=origin.loadable_target_origin, location_name=origin.location_name,
+        ).create_location(instance)
+        [self.repository] = self.location.get_repositories().values()
+        # Runs record the workspace's own origin, as runs launched from the UI or the daemon do.
+        self.repository_origin = RemoteRepositoryOrigin(code_location_origin=origin,
+                                                        repository_name=self.repository.name)
+
+    def run(self, job_name: str, run_config: dict, tags: dict[str, str] | None = None):
+        """Create the run with its remote origin, then execute it here; returns the
+        JobExecutionResult (`success`, `run_id`, `all_events`)."""
+        from dagster._core.execution.api import execute_run
+
+        remote_job = self.repository.get_full_job(job_name)
+        plan = self.location.get_execution_plan(remote_job, run_config, step_keys_to_execute=None,
+                                                known_state=None, instance=self.instance)
+        run = self.instance.create_run(
+            job_name=job_name, run_id=None, run_config=run_config,
+            resolved_op_selection=remote_job.resolved_op_selection,
+            step_keys_to_execute=plan.execution_plan_snapshot.step_keys_to_execute,
+            op_selection=None, status=None, root_run_id=None, parent_run_id=None,
+            tags={**remote_job.tags, **(tags or {})}, job_snapshot=remote_job.job_snapshot,
+            execution_plan_snapshot=plan.execution_plan_snapshot,
+            parent_job_snapshot=remote_job.parent_job_snapshot,
+            remote_job_origin=self.repository_origin.get_job_origin(job_name),
+            job_code_origin=remote_job.get_python_origin(),
+            asset_selection=None, asset_check_selection=None, asset_graph=self.repository.asset_graph)
+        recon_job = self.location.get_reconstructable_job(self.repository.name, job_name)
+        return execute_run(recon_job, run, self.instance)
 
 
 def command_run(settings: Configuration, allow_removals: bool = False) -> int:
@@ -129,15 +186,14 @@ def command_run(settings: Configuration, allow_removals: bool = False) -> int:
     import dagster as dg
     import sqlalchemy as sa
 
-    from fitness_assets.definitions import defs
     from fitness_assets.defs.partitions import range_tags, weekly_partitions
 
     with dg.DagsterInstance.get() as instance:
+        location = CodeLocation(instance)
         print(f"[1/3] ingest: inbox {settings.inbox} → raw → silver → warehouse → gold", file=sys.stderr)
-        ingest_config = QUIET_RUN_CONFIG | (
+        ingest_config = IN_PROCESS_RUN_CONFIG | (
             {"resources": {"quality": {"config": {"allow_removals": True}}}} if allow_removals else {})
-        ingest = defs.resolve_job_def("ingest_job").execute_in_process(
-            instance=instance, run_config=ingest_config, raise_on_error=False)
+        ingest = location.run("ingest_job", ingest_config)
         print(_check_report(instance, ingest.run_id), file=sys.stderr)
         if not ingest.success:
             print(f"\nerror: {_failure_message(ingest)}", file=sys.stderr)
@@ -152,16 +208,12 @@ def command_run(settings: Configuration, allow_removals: bool = False) -> int:
         weeks = [k for k in keys if bounds[0] and str(bounds[0]) <= k <= str(bounds[1])]
         if weeks:
             print(f"[2/3] payloads: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
-            payload_run = defs.resolve_job_def("weekly_payload_job").execute_in_process(
-                instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False,
-                tags=range_tags(weeks[0], weeks[-1]))
+            payload_run = location.run("weekly_payload_job", IN_PROCESS_RUN_CONFIG, range_tags(weeks[0], weeks[-1]))
             if not payload_run.success:
                 print(f"\nerror: {_failure_message(payload_run)}", file=sys.stderr)
                 return 1
             print(f"[3/3] reports: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
-            report_run = defs.resolve_job_def("weekly_report_job").execute_in_process(
-                instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False,
-                tags=range_tags(weeks[0], weeks[-1]))
+            report_run = location.run("weekly_report_job", IN_PROCESS_RUN_CONFIG, range_tags(weeks[0], weeks[-1]))
             if not report_run.success:
                 print(_check_report(instance, report_run.run_id), file=sys.stderr)
                 print(f"\nerror: {_failure_message(report_run)}", file=sys.stderr)
@@ -244,7 +296,6 @@ def command_backfill(settings: Configuration, first_week: str, last_week: str, r
     _configure_terminal_progress()
     import dagster as dg
 
-    from fitness_assets.definitions import defs
     from fitness_assets.defs.partitions import range_tags, weekly_partitions
 
     keys = weekly_partitions.get_partition_keys()
@@ -263,11 +314,10 @@ def command_backfill(settings: Configuration, first_week: str, last_week: str, r
     started = time.monotonic()
     jobs = ["weekly_payload_job", "weekly_report_job"] if reports else ["weekly_payload_job"]
     with dg.DagsterInstance.get() as instance:
+        location = CodeLocation(instance)
         for job in jobs:
             print(f"{job}: weeks {first_week} … {last_week} in one run", file=sys.stderr)
-            result = defs.resolve_job_def(job).execute_in_process(
-                instance=instance, run_config=QUIET_RUN_CONFIG, raise_on_error=False,
-                tags=range_tags(first_week, last_week))
+            result = location.run(job, IN_PROCESS_RUN_CONFIG, range_tags(first_week, last_week))
             if not result.success:
                 print(_check_report(instance, result.run_id), file=sys.stderr)
                 print(f"\nerror: {_failure_message(result)}", file=sys.stderr)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from fitness_assets.defs.partitions import weekly_partitions
+# Partitioned jobs take their weekly partitions from the assets they select (Dagster infers them;
+# passing `partitions_def` too is deprecated since 1.11 and removed in 2.0).
 
 # Everything unpartitioned: inbox → raw → silver → warehouse → gold.
 ingest_job = dg.define_asset_job(
@@ -10,15 +11,14 @@ ingest_job = dg.define_asset_job(
     description="Land the inbox and rebuild silver, warehouse tables and gold views.")
 
 weekly_payload_job = dg.define_asset_job(
-    "weekly_payload_job", selection=dg.AssetSelection.assets("weekly_payload"), partitions_def=weekly_partitions,
+    "weekly_payload_job", selection=dg.AssetSelection.assets("weekly_payload"),
     description="Write weekly payloads; give it a partition range to backfill many weeks in one run.")
 
 weekly_report_job = dg.define_asset_job(
-    "weekly_report_job", selection=dg.AssetSelection.assets("weekly_report"), partitions_def=weekly_partitions,
+    "weekly_report_job", selection=dg.AssetSelection.assets("weekly_report"),
     description="Write weekly reports and charts (and publish to S3 when configured).")
 
 # What sensors and the schedule start: the payload, then the report, for a week or a range.
 weekly_refresh_job = dg.define_asset_job(
     "weekly_refresh_job", selection=dg.AssetSelection.assets("weekly_payload", "weekly_report"),
-    partitions_def=weekly_partitions,
     description="Re-publish weeks: payloads, then reports. Started by the schedule and after each ingest.")

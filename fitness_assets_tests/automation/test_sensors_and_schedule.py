@@ -14,6 +14,8 @@ import pytest
 from fitness_assets.defs.automation.schedules import weekly_refresh_schedule, weekly_schedule_for
 from fitness_assets.defs.automation.sensors import inbox_exports, refresh_changed_weeks, s3_exports
 from fitness_assets.defs.partitions import range_tags, weekly_partitions_for
+from fitness_assets.defs.payloads.assets import weekly_payload
+from fitness_assets.defs.reports.assets import weekly_report
 from fitness_assets.defs.resources import build_resources
 from fitness_assets_tests.conftest import hevy_csv, workout_set
 from fitness_assets_tests.harness import QUIET, definitions_for, query, run_ingest, run_payloads
@@ -101,17 +103,20 @@ def test_the_s3_sensor_skips_without_a_bucket(settings):
 
 
 def test_the_schedule_targets_the_week_that_just_ended_in_the_configured_time_zone():
-    assert weekly_refresh_schedule.cron_schedule == "0 6 * * 1"
-    assert weekly_refresh_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    # The job infers its partitions from its assets, so the schedule resolves within Definitions.
+    schedule = dg.Definitions(assets=[weekly_payload, weekly_report], schedules=[weekly_refresh_schedule],
+                              resources=build_resources()).resolve_schedule_def("weekly_refresh_schedule")
+    assert schedule.cron_schedule == "0 6 * * 1"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
 
     partitions = weekly_partitions_for("2024-01-01", "America/Sao_Paulo")
 
     @dg.asset(partitions_def=partitions)
     def weekly_thing() -> None: ...
 
-    job = dg.define_asset_job("weekly_thing_job", selection=[weekly_thing], partitions_def=partitions)
+    job = dg.define_asset_job("weekly_thing_job", selection=[weekly_thing])
     defs = dg.Definitions(assets=[weekly_thing], jobs=[job], schedules=[weekly_schedule_for(job)])
-    schedule = defs.get_schedule_def("weekly_thing_schedule")
+    schedule = defs.resolve_schedule_def("weekly_thing_schedule")
     assert schedule.execution_timezone == "America/Sao_Paulo"
     monday_morning = datetime(2026, 11, 23, 6, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))  # 09:00 UTC
     tick = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=monday_morning))

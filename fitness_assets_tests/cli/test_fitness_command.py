@@ -112,6 +112,54 @@ def test_runs_are_recorded_in_the_postgres_backed_instance(sample_run):
     assert "ingest_job" in out.stdout and "weekly_payload_job" in out.stdout
 
 
+# The webserver's query for a job's Runs tab, answered by the GraphQL schema the webserver serves,
+# over workspace.yaml loaded as the webserver loads it (a gRPC code server).
+JOB_RUNS_SCRIPT = """
+import json, sys
+import dagster as dg
+from dagster_graphql.test.utils import define_out_of_process_context, execute_dagster_graphql
+from fitness_assets.cli import WORKSPACE, prepare_dagster_instance
+from fitness_assets.lib.core.settings import load_settings
+
+QUERY = '''
+query JobRuns($selector: PipelineSelector!) {
+  pipelineOrError(params: $selector) {
+    __typename
+    ... on Pipeline { runs { runId status repositoryOrigin { repositoryLocationName repositoryName } } }
+  }
+}'''
+prepare_dagster_instance(load_settings())
+with dg.DagsterInstance.get() as instance, define_out_of_process_context(str(WORKSPACE), None, instance) as context:
+    answer = {}
+    for job in sys.argv[1:]:
+        selector = {"repositoryLocationName": "fitness_assets", "repositoryName": "__repository__", "pipelineName": job}
+        result = execute_dagster_graphql(context, QUERY, {"selector": selector})
+        assert not result.errors, result.errors
+        answer[job] = result.data["pipelineOrError"]
+    answer["origins"] = [[run.job_name, run.remote_job_origin.location_name,
+                          run.remote_job_origin.repository_origin.repository_name] for run in instance.get_runs()]
+print("ANSWER", json.dumps(answer))  # the code server logs to stdout too
+"""
+
+
+def test_runs_of_fitness_run_are_on_their_jobs_runs_tab(sample_run):
+    """Each run `fitness run` starts carries the code location's remote origin (workspace.yaml's
+    location and repository), so the webserver lists it under its job like a daemon-launched run."""
+    workdir, _ = sample_run
+    jobs = ["ingest_job", "weekly_payload_job", "weekly_report_job"]
+    out = subprocess.run([sys.executable, "-c", JOB_RUNS_SCRIPT, *jobs], cwd=workdir, capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if not k.startswith(("FITNESS_", "DAGSTER_"))},
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    [answer] = [json.loads(line.split(None, 1)[1]) for line in out.stdout.splitlines() if line.startswith("ANSWER ")]
+    assert answer["origins"] and all(origin[1:] == ["fitness_assets", "__repository__"] for origin in answer["origins"])
+    for job in jobs:
+        assert answer[job]["__typename"] == "Pipeline", answer[job]
+        runs = answer[job]["runs"]
+        assert runs and all(run["status"] == "SUCCESS" for run in runs), (job, runs)
+        assert {run["repositoryOrigin"]["repositoryLocationName"] for run in runs} == {"fitness_assets"}
+
+
 def test_second_run_is_idempotent(sample_run):
     workdir, _ = sample_run
     payload_dir = workdir / ".fitness" / "payloads"

@@ -40,7 +40,7 @@ SECRETS = {"password": PASSWORD, "wrong password": WRONG_PASSWORD, "webhook toke
 SENSOR_SCRIPT = """
 import sys
 import dagster as dg
-from dagster._serdes import serialize_value
+# Private, no public equivalent: how the daemon turns a tick's exception into its stored error.
 from dagster._utils.error import serializable_error_info_from_exc_info
 from fitness_assets.cli import prepare_dagster_instance
 from fitness_assets.defs.resources import configuration_from
@@ -61,7 +61,7 @@ with dg.DagsterInstance.get() as instance:
     try:
         failed_check_alerts(context)
     except Exception:
-        print(serialize_value(serializable_error_info_from_exc_info(sys.exc_info())))
+        print(dg.serialize_value(serializable_error_info_from_exc_info(sys.exc_info())))
         sys.exit(3)
 """
 

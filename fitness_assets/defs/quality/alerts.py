@@ -5,11 +5,12 @@ run succeeds), so a run-status sensor on SUCCESS reads the run's check evaluatio
 check that fails exactly as it did last time (same severity, same offending rows) is not
 re-sent unless FITNESS_ALERT_RESEND_UNCHANGED is set.
 
-Both sensors monitor every code location: runs started by the `fitness` CLI execute in-process
-and carry no code-location origin, and a sensor limited to its own location skips them.
+Both sensors monitor every code location, so runs without a code-location origin (a test's or a
+script's `execute_in_process`) are judged too; `fitness run` records its location's origin.
 """
 
 import dagster as dg
+# Private: Dagster 1.13 exports no name for the status filter of check execution history.
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from fitness_assets.defs.resources import NotifierResource

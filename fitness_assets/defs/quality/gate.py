@@ -6,6 +6,8 @@ evaluation of every upstream blocking check in the instance and refuse when one 
 """
 
 import dagster as dg
+# Private: Dagster 1.13 exports no name for the status of a stored check execution (the records
+# the instance's event log storage returns carry this enum), nor a public batched lookup.
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from fitness_assets.lib.quality.catalog import BLOCKING_RULES

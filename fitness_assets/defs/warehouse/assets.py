@@ -43,7 +43,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                          current_exports(silver_file_accounts))
     try:
         loaded = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
-                                curated_muscle_map(), load_id=context.run_id, guard=guard)
+                                curated_muscle_map(), load_id=context.run.run_id, guard=guard)
     except LargeRemovalError as err:
         raise dg.Failure(description=str(err), metadata={"removals": preview(err.removals, rows=50)}) from None
     written = loaded.rows_written
