@@ -10,7 +10,7 @@ from fitness_assets.defs.payloads.assets import weekly_payload
 from fitness_assets.defs.quality.alerts import ALERT_SENSORS
 from fitness_assets.defs.quality.checks import QUALITY_CHECKS
 from fitness_assets.defs.raw.assets import raw_exports
-from fitness_assets.defs.reports.assets import weekly_report
+from fitness_assets.defs.reports.assets import published_reports, weekly_report
 from fitness_assets.defs.resources import build_resources
 from fitness_assets.defs.silver.assets import silver_frames
 from fitness_assets.defs.warehouse.assets import warehouse_tables
@@ -20,7 +20,8 @@ from fitness_assets.lib.core.settings import Settings
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """`settings` defaults to the environment; tests pass their own."""
     return dg.Definitions(
-        assets=[raw_exports, silver_frames, warehouse_tables, gold_views, weekly_payload, weekly_report],
+        assets=[raw_exports, silver_frames, warehouse_tables, gold_views, weekly_payload, weekly_report,
+                published_reports],
         asset_checks=QUALITY_CHECKS,
         jobs=[ingest_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, *EXPORT_SENSORS],

@@ -1,6 +1,12 @@
-"""gold: weekly SQL views, one file each under sql/gold/, created in file-name order."""
+"""gold: weekly SQL views, one file each under sql/gold/, created in file-name order.
+
+Each view's code version is a digest of its SQL file: editing a view marks it, and through it the
+weekly payloads, stale in the UI; the next refresh rebuilds the payloads and rewrites only the
+weeks whose bytes change.
+"""
 
 
+import hashlib
 from pathlib import Path
 
 import dagster as dg
@@ -18,11 +24,22 @@ def view_name(path: Path) -> str:
     return path.stem.split("_", 1)[1]
 
 
-GOLD_VIEWS = tuple(view_name(path) for path in sorted((DEFAULT_SQL_DIR / "gold").glob("*.sql")))
+def sql_code_version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-@dg.multi_asset(specs=[dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql"}, deps=list(WAREHOUSE_TABLES))
-                       for view in GOLD_VIEWS])
+# The shipped SQL. FITNESS_SQL_DIR may point the run at another copy (a container image); its
+# views are the same files, so the shipped ones version them.
+GOLD_SQL = {view_name(path): path for path in sorted((DEFAULT_SQL_DIR / "gold").glob("*.sql"))}
+GOLD_VIEWS = tuple(GOLD_SQL)
+
+
+def gold_view_specs(sql_files: dict[str, Path]) -> list[dg.AssetSpec]:
+    return [dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql"}, deps=list(WAREHOUSE_TABLES),
+                         code_version=sql_code_version(path)) for view, path in sql_files.items()]
+
+
+@dg.multi_asset(specs=gold_view_specs(GOLD_SQL))
 def gold_views(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """CREATE OR REPLACE every view: idempotent, and always matching the SQL files on disk.
 
