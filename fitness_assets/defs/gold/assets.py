@@ -28,31 +28,39 @@ def sql_code_version(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-# The shipped SQL. FITNESS_SQL_DIR may point the run at another copy (a container image); its
-# views are the same files, so the shipped ones version them.
-GOLD_SQL = {view_name(path): path for path in sorted((DEFAULT_SQL_DIR / "gold").glob("*.sql"))}
-GOLD_VIEWS = tuple(GOLD_SQL)
+def gold_sql_files(sql_dir: Path) -> dict[str, Path]:
+    return {view_name(path): path for path in sorted((sql_dir / "gold").glob("*.sql"))}
 
 
-def gold_view_specs(sql_files: dict[str, Path]) -> list[dg.AssetSpec]:
-    return [dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql"}, deps=list(WAREHOUSE_TABLES),
-                         code_version=sql_code_version(path)) for view, path in sql_files.items()]
+GOLD_VIEWS = tuple(gold_sql_files(DEFAULT_SQL_DIR))
 
 
-@dg.multi_asset(specs=gold_view_specs(GOLD_SQL))
-def gold_views(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """CREATE OR REPLACE every view: idempotent, and always matching the SQL files on disk.
+def gold_views_asset(sql_dir: Path) -> dg.AssetsDefinition:
+    """The views of `sql_dir` (FITNESS_SQL_DIR, the same folder the warehouse resource reads),
+    each versioned by a digest of the file that creates it."""
+    specs = [dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql"}, deps=list(WAREHOUSE_TABLES),
+                          code_version=sql_code_version(path)) for view, path in gold_sql_files(sql_dir).items()]
 
-    No row counts here: counting a view computes it over the whole warehouse (seconds per
-    million sets), on every ingest. `fitness run` prints the counts once at the end.
-    """
-    files = {view_name(path): path for path in sorted((warehouse.sql_path / "gold").glob("*.sql"))}
-    with warehouse.engine.begin() as conn:
-        for path in files.values():
-            run_sql_file(conn, path)
-        columns = {view: [c["name"] for c in sa.inspect(conn).get_columns(view, schema="fitness")] for view in GOLD_VIEWS}
-    report(context, f"gold: {len(files)} views")
-    for view in GOLD_VIEWS:
-        yield dg.MaterializeResult(asset_key=view, metadata={
-            "columns": dg.MetadataValue.text(", ".join(columns[view])),
-            "sql": dg.MetadataValue.md(f"```sql\n{files[view].read_text()}\n```")})
+    @dg.multi_asset(name="gold_views", specs=specs)
+    def gold_views(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        """CREATE OR REPLACE every view: idempotent, and always matching the SQL files on disk.
+
+        No row counts here: counting a view computes it over the whole warehouse (seconds per
+        million sets), on every ingest. `fitness run` prints the counts once at the end.
+        """
+        files = gold_sql_files(warehouse.sql_path)
+        with warehouse.engine.begin() as conn:
+            for path in files.values():
+                run_sql_file(conn, path)
+            columns = {view: [c["name"] for c in sa.inspect(conn).get_columns(view, schema="fitness")]
+                       for view in GOLD_VIEWS}
+        report(context, f"gold: {len(files)} views")
+        for view in GOLD_VIEWS:
+            yield dg.MaterializeResult(asset_key=view, metadata={
+                "columns": dg.MetadataValue.text(", ".join(columns[view])),
+                "sql": dg.MetadataValue.md(f"```sql\n{files[view].read_text()}\n```")})
+
+    return gold_views
+
+
+gold_views = gold_views_asset(DEFAULT_SQL_DIR)
