@@ -18,7 +18,7 @@ from fitness_assets.defs.partitions import range_tags, weekly_partitions_for
 from fitness_assets.defs.payloads.assets import changed_weeks_of_run
 from fitness_assets.defs.resources import build_resources
 from fitness_assets_tests.conftest import hevy_csv, workout_set
-from fitness_assets_tests.harness import QUIET, definitions_for, query, run_ingest, run_payloads
+from fitness_assets_tests.harness import QUIET, definitions_for, query, run_ingest
 from fitness_assets_tests.pipeline.test_weekly_pipeline import workout_rows
 
 

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from fitness_assets.defs.progress import report
 from fitness_assets.defs.resources import WarehouseResource
 from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES
-from fitness_assets.lib.warehouse.database import run_sql_file
 from fitness_assets.lib.core.settings import DEFAULT_SQL_DIR
+from fitness_assets.lib.warehouse.database import run_sql_file
 
 
 def view_name(path: Path) -> str:

@@ -27,7 +27,13 @@ from fitness_assets.lib.quality.core import Finding
 from fitness_assets.lib.reports.charts import CHARTS, ChartRenderer
 from fitness_assets.lib.reports.grounding import ungrounded_numbers
 from fitness_assets.lib.reports.publish import publish, week_key, week_objects
-from fitness_assets.lib.reports.sources import REPORT_FILE, ReportSources, history_digest, report_sources, store_report
+from fitness_assets.lib.reports.sources import (
+    REPORT_FILE,
+    ReportSources,
+    history_digest,
+    report_sources,
+    store_report,
+)
 
 CHART_STAMP = "charts.sha256"
 

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fitness_assets.lib.core.settings import DEFAULT_ATHLETE
-from fitness_assets.lib.payloads.payload import canonical_bytes, payload_path, write_if_changed
+from fitness_assets.lib.payloads.payload import (
+    canonical_bytes,
+    payload_path,
+    write_if_changed,
+)
 
 FILE_PREFIX = "weekly_fitness_context_"
 
