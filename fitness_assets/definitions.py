@@ -1,22 +1,19 @@
 """The code location: every asset, check, job, sensor and resource, listed explicitly."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from fitness_assets.defs.automation.schedules import weekly_refresh_schedule
 from fitness_assets.defs.automation.sensors import EXPORT_SENSORS
-from fitness_assets.defs.gold.assets import gold_views
+from fitness_assets.defs.gold.assets import gold_views_asset
 from fitness_assets.defs.gold.checks import GOLD_CHECKS
-from fitness_assets.defs.jobs import (
-    ingest_job,
-    weekly_payload_job,
-    weekly_refresh_job,
-    weekly_report_job,
-)
+from fitness_assets.defs.jobs import ingest_job, weekly_payload_job, weekly_refresh_job, weekly_report_job
 from fitness_assets.defs.payloads.assets import weekly_payload
 from fitness_assets.defs.quality.alerts import ALERT_SENSORS
 from fitness_assets.defs.raw.assets import raw_exports
-from fitness_assets.defs.reports.assets import weekly_report
-from fitness_assets.defs.resources import Configuration, build_resources
+from fitness_assets.defs.reports.assets import published_reports, weekly_report
+from fitness_assets.defs.resources import Configuration, build_resources, configuration_from
 from fitness_assets.defs.silver.assets import silver_frames
 from fitness_assets.defs.silver.checks import SILVER_CHECKS
 from fitness_assets.defs.warehouse.assets import warehouse_tables
@@ -25,8 +22,10 @@ from fitness_assets.defs.warehouse.checks import WAREHOUSE_CHECKS
 
 def build_definitions(configuration: Configuration | None = None) -> dg.Definitions:
     """`configuration` defaults to the environment's; tests pass their own."""
+    configuration = configuration or configuration_from()
     return dg.Definitions(
-        assets=[raw_exports, silver_frames, warehouse_tables, gold_views, weekly_payload, weekly_report],
+        assets=[raw_exports, silver_frames, warehouse_tables, gold_views_asset(Path(configuration.warehouse.sql_dir)),
+                weekly_payload, weekly_report, published_reports],
         asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS],
         jobs=[ingest_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, *EXPORT_SENSORS],

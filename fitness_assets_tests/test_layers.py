@@ -15,10 +15,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "fitness_assets"
 LAYERS = ("core", "raw", "silver", "warehouse", "quality", "payloads", "reports")
 RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
-ALLOWED = {
-    # issue 10 item 4: the stored payload becomes the hand-off
-    ("fitness_assets.lib.warehouse.load", "fitness_assets.lib.payloads.changed_weeks"),
-}
 ABOVE_LIB = ("fitness_assets.defs", "fitness_assets.cli", "fitness_assets.definitions")
 
 
@@ -59,7 +55,7 @@ def layer_of(module: str) -> str | None:
     return None
 
 
-def violations(graph: dict[str, set[str]], allowed=frozenset()) -> list[str]:
+def violations(graph: dict[str, set[str]]) -> list[str]:
     found = []
     for module, imported in sorted(graph.items()):
         in_schemas = module.startswith("fitness_assets.schemas")
@@ -70,8 +66,7 @@ def violations(graph: dict[str, set[str]], allowed=frozenset()) -> list[str]:
                 found.append(f"{module} imports {target}, which is built on lib")
             elif in_schemas and target.startswith("fitness_assets.lib"):
                 found.append(f"{module} (declarations) imports {target}")
-            elif (layer_of(module) and layer_of(target) and RANK[layer_of(target)] > RANK[layer_of(module)]
-                  and (module, target) not in allowed):
+            elif layer_of(module) and layer_of(target) and RANK[layer_of(target)] > RANK[layer_of(module)]:
                 found.append(f"{module} ({layer_of(module)}) imports {target} ({layer_of(target)})")
     return found
 
@@ -87,7 +82,8 @@ def test_every_lib_module_belongs_to_a_layer():
 
 
 def test_lib_imports_follow_the_data_flow():
-    assert violations(package_graph(), ALLOWED) == []
+    """No allowlist: every edge runs with the data flow."""
+    assert violations(package_graph()) == []
 
 
 # defs/<layer>/ mirrors lib's layers (gold: the SQL views between warehouse and payloads). The
@@ -130,10 +126,12 @@ def test_the_runtime_package_never_imports_the_dev_tools():
             if target.split(".")[0] == "tools"] == []
 
 
-def test_the_allowlisted_edges_still_exist():
-    """Once the payload hand-off lands, the edge disappears and so must its allowlist entry."""
+def test_the_warehouse_does_not_reach_the_payloads():
+    """The stored payload is the hand-off: the warehouse never builds payloads (issue 10 item 4)."""
     graph = package_graph()
-    assert [edge for edge in ALLOWED if edge[1] not in graph.get(edge[0], set())] == []
+    warehouse = {m: imported for m, imported in graph.items() if layer_of(m) == "warehouse"}
+    assert warehouse and not {t for imported in warehouse.values() for t in imported
+                              if layer_of(t) in ("payloads", "reports")}
 
 
 def test_the_checker_reports_each_kind_of_violation():
@@ -152,7 +150,6 @@ def test_the_checker_reports_each_kind_of_violation():
         "fitness_assets.lib.warehouse.load (warehouse) imports fitness_assets.lib.payloads.changed_weeks (payloads)",
         "fitness_assets.schemas.silver (declarations) imports fitness_assets.lib.silver.quarantine",
     ]
-    assert len(violations(graph, ALLOWED)) == 4
 
 
 def test_from_package_import_module_is_read_as_the_module():

@@ -15,10 +15,10 @@ weekly_payload_job = dg.define_asset_job(
     description="Write weekly payloads; give it a partition range to backfill many weeks in one run.")
 
 weekly_report_job = dg.define_asset_job(
-    "weekly_report_job", selection=dg.AssetSelection.assets("weekly_report"),
+    "weekly_report_job", selection=dg.AssetSelection.assets("weekly_report", "published_reports"),
     description="Write weekly reports and charts (and publish to S3 when configured).")
 
 # What sensors and the schedule start: the payload, then the report, for a week or a range.
 weekly_refresh_job = dg.define_asset_job(
-    "weekly_refresh_job", selection=dg.AssetSelection.assets("weekly_payload", "weekly_report"),
+    "weekly_refresh_job", selection=dg.AssetSelection.assets("weekly_payload", "weekly_report", "published_reports"),
     description="Re-publish weeks: payloads, then reports. Started by the schedule and after each ingest.")

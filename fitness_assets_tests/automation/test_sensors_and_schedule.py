@@ -14,11 +14,11 @@ import pytest
 from fitness_assets.defs.automation.schedules import weekly_refresh_schedule, weekly_schedule_for
 from fitness_assets.defs.automation.sensors import inbox_exports, refresh_changed_weeks, s3_exports
 from fitness_assets.defs.partitions import range_tags, weekly_partitions_for
-from fitness_assets.defs.payloads.assets import weekly_payload
+from fitness_assets.defs.payloads.assets import changed_weeks_of_run, weekly_payload
 from fitness_assets.defs.reports.assets import weekly_report
 from fitness_assets.defs.resources import build_resources
 from fitness_assets_tests.conftest import hevy_csv, workout_set
-from fitness_assets_tests.harness import QUIET, definitions_for, query, run_ingest, run_payloads
+from fitness_assets_tests.harness import QUIET, definitions_for, query, run_ingest
 from fitness_assets_tests.pipeline.test_weekly_pipeline import workout_rows
 
 
@@ -142,7 +142,7 @@ def refresh_requests(settings, instance, run_id):
     with dg.build_run_status_sensor_context(
             sensor_name="refresh_changed_weeks", dagster_instance=instance, dagster_run=run,
             dagster_event=success.event_log_entry.dagster_event,
-            resources={"warehouse": build_resources(settings)["warehouse"]}) as context:
+            resources={name: build_resources(settings)[name] for name in ("warehouse", "files")}) as context:
         requests = refresh_changed_weeks(context) or []
     return [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
             for r in requests]
@@ -152,33 +152,58 @@ def payload_bytes(settings) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in settings.payload_dir.glob("*.json")}
 
 
+def refresh(settings, instance, first: str, last: str):
+    return definitions_for(settings).resolve_job_def("weekly_refresh_job").execute_in_process(
+        instance=instance, run_config=QUIET, tags=range_tags(first, last))
+
+
 def test_an_edited_workout_republishes_exactly_the_weeks_whose_payload_changed(settings):
+    """The sensor asks for every week with data; the payload step finds the changed ones by
+    comparing bytes with the stored files (the load no longer knows)."""
     instance = dg.DagsterInstance.ephemeral()
     (settings.inbox / "workouts.csv").write_bytes(three_weeks())
     first = run_ingest(settings, instance)
     assert refresh_requests(settings, instance, first.run_id) == [("2026-01-05", "2026-01-19")]
-    run_payloads(settings, "2026-01-05", "2026-01-19", instance)
+    assert changed_weeks_of_run(instance, refresh(settings, instance, "2026-01-05", "2026-01-19").run_id) == [
+        "2026-01-05", "2026-01-12", "2026-01-19"]
 
     # An edit in the last week: only that week.
     (settings.inbox / "workouts.csv").write_bytes(three_weeks(w3_weight=85))
     edited = run_ingest(settings, instance)
-    assert refresh_requests(settings, instance, edited.run_id) == [("2026-01-19", "2026-01-19")]
+    [(start, end)] = refresh_requests(settings, instance, edited.run_id)
+    assert changed_weeks_of_run(instance, refresh(settings, instance, start, end).run_id) == ["2026-01-19"]
 
     # An edit in the middle: its week and the next (whose deltas compare with it), and exactly the
-    # payloads that really change when every week is rebuilt.
+    # payloads that really change.
     before = payload_bytes(settings)
     (settings.inbox / "workouts.csv").write_bytes(three_weeks(w2_weight=90, w3_weight=85))
     middle = run_ingest(settings, instance)
-    requested = refresh_requests(settings, instance, middle.run_id)
-    run_payloads(settings, "2026-01-05", "2026-01-19", instance)
+    [(start, end)] = refresh_requests(settings, instance, middle.run_id)
+    reported = changed_weeks_of_run(instance, refresh(settings, instance, start, end).run_id)
     after = payload_bytes(settings)
     really_changed = sorted(name[-15:-5] for name in after if before.get(name) != after[name])
-    assert requested == [("2026-01-12", "2026-01-19")]
-    assert really_changed == ["2026-01-12", "2026-01-19"]
+    assert reported == really_changed == ["2026-01-12", "2026-01-19"]
 
-    # Unchanged export: nothing to refresh.
+    # Unchanged export: the refresh finds nothing to rewrite.
     again = run_ingest(settings, instance)
-    assert refresh_requests(settings, instance, again.run_id) == []
+    [(start, end)] = refresh_requests(settings, instance, again.run_id)
+    assert changed_weeks_of_run(instance, refresh(settings, instance, start, end).run_id) == []
+    assert payload_bytes(settings) == after
+
+
+def test_the_refresh_range_keeps_a_week_that_lost_its_data(settings):
+    """A stored payload whose week no longer has data widens the range, so its file is removed."""
+    instance = dg.DagsterInstance.ephemeral()
+    (settings.inbox / "workouts.csv").write_bytes(three_weeks())
+    run_ingest(settings, instance)
+    stray = settings.payload_dir / "weekly_fitness_context_2025-12-29.json"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"{}\n")
+    again = run_ingest(settings, instance)
+    [(start, end)] = refresh_requests(settings, instance, again.run_id)
+    assert (start, end) == ("2025-12-29", "2026-01-19")
+    assert changed_weeks_of_run(instance, refresh(settings, instance, start, end).run_id)[0] == "2025-12-29"
+    assert not stray.exists()
 
 
 def test_refresh_runs_publish_payload_and_report_for_the_requested_range(settings):
@@ -186,10 +211,7 @@ def test_refresh_runs_publish_payload_and_report_for_the_requested_range(setting
     (settings.inbox / "workouts.csv").write_bytes(three_weeks())
     ingest = run_ingest(settings, instance)
     [(first, last)] = refresh_requests(settings, instance, ingest.run_id)
-    result = definitions_for(settings).resolve_job_def("weekly_refresh_job").execute_in_process(
-        instance=instance, run_config=QUIET,
-        tags=range_tags(first, last))
-    assert result.success
+    assert refresh(settings, instance, first, last).success
     assert sorted(payload_bytes(settings)) == [f"weekly_fitness_context_{w}.json"
                                                for w in ("2026-01-05", "2026-01-12", "2026-01-19")]
     assert sorted(p.parent.name for p in settings.report_dir.glob("*/report.md")) == ["2026-01-05", "2026-01-12",

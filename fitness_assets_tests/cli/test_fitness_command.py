@@ -119,7 +119,7 @@ import json, sys
 import dagster as dg
 from dagster_graphql.test.utils import define_out_of_process_context, execute_dagster_graphql
 from fitness_assets.cli import WORKSPACE, prepare_dagster_instance
-from fitness_assets.lib.core.settings import load_settings
+from fitness_assets.defs.resources import configuration_from
 
 QUERY = '''
 query JobRuns($selector: PipelineSelector!) {
@@ -128,7 +128,7 @@ query JobRuns($selector: PipelineSelector!) {
     ... on Pipeline { runs { runId status repositoryOrigin { repositoryLocationName repositoryName } } }
   }
 }'''
-prepare_dagster_instance(load_settings())
+prepare_dagster_instance(configuration_from())
 with dg.DagsterInstance.get() as instance, define_out_of_process_context(str(WORKSPACE), None, instance) as context:
     answer = {}
     for job in sys.argv[1:]:

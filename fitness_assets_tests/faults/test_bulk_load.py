@@ -103,8 +103,8 @@ def _silver(inbox: Path, raw: Path) -> tuple[SilverLayer, list]:
     return silver, manifest
 
 
-def _load(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manifest: list, load_id: str) -> LoadResult:
-    return load_warehouse(engine, sql_dir, silver, manifest, curated_muscle_map(), load_id=load_id)
+def _load(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manifest: list) -> LoadResult:
+    return load_warehouse(engine, sql_dir, silver, manifest, curated_muscle_map())
 
 
 def _frame(engine: sa.Engine, sql: str) -> pd.DataFrame:
@@ -144,7 +144,7 @@ def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings,
         keys_before = _frame(engine, FOREIGN_KEYS)
         assert set(keys_before["table_name"]) >= set(BULK_TABLES)
 
-        _load(engine, sql_dir, silver_a, manifest_a, "load-a")
+        _load(engine, sql_dir, silver_a, manifest_a)
 
         # What load B stages: every set of its changed workouts (removed ones stage nothing),
         # plus its changed diet days. Enough for the bulk path, which suspends the foreign keys.
@@ -153,7 +153,7 @@ def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings,
         hash_a = sets_a.drop_duplicates(wkey).set_index(wkey)["workout_hash"]
         hash_b = sets_b.set_index(wkey)["workout_hash"]
         staged_sets = int((hash_a.reindex(hash_b.index).to_numpy() != hash_b.to_numpy()).sum())
-        loaded_b = _load(engine, sql_dir, silver_b, manifest_b, "load-b")
+        loaded_b = _load(engine, sql_dir, silver_b, manifest_b)
         assert loaded_b.rows_written["sets"] == staged_sets
         assert staged_sets + loaded_b.rows_written["changed_diet_days"] >= BULK_LOAD_MIN_ROWS
         assert (loaded_b.workouts_new, loaded_b.workouts_changed, loaded_b.workouts_removed) == (
@@ -162,7 +162,7 @@ def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings,
         assert loaded_b.rows_written["replaced_workouts"] == replaced
         assert loaded_b.rows_written["removed_diet_days"] == 3
 
-        fresh_b = _load(fresh, sql_dir, silver_b, manifest_b, "fresh-b")
+        fresh_b = _load(fresh, sql_dir, silver_b, manifest_b)
         assert fresh_b.rows_written["sets"] >= BULK_LOAD_MIN_ROWS  # bulk path as well
 
         # The same warehouse as one built from export B alone.

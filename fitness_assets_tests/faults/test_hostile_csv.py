@@ -322,7 +322,7 @@ def ingest_example(engine: sa.Engine, files: list[ExportFile], athlete: str, tal
         assert not [f for f in damaged if f.damage in MUST_REJECT], f"{damaged[0].damage} was not rejected"
         run_rules(silver)
         tally.rules.update(silver.quarantine["rule"])
-        load_warehouse(engine, DEFAULT_SQL_DIR, silver, manifest, curated_muscle_map(), load_id=athlete)
+        load_warehouse(engine, DEFAULT_SQL_DIR, silver, manifest, curated_muscle_map())
         run_rules(silver)
         assert_nothing_lost(engine, silver, files, athlete, before_athletes, tally)
         tally.outcomes["loaded"] += 1

@@ -15,6 +15,7 @@ import requests
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
+from fitness_assets.defs.reports.assets import published_reports
 from fitness_assets.defs.resources import build_resources
 from fitness_assets.lib.reports.bedrock import bedrock_client, write_with_bedrock
 from fitness_assets.lib.reports.publish import publish
@@ -196,7 +197,7 @@ def test_payloads_reports_and_charts_are_published_once(settings, s3_endpoint):
         "ContentType"].startswith("text/markdown")
 
     def uploaded(result) -> int:
-        [materialization] = result.asset_materializations_for_node("weekly_report")
+        [materialization] = result.asset_materializations_for_node("published_reports")
         return materialization.metadata["s3_objects_uploaded"].value
 
     assert uploaded(first) == 5
@@ -204,6 +205,37 @@ def test_payloads_reports_and_charts_are_published_once(settings, s3_endpoint):
     assert uploaded(again) == 0
     assert s3_endpoint.head_object(Bucket="fitness-reports", Key="team/default/2026-01-12/report.md")[
         "LastModified"] == next(o["LastModified"] for o in listed if o["Key"].endswith("report.md"))
+
+
+def test_publishing_is_its_own_asset_and_only_with_a_bucket(settings, s3_client):
+    # moto keeps buckets across servers in one process: this test has a bucket of its own.
+    s3_client.create_bucket(Bucket="fitness-publication")
+    """published_reports reads the stored files; without a bucket it is not materialized at all,
+    and a report that is not current keeps its week off S3."""
+    write_clean_inbox(settings)
+    instance = dg.DagsterInstance.ephemeral()
+    run_ingest(settings, instance)
+    run_payloads(settings, "2026-01-12", "2026-01-12", instance)
+    unconfigured = run_reports(settings, "2026-01-12", "2026-01-12", instance)
+    assert unconfigured.asset_materializations_for_node("published_reports") == []
+    assert "Contents" not in s3_client.list_objects_v2(Bucket="fitness-publication")
+
+    settings = dataclasses.replace(settings, s3_bucket="fitness-publication")
+    report = settings.report_dir / "2026-01-12" / "report.md"
+    payload = settings.payload_dir / "weekly_fitness_context_2026-01-12.json"
+    payload.touch()  # a payload newer than its report: the report is due, not publishable
+    def publish_week():
+        result = dg.materialize([published_reports], partition_key="2026-01-12", instance=instance,
+                                resources=build_resources(settings))
+        [materialization] = result.asset_materializations_for_node("published_reports")
+        return {name: materialization.metadata[name].value for name in ("s3_objects_uploaded", "weeks_not_published")}
+
+    assert publish_week() == {"s3_objects_uploaded": 0, "weeks_not_published": 1}
+    assert "Contents" not in s3_client.list_objects_v2(Bucket="fitness-publication")
+    report.touch()
+    assert publish_week() == {"s3_objects_uploaded": 5, "weeks_not_published": 0}
+    stored = s3_client.get_object(Bucket="fitness-publication", Key="fitness/default/2026-01-12/payload.json")
+    assert stored["Body"].read() == payload.read_bytes()
 
 
 @pytest.fixture

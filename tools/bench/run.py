@@ -184,7 +184,7 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
     mark = time.perf_counter()
     # exactly as fitness_assets/defs/warehouse/assets.py builds them
     silver.snapshots = snapshots_that_may_remove(pandas.DataFrame([vars(a) for a in silver.files]))
-    loaded = load_warehouse(engine, sql_dir, silver, manifest, muscle_map, load_id=f"bench-{label}")
+    loaded = load_warehouse(engine, sql_dir, silver, manifest, muscle_map)
     timings["load"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
@@ -214,8 +214,6 @@ def ingest_stage(work: Path, database_url: str, label: str, result_path: Path) -
         "workouts_new": loaded.workouts_new,
         "workouts_changed": loaded.workouts_changed,
         "workouts_removed": loaded.workouts_removed,
-        "changed_weeks_count": len(loaded.changed_weeks),
-        "changed_weeks": [list(w) for w in loaded.changed_weeks] if len(loaded.changed_weeks) <= 50 else [],
         "table_rows_after": tables,
         "max_rss_self_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "max_rss_waited_children_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
@@ -623,7 +621,7 @@ def figures_table(r: dict) -> list[tuple[str, str, str, str]]:
          f"workouts new {plus['workouts_new']}, changed {plus['workouts_changed']}, removed "
          f"{plus['workouts_removed']}; sets {plus['rows_written'].get('sets', 0)} of "
          f"{plus['appended_sets']} appended; {plus['rows_written_total']} rows in all "
-         f"({plus['rows_written_detail']}); changed weeks {plus['changed_weeks_text']}",
+         f"({plus['rows_written_detail']})",
          "only that workout", verdict(plus["ok"])),
         (f"Payload backfill, {pay['weeks']} weeks ({pay['first_week']} … {pay['last_week']}) in one run",
          f"{pay['backfill_seconds']:.2f} s, {pay['payload_files']:,} payload files", "—", "—"),
@@ -953,13 +951,10 @@ def main_bench(args: argparse.Namespace) -> int:
         plus["share_of_full"] = plus["seconds"]["total"] / s["total"]
         nonzero = {k: v for k, v in plus["rows_written_real_tables"].items() if v}
         plus["rows_written_detail"] = ", ".join(f"{k} {v}" for k, v in sorted(nonzero.items())) or "none"
-        plus["changed_weeks_text"] = (", ".join(f"{a} {w}" for a, w in plus["changed_weeks"])
-                                      or f"{plus['changed_weeks_count']}")
         plus["ok"] = (plus["workouts_new"] == 1 and plus["workouts_changed"] == 0 and plus["workouts_removed"] == 0
                       and plus["rows_written"].get("sets", 0) == appended)
         results["reingest_one_workout"] = plus
-        progress(f"+1 workout re-ingest: {plus['seconds']['total']:.2f} s; written {plus['rows_written_detail']}; "
-                 f"changed weeks {plus['changed_weeks_text']}")
+        progress(f"+1 workout re-ingest: {plus['seconds']['total']:.2f} s; written {plus['rows_written_detail']}")
 
         checkpoint(engine)
         progress("payload backfill …")

@@ -1,4 +1,5 @@
-"""Sensors: new exports start an ingest; an ingest re-publishes exactly the weeks it changed.
+"""Sensors: new exports start an ingest; an ingest is followed by a refresh of every week with data,
+in which the payload step finds the weeks whose bytes changed and only those get new reports.
 
 Export sensors keep a modification-time cursor (lib/raw/export_watch.py) and key runs by content, so
 the same bytes never run twice and a changed file always does. Exports already in the raw zone
@@ -24,6 +25,7 @@ from fitness_assets.lib.raw.export_watch import (
     unseen,
     with_local_hash,
 )
+from fitness_assets.lib.payloads.store import stored_files
 from fitness_assets.lib.raw.zone import load_manifest
 from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 
@@ -87,21 +89,31 @@ def contiguous_ranges(weeks: list[str]) -> list[tuple[str, str]]:
     return ranges
 
 
-def changed_weeks_of_load(warehouse: WarehouseResource, load_id: str) -> list[str]:
+def weeks_to_refresh(warehouse: WarehouseResource, files: FitnessFilesResource) -> list[str]:
+    """From the first to the last week with gold data or a stored payload: the payload step then
+    compares every week with its file, and removes the files of weeks left without data."""
     with warehouse.query_engine().connect() as conn:
-        return [str(w) for w in conn.execute(sa.text(
-            "SELECT DISTINCT week_start FROM fitness.changed_weeks WHERE load_id = :id ORDER BY 1"), {"id": load_id}).scalars()]
+        bounds = conn.execute(sa.text(
+            "SELECT min(week_start)::text, max(week_start)::text FROM fitness.weekly_fitness_summary")).one()
+    weeks = [w for w in bounds if w] + [week for _, week in stored_files(files.payload_dir)]
+    if not weeks:
+        return []
+    return [key for key in weekly_partitions.get_partition_keys() if min(weeks) <= key <= max(weeks)]
 
 
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[ingest_job],
                       request_job=weekly_refresh_job, name="refresh_changed_weeks",
                       default_status=dg.DefaultSensorStatus.RUNNING,
-                      description="After each successful ingest, re-publishes exactly the weeks whose payload changed.")
-def refresh_changed_weeks(context: dg.RunStatusSensorContext, warehouse: WarehouseResource):
-    """Weeks still in progress have no partition yet: the Monday schedule publishes them."""
+                      description="After each successful ingest, refreshes every week with data: payloads are "
+                                  "rewritten where their bytes changed, reports only for those weeks.")
+def refresh_changed_weeks(context: dg.RunStatusSensorContext, warehouse: WarehouseResource,
+                          files: FitnessFilesResource):
+    """The load no longer knows which payloads it changed (the payload layer does), so the
+    refresh covers every week; weeks still in progress have no partition yet: the Monday
+    schedule publishes them."""
     run_id = context.dagster_run.run_id
-    ranges = contiguous_ranges(changed_weeks_of_load(warehouse, run_id))
-    context.log.info(f"ingest {run_id[:8]}: {len(ranges)} range(s) of changed weeks to re-publish")
+    ranges = contiguous_ranges(weeks_to_refresh(warehouse, files))
+    context.log.info(f"ingest {run_id[:8]}: {len(ranges)} range(s) of weeks to refresh")
     return [dg.RunRequest(run_key=f"{run_id}:{first}:{last}", tags=range_tags(first, last) | {"fitness/trigger": "ingest"})
             for first, last in ranges]
 

@@ -1,6 +1,12 @@
-"""gold: weekly SQL views, one file each under sql/gold/, created in file-name order."""
+"""gold: weekly SQL views, one file each under sql/gold/, created in file-name order.
+
+Each view's code version is a digest of its SQL file: editing a view marks it, and through it the
+weekly payloads, stale in the UI; the next refresh rebuilds the payloads and rewrites only the
+weeks whose bytes change.
+"""
 
 
+import hashlib
 from pathlib import Path
 
 import dagster as dg
@@ -9,8 +15,8 @@ import sqlalchemy as sa
 from fitness_assets.defs.progress import report
 from fitness_assets.defs.resources import WarehouseResource
 from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES
-from fitness_assets.lib.warehouse.database import run_sql_file
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+from fitness_assets.lib.warehouse.database import run_sql_file
 
 
 def view_name(path: Path) -> str:
@@ -18,24 +24,43 @@ def view_name(path: Path) -> str:
     return path.stem.split("_", 1)[1]
 
 
-GOLD_VIEWS = tuple(view_name(path) for path in sorted((DEFAULT_SQL_DIR / "gold").glob("*.sql")))
+def sql_code_version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-@dg.multi_asset(specs=[dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql"}, deps=list(WAREHOUSE_TABLES))
-                       for view in GOLD_VIEWS])
-def gold_views(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """CREATE OR REPLACE every view: idempotent, and always matching the SQL files on disk.
+def gold_sql_files(sql_dir: Path) -> dict[str, Path]:
+    return {view_name(path): path for path in sorted((sql_dir / "gold").glob("*.sql"))}
 
-    No row counts here: counting a view computes it over the whole warehouse (seconds per
-    million sets), on every ingest. `fitness run` prints the counts once at the end.
-    """
-    files = {view_name(path): path for path in sorted((warehouse.sql_path / "gold").glob("*.sql"))}
-    with warehouse.engine.begin() as conn:
-        for path in files.values():
-            run_sql_file(conn, path)
-        columns = {view: [c["name"] for c in sa.inspect(conn).get_columns(view, schema="fitness")] for view in GOLD_VIEWS}
-    report(context, f"gold: {len(files)} views")
-    for view in GOLD_VIEWS:
-        yield dg.MaterializeResult(asset_key=view, metadata={
-            "columns": dg.MetadataValue.text(", ".join(columns[view])),
-            "sql": dg.MetadataValue.md(f"```sql\n{files[view].read_text()}\n```")})
+
+GOLD_VIEWS = tuple(gold_sql_files(DEFAULT_SQL_DIR))
+
+
+def gold_views_asset(sql_dir: Path) -> dg.AssetsDefinition:
+    """The views of `sql_dir` (FITNESS_SQL_DIR, the same folder the warehouse resource reads),
+    each versioned by a digest of the file that creates it."""
+    specs = [dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql"}, deps=list(WAREHOUSE_TABLES),
+                          code_version=sql_code_version(path)) for view, path in gold_sql_files(sql_dir).items()]
+
+    @dg.multi_asset(name="gold_views", specs=specs)
+    def gold_views(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        """CREATE OR REPLACE every view: idempotent, and always matching the SQL files on disk.
+
+        No row counts here: counting a view computes it over the whole warehouse (seconds per
+        million sets), on every ingest. `fitness run` prints the counts once at the end.
+        """
+        files = gold_sql_files(warehouse.sql_path)
+        with warehouse.engine.begin() as conn:
+            for path in files.values():
+                run_sql_file(conn, path)
+            columns = {view: [c["name"] for c in sa.inspect(conn).get_columns(view, schema="fitness")]
+                       for view in GOLD_VIEWS}
+        report(context, f"gold: {len(files)} views")
+        for view in GOLD_VIEWS:
+            yield dg.MaterializeResult(asset_key=view, metadata={
+                "columns": dg.MetadataValue.text(", ".join(columns[view])),
+                "sql": dg.MetadataValue.md(f"```sql\n{files[view].read_text()}\n```")})
+
+    return gold_views
+
+
+gold_views = gold_views_asset(DEFAULT_SQL_DIR)

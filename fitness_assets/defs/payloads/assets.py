@@ -1,4 +1,9 @@
-"""payloads: the canonical weekly JSON (contract v1), one file per athlete-week with data."""
+"""payloads: the canonical weekly JSON (contract v1), one file per athlete-week with data.
+
+The stored files are the hand-off: this asset decides which weeks changed by comparing the bytes
+it builds with the files on disk (lib/payloads/store.py), and everything downstream reads the
+files. Each week's partition records whether its payload changed (`payload_changed`).
+"""
 
 
 from datetime import date
@@ -8,12 +13,15 @@ import pandas as pd
 
 from fitness_assets.defs.gold.assets import GOLD_VIEWS
 from fitness_assets.defs.partitions import weekly_partitions
-from fitness_assets.defs.progress import report
+from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.quality.checks import check_result, check_specs
 from fitness_assets.defs.quality.gate import refuse_if_blocked
 from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
-from fitness_assets.lib.payloads.payload import canonical_bytes, contract_errors, payload_path, query_weeks, write_if_changed
+from fitness_assets.lib.payloads.payload import contract_errors, query_weeks
+from fitness_assets.lib.payloads.store import StoredPayloads, store_payloads
 from fitness_assets.lib.quality.core import Finding
+
+PAYLOAD = dg.AssetKey("weekly_payload")
 
 
 @dg.asset(
@@ -25,7 +33,8 @@ from fitness_assets.lib.quality.core import Finding
     check_specs=check_specs("weekly_payload"),
 )
 def weekly_payload(context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: FitnessFilesResource):
-    """Range-aware: one run writes every week in its partition range with two queries.
+    """Range-aware: one run builds every week in its partition range once, with two queries, and
+    writes only the weeks whose bytes differ from the stored files.
 
     Each payload is validated against the shipped JSON Schema before anything is written; a
     week that no longer has data loses its stale file, so the folder always mirrors the views.
@@ -42,23 +51,47 @@ def weekly_payload(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     if len(invalid):
         raise dg.Failure(description=f"{len(invalid)} payload(s) break the contract; nothing was written",
                          metadata={"violations": dg.MetadataValue.md(invalid.head(20).to_markdown(index=False))})
-    expected = {payload_path(files.payload_dir, athlete_id, week): payload
-                for (athlete_id, week), payload in payloads.items()}
-    written = sum(write_if_changed(path, canonical_bytes(payload)) for path, payload in expected.items())
-    unchanged = len(expected) - written
-    removed = _remove_stale(files, context.partition_keys, set(expected))
+    stored = store_payloads(files.payload_dir, payloads, context.partition_keys)
     report(context, f"payloads: {len(payloads)} week(s) with data in {first_week}..{last_week}; "
-                    f"{written} written, {unchanged} unchanged, {removed} stale removed")
+                    f"{len(stored.written)} written, {len(stored.unchanged)} unchanged, "
+                    f"{len(stored.removed)} stale removed")
+    record_each_week(context, stored)
     latest = payloads[max(payloads)] if payloads else None
     yield dg.MaterializeResult(metadata={
         "weeks_in_range": len(context.partition_keys),
         "weeks_with_data": len(payloads),
-        "files_written": written,
-        "files_unchanged": unchanged,
-        "stale_files_removed": removed,
+        "files_written": len(stored.written),
+        "files_unchanged": len(stored.unchanged),
+        "stale_files_removed": len(stored.removed),
+        "changed_weeks": len(stored.changed_weeks),
+        "changed_weeks_preview": preview(pd.DataFrame(stored.changed, columns=["athlete", "week"]), rows=20),
         "payload_dir": dg.MetadataValue.path(str(files.payload_dir)),
         "latest_payload": dg.MetadataValue.json(latest) if latest else dg.MetadataValue.text("no data in range"),
     })
+
+
+def record_each_week(context: dg.AssetExecutionContext, stored: StoredPayloads) -> None:
+    """Each week's own outcome on its own partition: a range run records one materialization per
+    week, and without this every week would carry only the range's totals."""
+    digests: dict[str, dict[str, str | None]] = {week: {} for week in context.partition_keys}
+    for (athlete, week), digest in stored.sha256.items():
+        digests[week][athlete] = digest
+    for athlete, week in stored.removed:
+        digests[week][athlete] = None  # the file was deleted: the week has no data any more
+    changed = set(stored.changed)
+    for week, by_athlete in digests.items():
+        athletes_changed = [a for a in sorted(by_athlete) if (a, week) in changed]
+        context.add_asset_metadata({"payload_changed": bool(athletes_changed),
+                                    "athletes_changed": ", ".join(athletes_changed),
+                                    "payload_sha256": dg.MetadataValue.json(by_athlete)}, partition_key=week)
+
+
+def changed_weeks_of_run(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The weeks whose stored payload a run wrote or removed, from its per-week materializations."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+    materializations = [r.event_log_entry.asset_materialization for r in records]
+    return sorted(m.partition for m in materializations
+                  if m.asset_key == PAYLOAD and m.metadata.get("payload_changed", dg.BoolMetadataValue(False)).value)
 
 
 def contract_violations(payloads: dict) -> pd.DataFrame:
@@ -66,14 +99,3 @@ def contract_violations(payloads: dict) -> pd.DataFrame:
     for (athlete_id, week), payload in sorted(payloads.items()):
         rows.extend({"athlete": athlete_id, "week": str(week), "problem": error} for error in contract_errors(payload))
     return pd.DataFrame(rows, columns=["athlete", "week", "problem"])
-
-
-def _remove_stale(files: FitnessFilesResource, partition_keys: list[str], expected: set) -> int:
-    """Delete any athlete's file for a week in this range that no longer has data."""
-    removed = 0
-    for week in partition_keys:
-        for path in files.payload_dir.glob(f"**/weekly_fitness_context_{week}.json"):
-            if path not in expected:
-                path.unlink()
-                removed += 1
-    return removed

@@ -43,7 +43,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                          current_exports(silver_file_accounts))
     try:
         loaded = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
-                                curated_muscle_map(), load_id=context.run.run_id, guard=guard)
+                                curated_muscle_map(), guard=guard)
     except LargeRemovalError as err:
         raise dg.Failure(description=str(err), metadata={"removals": preview(err.removals, rows=50)}) from None
     written = loaded.rows_written
@@ -51,13 +51,10 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         totals = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one() for t in WAREHOUSE_TABLES}
     report(context, "warehouse: " + ", ".join(f"{t} {totals[t]:,}" for t in ("workouts", "sets", "diet_daily"))
            + f" (rows written this run: {sum(written.get(t, 0) for t in WAREHOUSE_TABLES):,}; workouts new "
-             f"{loaded.workouts_new:,}, changed {loaded.workouts_changed:,}, removed {loaded.workouts_removed:,}; "
-             f"{len(loaded.changed_weeks):,} weekly payload(s) changed)")
+             f"{loaded.workouts_new:,}, changed {loaded.workouts_changed:,}, removed {loaded.workouts_removed:,})")
     for table in WAREHOUSE_TABLES:
         metadata = {"rows": totals[table], "rows_written_this_run": written.get(table, 0)}
         if table == "workouts":
-            weeks = pd.DataFrame(loaded.changed_weeks, columns=["athlete", "week"])
             metadata |= {"workouts_new": loaded.workouts_new, "workouts_changed": loaded.workouts_changed,
-                         "workouts_removed": loaded.workouts_removed, "changed_weeks": len(weeks),
-                         "changed_weeks_preview": preview(weeks, rows=20)}
+                         "workouts_removed": loaded.workouts_removed}
         yield dg.MaterializeResult(asset_key=table, metadata=metadata)

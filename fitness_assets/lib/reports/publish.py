@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from pathlib import Path
 
 from botocore.exceptions import ClientError
+
+from fitness_assets.lib.reports.charts import CHARTS
 
 CONTENT_TYPES = {".md": "text/markdown; charset=utf-8", ".json": "application/json", ".png": "image/png"}
 
@@ -43,3 +46,11 @@ def publish(client, bucket: str, key: str, data: bytes) -> bool:
 def week_key(prefix: str, athlete_id: str, week: str, file_name: str) -> str:
     """<prefix>/<athlete>/<week>/<file>: every file of one week under one week-keyed prefix."""
     return "/".join(part.strip("/") for part in (prefix, athlete_id, week, file_name) if part.strip("/"))
+
+
+def week_objects(payload_file: Path, report_folder: Path) -> dict[str, bytes]:
+    """What one athlete-week publishes, by object name: the stored payload exactly as the report
+    read it, the report, and whichever charts are drawn."""
+    charts = [report_folder / name for name in CHARTS if (report_folder / name).exists()]
+    return {"payload.json": payload_file.read_bytes(), "report.md": (report_folder / "report.md").read_bytes(),
+            **{path.name: path.read_bytes() for path in charts}}

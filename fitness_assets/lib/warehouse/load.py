@@ -2,8 +2,8 @@
 
 Hevy exports hold the whole history every time, so the loader first compares each workout's
 content hash with the warehouse and stages only new and changed workouts; an unchanged export
-stages no workout at all. Every changed calendar day is recorded, and the weekly payloads whose
-content those days change are worked out before the transaction commits (changed_weeks.py).
+stages no workout at all. Which weekly payloads a load changed is not the warehouse's business:
+the payload layer finds out by comparing the bytes it builds with the files it stored.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from fitness_assets.lib.payloads.changed_weeks import changed_payload_weeks, payloads_before
 from fitness_assets.lib.raw.zone import ManifestEntry
 from fitness_assets.lib.silver.build import DIET, WORKOUTS, SilverLayer
 from fitness_assets.lib.warehouse.database import copy_frame, foreign_keys_suspended, run_sql_file
@@ -44,8 +43,6 @@ class LoadResult:
     workouts_new: int = 0
     workouts_changed: int = 0
     workouts_removed: int = 0
-    # (athlete_id, Monday) of every weekly payload whose content this load changed
-    changed_weeks: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -150,9 +147,8 @@ def diff_workouts(conn: sa.Connection, sets: pd.DataFrame, snapshot_athletes: li
 
 
 def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manifest: list[ManifestEntry],
-                   muscle_map: pd.DataFrame, load_id: str = "", guard: RemovalGuard = RemovalGuard()) -> LoadResult:
-    """Rows affected per named statement (0 everywhere when nothing changed), the workout diff,
-    and the weekly payloads this load changed (recorded under `load_id` in fitness.changed_weeks).
+                   muscle_map: pd.DataFrame, guard: RemovalGuard = RemovalGuard()) -> LoadResult:
+    """Rows affected per named statement (0 everywhere when nothing changed) and the workout diff.
 
     Raises LargeRemovalError, having written nothing, when the removal guard stops the load.
     """
@@ -178,9 +174,6 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
                    [["workout_ref", *_BLOCK_COLUMNS]])
         copy_frame(conn, "stage_sets", staged_sets[["workout_ref", *_SET_COLUMNS]])
         copy_frame(conn, "stage_removed", diff.removed[WORKOUT_KEY])
-        days = pd.concat([diff.written[["athlete_id", "training_date"]], diff.removed[["athlete_id", "training_date"]]])
-        copy_frame(conn, "changed_days", days.drop_duplicates().rename(columns={"training_date": "day"})
-                   .assign(kind="workout"))
         copy_frame(conn, "stage_diet", silver.diet_days.drop(columns=["source_file", "cycle_raw"]))
         copy_frame(conn, "stage_cycles", silver.cycles)
         copy_frame(conn, "stage_snapshots", pd.DataFrame(silver.snapshots, columns=["athlete_id", "dataset"]))
@@ -196,15 +189,10 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
         conn.exec_driver_sql("ANALYZE stage_workouts, stage_blocks, stage_sets, stage_removed, stage_diet")
         counts = {name: max(conn.exec_driver_sql(statement).rowcount, 0)
                   for name, statement in named_statements(sql_dir / "warehouse" / "load" / "05_changes.sql")}
-        before = payloads_before(conn)
         bulk = len(staged_sets) + counts["changed_diet_days"] >= BULK_LOAD_MIN_ROWS
         with foreign_keys_suspended(conn, BULK_TABLES) if bulk else nullcontext():
             for name, statement in named_statements(sql_dir / "warehouse" / "load" / "10_load.sql"):
                 counts[name] = max(conn.exec_driver_sql(statement).rowcount, 0)
-        weeks = changed_payload_weeks(conn, before)
-        if load_id and weeks:
-            copy_frame(conn, "fitness.changed_weeks",
-                       pd.DataFrame([(load_id, a, w) for a, w in weeks], columns=["load_id", "athlete_id", "week_start"]))
     is_new = diff.written["is_new"]
     return LoadResult(counts, workouts_new=int(is_new.sum()), workouts_changed=int((~is_new).sum()),
-                      workouts_removed=len(diff.removed), changed_weeks=weeks)
+                      workouts_removed=len(diff.removed))

@@ -38,5 +38,5 @@ CREATE TEMP TABLE stage_manifest (
     row_count integer, landed_at timestamptz, raw_path text
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_muscle_map (exercise_title text, muscle_group text) ON COMMIT DROP;
--- Every calendar day whose data this load changed: the weeks to re-publish start here.
+-- Every diet day this load adds, changes ('diet') or removes ('diet_removed'), from 05_changes.sql.
 CREATE TEMP TABLE changed_days (athlete_id text, day date, kind text) ON COMMIT DROP;

@@ -1,9 +1,8 @@
 -- One load, in one transaction, set-based: every statement handles all rows at once.
 -- Unchanged rows are never rewritten: unchanged workouts are not even staged (the loader compares
 -- content hashes first) and upserts carry IS DISTINCT FROM guards, so re-running the same exports
--- writes nothing. 05_changes.sql has already listed every changed day in `changed_days` (the
--- loader works out the weeks to re-publish from it). Statements are named; the loader reports
--- each row count.
+-- writes nothing. 05_changes.sql has already listed every changed diet day in `changed_days`.
+-- Statements are named; the loader reports each row count.
 
 -- name: athletes
 INSERT INTO fitness.athletes (athlete_id)
