@@ -220,7 +220,7 @@ def test_publishing_is_its_own_asset_and_only_with_a_bucket(settings, s3_client)
     assert unconfigured.asset_materializations_for_node("published_reports") == []
     assert "Contents" not in s3_client.list_objects_v2(Bucket="fitness-publication")
 
-    settings = dataclasses.replace(settings, s3_bucket="fitness-publication")
+    settings = settings.with_fields("files", s3_bucket="fitness-publication")
     report = settings.report_dir / "2026-01-12" / "report.md"
     payload = settings.payload_dir / "weekly_fitness_context_2026-01-12.json"
     payload.touch()  # a payload newer than its report: the report is due, not publishable
