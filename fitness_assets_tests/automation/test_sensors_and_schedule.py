@@ -15,7 +15,7 @@ from fitness_assets.defs.automation.schedules import weekly_refresh_schedule, we
 from fitness_assets.defs.automation.sensors import inbox_exports, refresh_changed_weeks, s3_exports
 from fitness_assets.defs.partitions import range_tags, weekly_partitions_for
 from fitness_assets.defs.payloads.assets import changed_weeks_of_run, weekly_payload
-from fitness_assets.defs.reports.assets import weekly_report
+from fitness_assets.defs.reports.assets import published_reports, weekly_report
 from fitness_assets.defs.resources import build_resources
 from fitness_assets_tests.conftest import hevy_csv, workout_set
 from fitness_assets_tests.harness import QUIET, definitions_for, query, run_ingest
@@ -104,7 +104,8 @@ def test_the_s3_sensor_skips_without_a_bucket(settings):
 
 def test_the_schedule_targets_the_week_that_just_ended_in_the_configured_time_zone():
     # The job infers its partitions from its assets, so the schedule resolves within Definitions.
-    schedule = dg.Definitions(assets=[weekly_payload, weekly_report], schedules=[weekly_refresh_schedule],
+    schedule = dg.Definitions(assets=[weekly_payload, weekly_report, published_reports],
+                              schedules=[weekly_refresh_schedule],
                               resources=build_resources()).resolve_schedule_def("weekly_refresh_schedule")
     assert schedule.cron_schedule == "0 6 * * 1"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
