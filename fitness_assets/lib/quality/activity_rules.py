@@ -30,6 +30,11 @@ HEART_RATE_BPM = (30.0, 230.0)
 SHOWN = ["activity_type", "distance_km", "duration_s", "avg_speed_kmh", "avg_heart_rate"]
 
 
+def _formatted(values: pd.Series, template: str) -> pd.Series:
+    """Numbers as text (object dtype even when empty, so it can be joined to other text)."""
+    return pd.Series([template.format(v) for v in values], index=values.index, dtype=object)
+
+
 def _files(activities: pd.DataFrame, file_accounts: pd.DataFrame | None) -> pd.Series:
     """The current activities export of each row's athlete (empty without the accounts)."""
     if file_accounts is None or file_accounts.empty:
@@ -74,7 +79,7 @@ def distance_with_duration(activities: pd.DataFrame, file_accounts: pd.DataFrame
     a lost GPS track or a typo. Weight and video workouts are not expected to have a distance."""
     moving = activities["activity_type"].str.contains(DISTANCE_TYPES, regex=True, na=False)
     bad = activities[moving & (activities["duration_s"].fillna(0) > 0) & (activities["distance_km"].fillna(0) == 0)]
-    return finding(_rows(bad, "a duration of " + bad["duration_s"].map("{:,.0f} s".format) + " but no distance",
+    return finding(_rows(bad, "a duration of " + _formatted(bad["duration_s"], "{:,.0f} s") + " but no distance",
                          file_accounts), int(moving.sum()))
 
 
@@ -87,7 +92,7 @@ def plausible_foot_speed(activities: pd.DataFrame, file_accounts: pd.DataFrame |
     derived = activities["distance_km"] / hours
     speed = pd.concat([derived, activities["avg_speed_kmh"]], axis=1).max(axis=1)
     bad = on_foot & (speed > FOOT_MAX_SPEED_KMH)
-    problem = ("an average of " + speed[bad].map("{:.1f}".format) + f" km/h on foot (above {FOOT_MAX_SPEED_KMH:g})")
+    problem = ("an average of " + _formatted(speed[bad], "{:.1f}") + f" km/h on foot (above {FOOT_MAX_SPEED_KMH:g})")
     return finding(_rows(activities[bad], problem, file_accounts), int(on_foot.sum()))
 
 
@@ -96,7 +101,7 @@ def heart_rate_in_range(activities: pd.DataFrame, file_accounts: pd.DataFrame | 
     low, high = HEART_RATE_BPM
     rate = activities["avg_heart_rate"]
     bad = rate.notna() & ((rate < low) | (rate > high))
-    problem = "average heart rate " + rate[bad].map("{:g}".format) + f" bpm is outside {low:g}–{high:g}"
+    problem = "average heart rate " + _formatted(rate[bad], "{:g}") + f" bpm is outside {low:g}–{high:g}"
     return finding(_rows(activities[bad], problem, file_accounts), int(rate.notna().sum()))
 
 
