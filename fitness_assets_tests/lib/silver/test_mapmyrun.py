@@ -18,7 +18,7 @@ import pytest
 from fitness_assets.lib.core.errors import ExportFileError
 from fitness_assets.lib.raw.formats import EXPECTED_ANY, HEVY, MAPMYRUN, detect_export
 from fitness_assets.lib.raw.zone import land_inbox, profile_rows
-from fitness_assets.lib.silver.build import SilverLayer, _PARSER_SOURCES, build_silver
+from fitness_assets.lib.silver.build import _PARSER_SOURCES, SilverLayer, build_silver
 from fitness_assets.lib.silver.corrections import load_corrections
 from fitness_assets.lib.silver.quarantine import SourceFile
 from fitness_assets.lib.silver.snapshots import DateBounds
