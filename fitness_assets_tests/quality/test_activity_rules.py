@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import dagster as dg
 import pandas as pd
 
 from fitness_assets.lib.quality import activity_rules
@@ -12,6 +13,8 @@ from fitness_assets.lib.silver.build import build_silver, empty_frame
 from fitness_assets.lib.silver.quarantine import empty_quarantine
 from fitness_assets.lib.silver.snapshots import DateBounds
 from fitness_assets.lib.silver.sources import ACTIVITIES
+from fitness_assets_tests.conftest import hevy_csv
+from fitness_assets_tests.harness import check_evaluations, failed_checks, run_ingest
 from fitness_assets_tests.lib.silver.test_mapmyrun import activity, mapmyrun_csv
 
 
@@ -96,3 +99,27 @@ def test_future_and_too_early_dates_are_reported_from_the_quarantine(tmp_path):
     assert lines(future) == [2] and lines(early) == [4]
     assert future.offending["problem"].tolist()[0].startswith("activity date 2099-01-05 is after today")
     assert set(future.offending["file"]) == {"user7_workout_history.csv"}
+
+
+def test_an_ingest_with_a_mapmyrun_export_materializes_silver_activities_and_reports_its_checks(settings):
+    """The whole ingest_job, as Dagster runs it: the activities frame is an asset with its checks;
+    a MapMyRun export beside Hevy's changes nothing downstream of silver (the warehouse step that
+    loads activities is a later one)."""
+    (settings.inbox / "workouts.csv").write_bytes(hevy_csv([]))
+    (settings.inbox / "user7_workout_history.csv").write_bytes(mapmyrun_csv([
+        activity(3, workout_date="Oct. 7, 2025", avg_heart_rate="0"),
+        activity(2, workout_date="Sept. 14, 2019", distance="20", duration="1800", avg_speed="40"),
+        activity(1, workout_date="Aug. 25, 2014", avg_heart_rate="250")], "metric"))
+    instance = dg.DagsterInstance.ephemeral()
+    result = run_ingest(settings, instance)
+    assert result.success
+    materialized = {m.asset_key.to_user_string(): m for m in
+                    (e.event_specific_data.materialization for e in result.get_asset_materialization_events())}
+    assert materialized["silver_activities"].metadata["rows"].value == 3
+    evaluations = check_evaluations(instance, result.run_id)
+    assert {name for asset, name in evaluations if asset == "silver_activities"} == {
+        "no_duplicate_workout_ids", "no_negative_values", "no_future_dates", "no_dates_before_earliest_year",
+        "distance_with_duration", "plausible_foot_speed", "heart_rate_in_range"}
+    failed = {k: v for k, v in failed_checks(instance, result.run_id).items() if k[0] == "silver_activities"}
+    assert failed == {("silver_activities", "plausible_foot_speed"): "WARN",
+                      ("silver_activities", "heart_rate_in_range"): "WARN"}
