@@ -88,3 +88,39 @@ class SilverCycle(pa.DataFrameModel):
     class Config:
         strict = False
         coerce = False
+
+
+class SilverActivity(pa.DataFrameModel):
+    """One MapMyRun / MapMyFitness activity in km, seconds and min/km: the silver_activities asset.
+
+    Max pace and max speed are kept as logged (often 0 or physically impossible); plausibility of
+    speeds and heart rates is judged by asset checks, not here.
+    """
+    athlete_id: Series[str]
+    source_line: Series[int] = pa.Field(ge=1)
+    source: Series[str] = pa.Field(isin=["mapmyrun"])
+    source_workout_id: Series[str] = pa.Field(str_matches=r"^\w+$")
+    activity_date: Series[pd.Timestamp]
+    submitted_date: Series[pd.Timestamp]
+    activity_type: Series[str] = pa.Field(str_length={"min_value": 1})
+    distance_km: Series[float] = pa.Field(nullable=True, ge=0)
+    duration_s: Series[float] = pa.Field(nullable=True, ge=0)
+    avg_pace_min_per_km: Series[float] = pa.Field(nullable=True, ge=0)
+    max_pace_min_per_km: Series[float] = pa.Field(nullable=True, ge=0)
+    avg_speed_kmh: Series[float] = pa.Field(nullable=True, ge=0)
+    max_speed_kmh: Series[float] = pa.Field(nullable=True, ge=0)
+    calories_kcal: Series[float] = pa.Field(nullable=True, ge=0)
+    avg_heart_rate: Series[float] = pa.Field(nullable=True, gt=0)
+    steps: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    notes: Series[str] = pa.Field(nullable=True)
+    source_device: Series[str] = pa.Field(nullable=True)
+    link: Series[str]
+    activity_hash: Series[str] = pa.Field(str_length={"min_value": 64, "max_value": 64})
+
+    @pa.dataframe_check(error="a workout id appears twice in one export")
+    def one_row_per_workout_id(cls, frame: pd.DataFrame) -> Series[bool]:
+        return ~frame.duplicated(["athlete_id", "source", "source_workout_id"], keep=False)
+
+    class Config:
+        strict = False
+        coerce = False

@@ -10,8 +10,8 @@ from fitness_assets.lib.silver.corrections import STALE_COLUMNS
 from fitness_assets.lib.raw.zone import load_manifest
 from fitness_assets.lib.silver.build import build_silver
 
-SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_quarantine",
-                  "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts")
+SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_activities", "silver_cycles",
+                  "silver_quarantine", "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts")
 
 
 @dg.multi_asset(
@@ -32,7 +32,8 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
             report(context, f"silver: {account.file_name} looks cut or damaged at line {account.incomplete_line}: "
                             "its intact rows load, but it removes nothing (export it again to remove workouts)")
     report(context, f"silver: {len(silver.workout_sets):,} sets, {len(silver.diet_days):,} diet days, "
-                    f"{len(silver.cycles)} cycles, {len(silver.quarantine):,} quarantined row(s)")
+                    f"{len(silver.activities):,} activities, {len(silver.cycles)} cycles, "
+                    f"{len(silver.quarantine):,} quarantined row(s)")
     stale = pd.DataFrame(silver.stale_corrections, columns=STALE_COLUMNS)
     yield dg.Output(silver.workout_sets, "silver_workout_sets", metadata={
         "rows": len(silver.workout_sets),
@@ -42,6 +43,13 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
     })
     yield dg.Output(silver.diet_days, "silver_diet_days", metadata={
         "rows": len(silver.diet_days), "preview": preview(silver.diet_days.drop(columns=["source_sha256"]))})
+    activities = silver.activities
+    yield dg.Output(activities, "silver_activities", metadata={
+        "rows": len(activities),
+        "by_type": dg.MetadataValue.json(activities["activity_type"].value_counts().sort_index().to_dict()),
+        "distance_km": float(activities["distance_km"].sum()),
+        "preview": preview(activities.drop(columns=["activity_hash"])),
+    })
     yield dg.Output(silver.cycles, "silver_cycles", metadata={
         "rows": len(silver.cycles), "cycles": preview(silver.cycles, rows=50)})
     yield dg.Output(silver.quarantine, "silver_quarantine", metadata={

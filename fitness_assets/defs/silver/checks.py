@@ -1,11 +1,11 @@
-"""silver's checks: the workout and diet rules, and the bookkeeping frames (quarantine, corrections, files)."""
+"""silver's checks: the workout, diet and activity rules, and the bookkeeping frames (quarantine, corrections, files)."""
 
 import dagster as dg
 import pandas as pd
 
 from fitness_assets.defs.quality.checks import check_ins, check_result, check_specs
 from fitness_assets.defs.resources import QualityResource
-from fitness_assets.lib.quality import diet_rules, workout_rules
+from fitness_assets.lib.quality import activity_rules, diet_rules, workout_rules
 from fitness_assets.lib.quality.core import Finding
 from fitness_assets.lib.silver.muscle_map import curated_muscle_map
 
@@ -59,6 +59,27 @@ def diet_checks(quality: QualityResource, silver_diet_days: pd.DataFrame, silver
 
 
 @dg.multi_asset_check(
+    specs=check_specs("silver_activities",
+                      reads=(ACTIVITY_INS := ("silver_activities", "silver_quarantine", "silver_file_accounts"))),
+    ins=check_ins(*ACTIVITY_INS),
+)
+def activity_checks(silver_activities: pd.DataFrame, silver_quarantine: pd.DataFrame,
+                    silver_file_accounts: pd.DataFrame):
+    activities, quarantine, accounts = silver_activities, silver_quarantine, silver_file_accounts
+    findings = {
+        "no_duplicate_workout_ids": activity_rules.duplicate_workout_ids(activities, quarantine, accounts),
+        "no_negative_values": activity_rules.non_negative(activities, quarantine),
+        "no_future_dates": activity_rules.no_future_dates(activities, quarantine),
+        "no_dates_before_earliest_year": activity_rules.no_dates_before_earliest_year(activities, quarantine),
+        "distance_with_duration": activity_rules.distance_with_duration(activities, accounts),
+        "plausible_foot_speed": activity_rules.plausible_foot_speed(activities, accounts),
+        "heart_rate_in_range": activity_rules.heart_rate_in_range(activities, accounts),
+    }
+    for name, found in findings.items():
+        yield check_result("silver_activities", name, found)
+
+
+@dg.multi_asset_check(
     specs=check_specs("silver_quarantine", "silver_corrections_applied", "silver_file_accounts",
                       reads=(BOOKKEEPING_INS := ("silver_quarantine", "silver_stale_corrections",
                                                  "silver_file_accounts"))),
@@ -85,4 +106,4 @@ def silver_bookkeeping_checks(silver_quarantine: pd.DataFrame, silver_stale_corr
     yield check_result("silver_file_accounts", "complete_exports", Finding(damaged, len(current)))
 
 
-SILVER_CHECKS = [workout_set_checks, diet_checks, silver_bookkeeping_checks]
+SILVER_CHECKS = [workout_set_checks, diet_checks, activity_checks, silver_bookkeeping_checks]

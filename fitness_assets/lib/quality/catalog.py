@@ -62,6 +62,22 @@ RULES: tuple[Rule, ...] = (
          "bodyweight changes by at most FITNESS_BODYWEIGHT_JUMP_KG from one day to the next"),
     Rule("cycles_ordered", "silver_cycles", WARN, False,
          "cycles numbered in date order, not overlapping, only the last one open"),
+    # silver_activities (MapMyRun): thresholds and type patterns in lib/quality/activity_rules.py
+    Rule("no_duplicate_workout_ids", "silver_activities", ERROR, False,
+         "one activity per workout id and athlete (an exact repeat in an export loads once; differing "
+         "copies are all quarantined)"),
+    Rule("no_negative_values", "silver_activities", ERROR, False,
+         "no negative distance, time, pace, speed, calories, heart rate or steps (such activities are quarantined)"),
+    Rule("no_future_dates", "silver_activities", ERROR, False,
+         "no activity dated after today in FITNESS_TIMEZONE (such activities are quarantined)"),
+    Rule("no_dates_before_earliest_year", "silver_activities", ERROR, False,
+         "no activity dated before FITNESS_EARLIEST_YEAR (such activities are quarantined)"),
+    Rule("distance_with_duration", "silver_activities", WARN, False,
+         "a run, walk, hike, ride or swim with a duration also has a distance"),
+    Rule("plausible_foot_speed", "silver_activities", WARN, False,
+         "an activity on foot (run, jog, walk, hike) averages at most 30 km/h"),
+    Rule("heart_rate_in_range", "silver_activities", WARN, False,
+         "an average heart rate, when recorded, is between 30 and 230 bpm"),
     # silver bookkeeping
     Rule("no_quarantined_rows", "silver_quarantine", ERROR, False,
          "no row of the current exports was quarantined (all are listed with file, line and reason)"),

@@ -14,6 +14,7 @@ from fitness_assets.lib.core.errors import ExportFileError
 HEVY = "hevy_workouts_csv"
 DIET_CSV = "diet_log_csv"
 DIET_SQLITE = "diet_log_sqlite"
+MAPMYRUN = "mapmyrun_workouts_csv"
 
 # Hevy's header with the two unit-dependent columns left out; each has a kg/km or lbs/miles form.
 HEVY_FIXED_COLUMNS = (
@@ -36,17 +37,33 @@ DIET_HEADERS = {
 }
 DIET_CANONICAL = DIET_HEADERS["en"]
 
+# MapMyRun / MapMyFitness workout history (mapmyfitness.com/workout/export/csv), by canonical
+# column → its header spelling with `{d}` (mi or km), `{p}` (min/mi or min/km) and `{s}` (mi/h or
+# km/h) standing for the unit system. Matched case-insensitively (`kcal` or `kCal`). The oldest
+# exports (2013–2015) write `Max Pace` and `Max Speed` without a unit: it follows the distance's.
+MAPMYRUN_COLUMNS = {
+    "date_submitted": "Date Submitted", "workout_date": "Workout Date", "activity_type": "Activity Type",
+    "calories": "Calories Burned (kcal)", "distance": "Distance ({d})", "duration": "Workout Time (seconds)",
+    "avg_pace": "Avg Pace ({p})", "max_pace": "Max Pace ({p})", "avg_speed": "Avg Speed ({s})",
+    "max_speed": "Max Speed ({s})", "avg_heart_rate": "Avg Heart Rate", "steps": "Steps", "notes": "Notes",
+    "source": "Source", "link": "Link",
+}
+MAPMYRUN_UNITLESS = {"max_pace": "Max Pace", "max_speed": "Max Speed"}
+MAPMYRUN_UNITS = {"mi": {"d": "mi", "p": "min/mi", "s": "mi/h"}, "km": {"d": "km", "p": "min/km", "s": "km/h"}}
+MAPMYRUN_EXAMPLE_HEADER = ",".join(name.format(**MAPMYRUN_UNITS["mi"]) for name in MAPMYRUN_COLUMNS.values())
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Spreadsheets saved under a .csv name: xlsx/ods are zip archives, xls is an OLE2 compound file.
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-32's little-endian BOM starts like UTF-16's
-EXPECTED_UTF8 = "a UTF-8 text file (as Hevy and the diet log export)"
+EXPECTED_UTF8 = "a UTF-8 text file (as Hevy, MapMyRun and the diet log export)"
 EXPECTED_CSV = "a CSV: export it as CSV (UTF-8) from the spreadsheet"
 EXPECTED_ANY = (
     "a Hevy workout CSV (header " + HEVY_EXAMPLE_HEADER + "), a diet log CSV (header "
     + ",".join(DIET_HEADERS["pt"]) + " or " + ",".join(DIET_HEADERS["en"])
-    + ") or a SQLite database holding the diet log"
+    + "), a MapMyRun/MapMyFitness workout history CSV (header " + MAPMYRUN_EXAMPLE_HEADER
+    + ", or its km form) or a SQLite database holding the diet log"
 )
 
 
@@ -157,7 +174,49 @@ def detect_header(header: tuple[str, ...], file_name: str) -> DetectedExport:
             "weight_column": weight[0], "weight_unit": HEVY_WEIGHT_COLUMNS[weight[0]],
             "distance_column": distance[0], "distance_unit": HEVY_DISTANCE_COLUMNS[distance[0]],
         })
+    mapmyrun = detect_mapmyrun(header)
+    if mapmyrun is not None:
+        return mapmyrun
     raise ExportFileError(file_name, 1, _explain_header(header), EXPECTED_ANY)
+
+
+def _header_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def detect_mapmyrun(header: tuple[str, ...]) -> DetectedExport | None:
+    """A MapMyRun header in one unit system, in any column order; details map each canonical
+    column to the header's own spelling, plus `unit` (mi or km)."""
+    present = {_header_key(h): h for h in header}
+    for unit, spelled in MAPMYRUN_UNITS.items():
+        columns = {}
+        for canonical, name in MAPMYRUN_COLUMNS.items():
+            found = present.get(_header_key(name.format(**spelled)))
+            if found is None and canonical in MAPMYRUN_UNITLESS:
+                found = present.get(_header_key(MAPMYRUN_UNITLESS[canonical]))
+            if found is None:
+                break
+            columns[canonical] = found
+        else:
+            return DetectedExport(MAPMYRUN, header, {"unit": unit, **columns})
+    return None
+
+
+def _mapmyrun_missing(names: set[str]) -> tuple[int, str]:
+    """(columns matched, what is wrong) for a header that may be a damaged MapMyRun export."""
+    keys = {_header_key(n) for n in names}
+
+    def has(canonical: str, spelled: dict) -> bool:
+        return (_header_key(MAPMYRUN_COLUMNS[canonical].format(**spelled)) in keys
+                or _header_key(MAPMYRUN_UNITLESS.get(canonical, "\x00")) in keys)
+
+    systems = {unit for unit, spelled in MAPMYRUN_UNITS.items()
+               if any(_header_key(n.format(**spelled)) in keys for n in MAPMYRUN_COLUMNS.values() if "{" in n)}
+    spelled = max(MAPMYRUN_UNITS.values(), key=lambda units: sum(has(c, units) for c in MAPMYRUN_COLUMNS))
+    missing = [MAPMYRUN_COLUMNS[c].format(**spelled) for c in MAPMYRUN_COLUMNS if not has(c, spelled)]
+    if len(systems) > 1:
+        return len(MAPMYRUN_COLUMNS) - len(missing), "mixes mile and kilometre columns (one unit system per export)"
+    return len(MAPMYRUN_COLUMNS) - len(missing), f"is missing column(s) {', '.join(missing)}"
 
 
 def _explain_header(header: tuple[str, ...]) -> str:
@@ -167,6 +226,9 @@ def _explain_header(header: tuple[str, ...]) -> str:
             if delimiter in header[0]:
                 return f"the header is separated by {label}, not commas"
     names = set(header)
+    matched, problem = _mapmyrun_missing(names)
+    if matched * 2 >= len(MAPMYRUN_COLUMNS):
+        return "looks like a MapMyRun workout history CSV but " + problem
     hevy_expected = set(HEVY_FIXED_COLUMNS) | {"weight_kg", "distance_km"}
     candidates = {"Hevy workout CSV": hevy_expected, **{
         f"diet log CSV ({lang})": set(cols) for lang, cols in DIET_HEADERS.items()}}

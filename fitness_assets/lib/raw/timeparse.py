@@ -1,4 +1,4 @@
-"""Hevy start/end times in every layout and language seen in real exports.
+"""Hevy start/end times in every layout and language seen in real exports; MapMyRun's AP-style dates.
 
 Hevy writes local wall-clock times without a zone, in the phone's locale, e.g.
 `13 Jan 2026, 18:43`, `Jun 11, 2026, 1:01 PM`, `5 fev. 2026, 07:10` or `12 Eki 2025, 19:05`.
@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+
+import pandas as pd
 
 _MONTH_NAMES = {
     1: "jan january janeiro ene enero janv janvier januar jänner gen gennaio oca ocak",
@@ -74,3 +76,25 @@ def parse_hevy_datetime(text: str) -> datetime | None:
                         int(match["second"] or 0))
     except ValueError:
         return None
+
+
+# MapMyRun writes dates in AP style, e.g. "Oct. 7, 2025", "Sept. 14, 2019", "March 3, 2020",
+# "May 5, 2016": abbreviations with a dot (Sept. has four letters) and short months in full, so
+# neither %b nor %B reads them all, and both depend on the locale. The month token is mapped
+# here, then one to_datetime with a fixed ISO format reads every date at once.
+AP_MONTHS = {name: number for number, names in {
+    1: "jan january", 2: "feb february", 3: "mar march", 4: "apr april", 5: "may", 6: "jun june",
+    7: "jul july", 8: "aug august", 9: "sep sept september", 10: "oct october", 11: "nov november",
+    12: "dec december"}.items() for name in names.split()}
+_AP_DATE = r"^\s*(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\s*$"
+EXPECTED_AP_DATE = "a date like 'Oct. 7, 2025', 'Sept. 14, 2019' or 'March 3, 2020'"
+
+
+def parse_ap_dates(values: pd.Series) -> pd.Series:
+    """AP-style dates → datetime64 at midnight; NaT where the text is not such a date (or the day
+    does not exist, e.g. 'Feb. 30, 2021'). Vectorised: one regex pass, one to_datetime."""
+    parts = values.astype(object).fillna("").astype(str).str.extract(_AP_DATE)
+    month = parts["month"].str.casefold().map(AP_MONTHS)
+    iso = (parts["year"] + "-" + month.map("{:02.0f}".format, na_action="ignore") + "-"
+           + parts["day"].str.zfill(2))
+    return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").astype("datetime64[us]")

@@ -22,8 +22,16 @@ import pandas as pd
 from fitness_assets.lib.core.errors import ExportFileError
 from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 from fitness_assets.lib.raw.csv_records import read_csv_records
-from fitness_assets.lib.raw.formats import DIET_HEADERS, DIET_SQLITE, HEVY, DetectedExport, decode_export, detect_export
-from fitness_assets.lib.raw.timeparse import parse_hevy_datetime
+from fitness_assets.lib.raw.formats import (
+    DIET_HEADERS,
+    DIET_SQLITE,
+    HEVY,
+    MAPMYRUN,
+    DetectedExport,
+    decode_export,
+    detect_export,
+)
+from fitness_assets.lib.raw.timeparse import parse_ap_dates, parse_hevy_datetime
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,10 @@ def profile_rows(data: bytes, detected: DetectedExport, path: Path) -> tuple[int
         times = (parse_hevy_datetime(t) for t in {r[column] for r in records})
         latest = max((t for t in times if t is not None), default=None)
         return len(records) + len(malformed), latest.isoformat() if latest else ""
+    if detected.kind == MAPMYRUN:
+        column = header.index(detected.details["workout_date"])
+        latest = parse_ap_dates(pd.Series(list({r[column] for r in records}), dtype=object)).max()
+        return len(records) + len(malformed), "" if pd.isna(latest) else latest.date().isoformat()
     column = header.index(DIET_HEADERS[detected.details["language"]][0])
     return len(records) + len(malformed), _latest_diet_date({r[column] for r in records})
 

@@ -1,6 +1,6 @@
 """Build the silver layer from the raw zone alone.
 
-Hevy and the diet database both export the whole history every time, so each export is a
+Hevy, MapMyRun and the diet database all export the whole history every time, so each export is a
 full snapshot. Per athlete and dataset, the newest snapshot (latest workout or day it holds,
 then landing time) is the truth; older snapshots stay in the raw zone, counted as superseded.
 """
@@ -22,23 +22,25 @@ import pandas as pd
 from fitness_assets.lib.core.processes import die_with, process_started_at
 from fitness_assets.lib.raw.formats import decode_export, detect_export
 from fitness_assets.lib.raw.zone import ManifestEntry
-from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, DIET_DAYS, STALE_COLUMNS, WORKOUT_SETS, Correction
+from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, STALE_COLUMNS, Correction
 from fitness_assets.lib.silver.parsed import ParsedRows
 from fitness_assets.lib.silver.quarantine import QUARANTINE_COLUMNS, SourceFile
 from fitness_assets.lib.silver.snapshots import DateBounds, mark_cut_export, quarantine_out_of_bounds, recency_key
-from fitness_assets.lib.silver.sources import DIET, SOURCES, WORKOUTS
-from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS
-from fitness_assets.lib.silver.sources.hevy_csv import SILVER_SET_COLUMNS
+# DIET and WORKOUTS are imported from here by the warehouse loader.
+from fitness_assets.lib.silver.sources import ACTIVITIES, CYCLE_DTYPES, DATASETS, DIET, SOURCES, WORKOUTS  # noqa: F401
+from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS
 
 PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 # The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and
 # this code: the cache key covers all four, so editing a parser invalidates every cached parse.
-_PARSER_SOURCES = ("lib/silver/sources/__init__.py", "lib/silver/sources/hevy_csv.py", "lib/silver/sources/diet.py",
+# Every module of lib/silver/sources/ is included, so a new parser is covered without a line here.
+_PACKAGE = Path(__file__).resolve().parents[2]  # fitness_assets/
+_PARSER_SOURCES = (*sorted(p.relative_to(_PACKAGE).as_posix() for p in (_PACKAGE / "lib/silver/sources").glob("*.py")),
                    "lib/silver/parsed.py", "lib/silver/corrections.py", "lib/silver/quarantine.py",
                    "lib/silver/build.py", "lib/silver/snapshots.py", "lib/raw/timeparse.py", "lib/raw/formats.py",
                    "lib/raw/csv_records.py", "schemas/silver.py")
 
-DATASET_OF_CORRECTION = {WORKOUT_SETS: WORKOUTS, DIET_DAYS: DIET}
+DATASET_OF_CORRECTION = {spec.corrections: name for name, spec in DATASETS.items()}
 
 
 @dataclass
@@ -56,8 +58,15 @@ class FileAccount:
     incomplete_line: int = 0
 
 
+def empty_frame(dataset: str) -> pd.DataFrame:
+    """The dataset's frame when no export holds it: its columns, typed."""
+    return _concat([], DATASETS[dataset].columns, DATASETS[dataset].dtypes)
+
+
 @dataclass
 class SilverLayer:
+    """One frame per dataset (attribute DATASETS[name].frame), the diet cycles and the bookkeeping.
+    A dataset frame not given (a caller built before the dataset existed) is its typed empty frame."""
     workout_sets: pd.DataFrame
     diet_days: pd.DataFrame
     cycles: pd.DataFrame
@@ -67,6 +76,10 @@ class SilverLayer:
     # (athlete_id, dataset) pairs whose current snapshot is in this layer
     snapshots: list[tuple[str, str]] = field(default_factory=list)
     files: list[FileAccount] = field(default_factory=list)
+    activities: pd.DataFrame = field(default_factory=lambda: empty_frame(ACTIVITIES))
+
+    def frame(self, dataset: str) -> pd.DataFrame:
+        return getattr(self, DATASETS[dataset].frame)
 
 
 def current_snapshots(manifest: list[ManifestEntry], today: date | None = None) -> dict[tuple[str, str], ManifestEntry]:
@@ -114,7 +127,8 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
     bounds = bounds or DateBounds(today=date.today())
     current = current_snapshots(manifest, bounds.today)
     current_shas = {(e.athlete_id, e.sha256) for e in current.values()}
-    sets, diet, cycles, quarantine, applied, stale, files = [], [], [], [], [], [], []
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in DATASETS}
+    cycles, quarantine, applied, stale, files = [], [], [], [], []
     # Each parse gets only its own athlete's corrections for its dataset (the only ones it can
     # apply), so editing one athlete's correction re-parses that athlete alone.
     jobs = [(raw_zone, entry, dataset,
@@ -126,10 +140,8 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
         source = SourceFile(entry.athlete_id, entry.sha256, entry.file_name)
         spec = SOURCES[entry.detected_format]
         parsed = quarantine_out_of_bounds(parsed, bounds, spec.date_column, spec.date_label, source)
-        if dataset == WORKOUTS:
-            sets.append(parsed.rows)
-        else:
-            diet.append(parsed.rows)
+        frames[dataset].append(parsed.rows)
+        if file_cycles is not None:
             cycles.append(file_cycles)
         quarantine.append(parsed.quarantine)
         applied.append(parsed.corrections_applied)
@@ -149,11 +161,10 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
             files.append(FileAccount(entry.sha256, entry.athlete_id, entry.file_name,
                                      SOURCES[entry.detected_format].dataset, "superseded", entry.row_count))
     return SilverLayer(
-        workout_sets=_concat(sets, SILVER_SET_COLUMNS),
-        diet_days=_concat(diet, SILVER_DIET_COLUMNS),
-        cycles=_concat(cycles, SILVER_CYCLE_COLUMNS),
-        quarantine=_concat(quarantine, QUARANTINE_COLUMNS),
-        corrections_applied=_concat(applied, APPLIED_COLUMNS),
+        **{spec.frame: _concat(frames[name], spec.columns, spec.dtypes) for name, spec in DATASETS.items()},
+        cycles=_concat(cycles, SILVER_CYCLE_COLUMNS, CYCLE_DTYPES),
+        quarantine=_concat(quarantine, QUARANTINE_COLUMNS, {}),
+        corrections_applied=_concat(applied, APPLIED_COLUMNS, {}),
         stale_corrections=stale,
         snapshots=sorted(current),
         files=files,
@@ -187,10 +198,9 @@ def _cache_path(raw_zone: Path, entry: ManifestEntry, dataset: str, corrections:
 
 @cache
 def _parser_fingerprint() -> str:
-    package = Path(__file__).resolve().parents[2]  # fitness_assets/
     digest = hashlib.sha256()
     for relative in _PARSER_SOURCES:
-        digest.update((package / relative).read_bytes())
+        digest.update((_PACKAGE / relative).read_bytes())
     return digest.hexdigest()
 
 
@@ -229,15 +239,9 @@ def _account(entry: ManifestEntry, dataset: str, status: str, parsed: ParsedRows
                        incomplete_line=parsed.incomplete_line)
 
 
-_DATETIME_COLUMNS = {"started_at", "ended_at", "diet_date", "start_date", "end_date"}
-_NUMBER_COLUMNS = {"weight_kg", "distance_km", "rpe", "duration_minutes", "carbs_g", "protein_g", "fat_g",
-                   "calories_kcal", "cardio_weekly_min", "bodyweight_kg"}
-
-
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+def _concat(frames: list[pd.DataFrame], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         # Typed even when empty, so checks and loaders can use .dt and arithmetic on any inbox.
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c in _DATETIME_COLUMNS
-                                          else "float64" if c in _NUMBER_COLUMNS else object) for c in columns})
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
     return pd.concat(frames, ignore_index=True)[columns]

@@ -12,6 +12,10 @@ corrections.yaml (path: FITNESS_CORRECTIONS, default ./corrections.yaml):
       - date: "2024-05-03"
         set: {calories_kcal: 2150}
         reason: "kcal typed with a missing digit"
+    activities:
+      - workout_id: "1234567890"               # the id at the end of the MapMyRun Link
+        set: {distance_km: 5.0}
+        reason: "GPS lost in the tunnel"
 
 `athlete` (default: default) may be given on any entry. A correction must match exactly one
 row; one that matches none or several is reported as stale and changes nothing.
@@ -30,10 +34,16 @@ from fitness_assets.lib.raw.timeparse import parse_hevy_datetime
 
 WORKOUT_SETS = "workout_sets"
 DIET_DAYS = "diet_days"
+ACTIVITIES = "activities"
 CORRECTABLE = {
     WORKOUT_SETS: {"weight_kg", "reps", "distance_km", "duration_seconds", "rpe", "set_type", "exercise_title"},
     DIET_DAYS: {"carbs_g", "protein_g", "fat_g", "calories_kcal", "cardio_weekly_min", "bodyweight_kg", "notes"},
+    ACTIVITIES: {"activity_type", "distance_km", "duration_s", "avg_pace_min_per_km", "avg_speed_kmh",
+                 "calories_kcal", "avg_heart_rate", "steps", "notes"},
 }
+# The fields that identify the one row a correction changes, per section.
+KEY_FIELDS = {WORKOUT_SETS: {"start_time", "exercise_title", "set_index"}, DIET_DAYS: {"date"},
+              ACTIVITIES: {"workout_id"}}
 APPLIED_COLUMNS = ["athlete_id", "dataset", "natural_key", "field", "old_value", "new_value", "reason",
                    "source_sha256", "source_line"]
 
@@ -74,7 +84,7 @@ def load_corrections(path: Path) -> list[Correction]:
             if not changes or bad_fields:
                 raise CorrectionsFileError(f"{where}: 'set' must change some of {sorted(CORRECTABLE[dataset])}")
             key = {k: v for k, v in entry.items() if k not in ("set", "reason", "athlete")}
-            required = {"start_time", "exercise_title", "set_index"} if dataset == WORKOUT_SETS else {"date"}
+            required = KEY_FIELDS[dataset]
             if not required <= set(key):
                 raise CorrectionsFileError(f"{where} is missing key field(s) {sorted(required - set(key))}")
             corrections.append(Correction(dataset, str(entry.get("athlete", DEFAULT_ATHLETE)), key, changes,
@@ -82,16 +92,21 @@ def load_corrections(path: Path) -> list[Correction]:
     return corrections
 
 
+def _match_set(frame: pd.DataFrame, key: dict) -> pd.Series:
+    start = parse_hevy_datetime(str(key["start_time"]))
+    mask = frame["started_at"] == pd.Timestamp(start) if start else False
+    return mask & (frame["exercise_title"] == key["exercise_title"]) & (frame["set_index"] == int(key["set_index"]))
+
+
+_MATCHERS = {
+    WORKOUT_SETS: _match_set,
+    DIET_DAYS: lambda frame, key: frame["diet_date"] == pd.Timestamp(str(key["date"])),
+    ACTIVITIES: lambda frame, key: frame["source_workout_id"] == str(key["workout_id"]),
+}
+
+
 def _match(frame: pd.DataFrame, correction: Correction) -> pd.Series:
-    mask = frame["athlete_id"] == correction.athlete_id
-    if correction.dataset == WORKOUT_SETS:
-        start = parse_hevy_datetime(str(correction.key["start_time"]))
-        mask &= frame["started_at"] == pd.Timestamp(start) if start else False
-        mask &= frame["exercise_title"] == correction.key["exercise_title"]
-        mask &= frame["set_index"] == int(correction.key["set_index"])
-    else:
-        mask &= frame["diet_date"] == pd.Timestamp(str(correction.key["date"]))
-    return mask
+    return (frame["athlete_id"] == correction.athlete_id) & _MATCHERS[correction.dataset](frame, correction.key)
 
 
 # A correction that matched no row or several: it changed nothing, and a check reports it.
