@@ -1,8 +1,9 @@
 """The life event: the week an athlete's running changed (a dog, a child, an injury).
 
 Detected as the single strongest break in two weekly series at once, the number of activities
-and their median pace, standardised so neither dominates. `ruptures`' binary segmentation with
-an l2 cost finds the split that lowers the within-segment squared error the most; the break is
+and their median pace, standardised so neither dominates. `ruptures`' kernel change-point
+detection with the linear kernel (the l2 cost, solved exactly in its C implementation) finds the
+one split that lowers the within-segment squared error the most; the break is
 kept only when that reduction (the *gain*, in units of the standardised variance: a series of
 n weeks costs 2n before any split) is at least the configured penalty. Empty weeks count 0
 activities and carry the pace of the last week that had one. Deterministic: no sampling.
@@ -52,40 +53,71 @@ def _round(value: float | None) -> float | None:
     return None if value is None or not np.isfinite(value) else round(float(value), 3)
 
 
-def monday(dates: pd.Series) -> pd.Series:
-    """The Monday of each date's week (PostgreSQL's date_trunc('week'))."""
-    days = pd.to_datetime(dates).dt.normalize()
-    return days - pd.to_timedelta(days.dt.dayofweek, unit="D")
+_MONDAY_1970 = 4  # 1970-01-05, a Monday, is day 4 of the epoch
+
+
+def week_numbers(dates: pd.Series) -> np.ndarray:
+    """Weeks since the epoch's first Monday, one per date: weeks start on Monday, as PostgreSQL's
+    date_trunc('week') and the weekly partitions do."""
+    days = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    return (days - _MONDAY_1970) // 7
+
+
+def week_start(number: int) -> date:
+    return (np.datetime64(int(number) * 7 + _MONDAY_1970, "D")).astype(object)
+
+
+def _weekly(weeks: np.ndarray, paces: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """(first week, activities per week, median pace per week: NaN when empty)."""
+    first = int(weeks.min())
+    index = weeks - first
+    span = int(index.max()) + 1
+    count = np.bincount(index, minlength=span).astype(float)
+    order = np.lexsort((paces, index))
+    starts = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+    sizes = count.astype(np.int64)
+    sorted_pace = paces[order]
+    median = np.full(span, np.nan)
+    active = sizes > 0
+    low = starts[active] + (sizes[active] - 1) // 2
+    high = starts[active] + sizes[active] // 2
+    median[active] = (sorted_pace[low] + sorted_pace[high]) / 2
+    return first, count, median
+
+
+def _carried(median: np.ndarray) -> np.ndarray:
+    """The last known weekly median carried forward into empty weeks, the first one back."""
+    known = ~np.isnan(median)
+    positions = np.where(known, np.arange(len(median)), 0)
+    np.maximum.accumulate(positions, out=positions)
+    carried = median[positions]
+    first_known = int(np.argmax(known))
+    carried[:first_known] = median[first_known]
+    return carried
 
 
 def weekly_series(dates: pd.Series, paces: pd.Series) -> pd.DataFrame:
     """One row per Monday from the first active week to the last: `count`, `median_pace`
     (NaN in empty weeks) and `pace` (the last known median carried forward, then back)."""
-    frame = pd.DataFrame({"week": monday(dates).to_numpy(), "pace": paces.to_numpy(dtype=float)})
-    grouped = frame.groupby("week")["pace"].agg(["size", "median"])
-    weeks = pd.date_range(grouped.index.min(), grouped.index.max(), freq="7D")
-    series = grouped.reindex(weeks).rename(columns={"size": "count", "median": "median_pace"})
-    series["count"] = series["count"].fillna(0.0)
-    series["pace"] = series["median_pace"].ffill().bfill()
-    return series
+    first, count, median = _weekly(week_numbers(dates), np.asarray(paces, dtype=float))
+    index = pd.to_datetime([week_start(first + i) for i in range(len(count))])
+    return pd.DataFrame({"count": count, "median_pace": median, "pace": _carried(median)}, index=index)
 
 
-def _era(series: pd.DataFrame, paces: pd.Series, weeks: pd.Series, start, end) -> tuple[int, float, float | None]:
-    part = series[(series.index >= start) & (series.index < end)]
-    chosen = paces[(weeks >= start) & (weeks < end)]
-    return len(part), float(part["count"].mean()) if len(part) else 0.0, \
-        float(chosen.median()) if len(chosen) else None
-
-
-def _describe(series: pd.DataFrame, dates: pd.Series, paces: pd.Series, week: pd.Timestamp, method: str,
+def _describe(weeks: np.ndarray, paces: np.ndarray, split_week: int, method: str,
               gain: float | None) -> ChangePoint:
-    if len(dates) == 0:
-        return ChangePoint(week.date(), method, gain, 0, 0, 0.0, 0.0, None, None)
-    weeks = monday(dates).reset_index(drop=True)
-    paces = paces.reset_index(drop=True).astype(float)
-    before = _era(series, paces, weeks, pd.Timestamp.min, week)
-    after = _era(series, paces, weeks, week, pd.Timestamp.max)
-    return ChangePoint(week.date(), method, gain, before[0], after[0], before[1], after[1], before[2], after[2])
+    if len(weeks) == 0:
+        return ChangePoint(week_start(split_week), method, gain, 0, 0, 0.0, 0.0, None, None)
+    first, last = int(weeks.min()), int(weeks.max())
+    after = weeks >= split_week
+    weeks_before = max(0, min(split_week, last + 1) - first)
+    weeks_after = max(0, last + 1 - max(split_week, first))
+    return ChangePoint(
+        week_start(split_week), method, gain, weeks_before, weeks_after,
+        float((~after).sum() / weeks_before) if weeks_before else 0.0,
+        float(after.sum() / weeks_after) if weeks_after else 0.0,
+        float(np.median(paces[~after])) if (~after).any() else None,
+        float(np.median(paces[after])) if after.any() else None)
 
 
 def detect_change_point(dates: pd.Series, paces: pd.Series, penalty: float) -> ChangePoint | None:
@@ -93,25 +125,26 @@ def detect_change_point(dates: pd.Series, paces: pd.Series, penalty: float) -> C
     history (fewer than 2 × MIN_SEGMENT_WEEKS weeks) or the best split gains less than `penalty`."""
     if len(dates) == 0:
         return None
-    series = weekly_series(dates, paces)
-    if len(series) < 2 * MIN_SEGMENT_WEEKS:
+    weeks, pace = week_numbers(dates), np.asarray(paces, dtype=float)
+    first, count, median = _weekly(weeks, pace)
+    if len(count) < 2 * MIN_SEGMENT_WEEKS:
         return None
-    signal = series[["count", "pace"]].to_numpy(dtype=float)
+    signal = np.column_stack([count, _carried(median)])
     spread = signal.std(axis=0)
     signal = (signal - signal.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    algo = rpt.Binseg(model="l2", min_size=MIN_SEGMENT_WEEKS, jump=1).fit(signal)
-    breaks = algo.predict(n_bkps=1)
+    breaks = rpt.KernelCPD(kernel="linear", min_size=MIN_SEGMENT_WEEKS, jump=1).fit(signal).predict(n_bkps=1)
     if len(breaks) < 2:
         return None
     split, end = breaks[0], len(signal)
-    gain = float(algo.cost.error(0, end) - algo.cost.error(0, split) - algo.cost.error(split, end))
+    cost = rpt.costs.CostL2().fit(signal)
+    gain = float(cost.error(0, end) - cost.error(0, split) - cost.error(split, end))
     if gain < penalty:
         return None
-    return _describe(series, dates, paces, series.index[split], DETECTED, gain)
+    return _describe(weeks, pace, first + split, DETECTED, gain)
 
 
 def configured_change_point(dates: pd.Series, paces: pd.Series, when: date) -> ChangePoint:
     """The configured life event (its week's Monday), described like a detected one."""
-    week = monday(pd.Series([pd.Timestamp(when)])).iloc[0]
-    series = weekly_series(dates, paces) if len(dates) else None
-    return _describe(series, dates, paces, week, CONFIGURED, None)
+    split = int(week_numbers(pd.Series([pd.Timestamp(when)]))[0])
+    return _describe(week_numbers(dates) if len(dates) else np.array([], dtype=np.int64),
+                     np.asarray(paces, dtype=float), split, CONFIGURED, None)
