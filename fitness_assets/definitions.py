@@ -6,6 +6,8 @@ from fitness_assets.defs.automation.schedules import weekly_refresh_schedule
 from fitness_assets.defs.automation.sensors import EXPORT_SENSORS
 from fitness_assets.defs.gold.assets import gold_views
 from fitness_assets.defs.gold.checks import GOLD_CHECKS
+from fitness_assets.defs.insights.assets import activity_classification
+from fitness_assets.defs.insights.checks import INSIGHTS_CHECKS
 from fitness_assets.defs.jobs import (
     ingest_job,
     weekly_payload_job,
@@ -26,8 +28,9 @@ from fitness_assets.defs.warehouse.checks import WAREHOUSE_CHECKS
 def build_definitions(configuration: Configuration | None = None) -> dg.Definitions:
     """`configuration` defaults to the environment's; tests pass their own."""
     return dg.Definitions(
-        assets=[raw_exports, silver_frames, warehouse_tables, gold_views, weekly_payload, weekly_report],
-        asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS],
+        assets=[raw_exports, silver_frames, warehouse_tables, gold_views, activity_classification, weekly_payload,
+                weekly_report],
+        asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS, *INSIGHTS_CHECKS],
         jobs=[ingest_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, *EXPORT_SENSORS],
         schedules=[weekly_refresh_schedule],

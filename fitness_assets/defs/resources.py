@@ -187,7 +187,7 @@ class ClassifierResource(dg.ConfigurableResource):
     min_pace_min_per_km: float = 2.5             # faster is not on foot: an outlier
     max_pace_min_per_km: float = 60.0            # slower is a paused or forgotten recording: an outlier
     min_activities: int = 5                      # fewer per athlete: era default or pace rules, no K-means
-    change_point_penalty: float = 20.0           # least l2 gain of the life-event break (standardised weekly series)
+    change_point_penalty: float = 3.0            # life-event break kept when its l2 gain ≥ penalty · 2 · ln(weeks)
     life_event_date: str = ""                    # YYYY-MM-DD overrides the detected change point; '' = detect
 
 
