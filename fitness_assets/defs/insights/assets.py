@@ -1,7 +1,5 @@
 """insights: labels derived from the warehouse. `activity_classification` tells runs from walks."""
 
-from __future__ import annotations
-
 import time
 from pathlib import Path
 
