@@ -8,6 +8,8 @@ from fitness_assets.defs.automation.schedules import weekly_refresh_schedule
 from fitness_assets.defs.automation.sensors import EXPORT_SENSORS
 from fitness_assets.defs.gold.assets import gold_views_asset
 from fitness_assets.defs.gold.checks import GOLD_CHECKS
+from fitness_assets.defs.insights.assets import activity_classification
+from fitness_assets.defs.insights.checks import INSIGHTS_CHECKS
 from fitness_assets.defs.jobs import ingest_job, weekly_payload_job, weekly_refresh_job, weekly_report_job
 from fitness_assets.defs.payloads.assets import weekly_payload
 from fitness_assets.defs.quality.alerts import ALERT_SENSORS
@@ -25,8 +27,8 @@ def build_definitions(configuration: Configuration | None = None) -> dg.Definiti
     configuration = configuration or configuration_from()
     return dg.Definitions(
         assets=[raw_exports, silver_frames, warehouse_tables, gold_views_asset(Path(configuration.warehouse.sql_dir)),
-                weekly_payload, weekly_report, published_reports],
-        asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS],
+                activity_classification, weekly_payload, weekly_report, published_reports],
+        asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS, *INSIGHTS_CHECKS],
         jobs=[ingest_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, *EXPORT_SENSORS],
         schedules=[weekly_refresh_schedule],

@@ -1,6 +1,6 @@
 """The import graph of fitness_assets/lib follows the data flow, read statically with `ast`.
 
-core < raw < silver < warehouse < quality < payloads < reports: a module may import its own
+core < raw < silver < warehouse < insights < quality < payloads < reports: a module may import its own
 layer and earlier ones, never a later one. schemas/ declares the silver models and imports
 nothing from lib. lib/ never imports dagster (the Dagster wiring lives in defs/) nor the
 packages built on top of it (defs, cli, definitions). Nothing in fitness_assets imports the
@@ -13,7 +13,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "fitness_assets"
-LAYERS = ("core", "raw", "silver", "warehouse", "quality", "payloads", "reports")
+LAYERS = ("core", "raw", "silver", "warehouse", "insights", "quality", "payloads", "reports")
 RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
 ABOVE_LIB = ("fitness_assets.defs", "fitness_assets.cli", "fitness_assets.definitions")
 
@@ -88,7 +88,7 @@ def test_lib_imports_follow_the_data_flow():
 
 # defs/<layer>/ mirrors lib's layers (gold: the SQL views between warehouse and payloads). The
 # shared wiring (resources, partitions, jobs, check helpers, alerts, automation) sits above them.
-DEFS_RANK = {"raw": 1, "silver": 2, "warehouse": 3, "gold": 3.5, "payloads": 5, "reports": 6}
+DEFS_RANK = {"raw": 1, "silver": 2, "warehouse": 3, "gold": 3.5, "insights": 4, "payloads": 6, "reports": 7}
 
 
 def defs_layer_rank(module: str) -> float | None:

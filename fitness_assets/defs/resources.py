@@ -176,6 +176,21 @@ class ReportWriterResource(dg.ConfigurableResource):
                                   self.price_per_1k_input, self.price_per_1k_output)
 
 
+class ClassifierResource(dg.ConfigurableResource):
+    """Parameters of the run/walk classifier (lib/insights/classify.py): changing one and
+    re-materializing `activity_classification` relabels every activity (the model version changes)."""
+
+    k: int = 0                                   # clusters: 2, 3, or 0 = the better silhouette of 2 and 3
+    random_state: int = 42                       # K-means seed: same data, same labels
+    run_max_pace_min_per_km: float = 7.456       # 12 min/mi: the pace rule's "run" (and a run centroid)
+    walk_min_pace_min_per_km: float = 11.185     # 18 min/mi: the pace rule's "walk" (and a walk centroid)
+    min_pace_min_per_km: float = 2.5             # faster is not on foot: an outlier
+    max_pace_min_per_km: float = 60.0            # slower is a paused or forgotten recording: an outlier
+    min_activities: int = 5                      # fewer per athlete: era default or pace rules, no K-means
+    change_point_penalty: float = 3.0            # life-event break kept when its l2 gain ≥ penalty · 2 · ln(weeks)
+    life_event_date: str = ""                    # YYYY-MM-DD overrides the detected change point; '' = detect
+
+
 @dataclass(frozen=True)
 class Variable:
     """One environment variable: the resource field it sets. `fallbacks` are read, in order, when
@@ -227,6 +242,15 @@ VARIABLES = (
     Variable("FITNESS_BEDROCK_MAX_ATTEMPTS", "report_writer", "max_attempts"),
     Variable("FITNESS_BEDROCK_PRICE_PER_1K_INPUT", "report_writer", "price_per_1k_input"),
     Variable("FITNESS_BEDROCK_PRICE_PER_1K_OUTPUT", "report_writer", "price_per_1k_output"),
+    Variable("FITNESS_CLASSIFIER_K", "classifier", "k"),
+    Variable("FITNESS_CLASSIFIER_RANDOM_STATE", "classifier", "random_state"),
+    Variable("FITNESS_CLASSIFIER_RUN_MAX_PACE", "classifier", "run_max_pace_min_per_km"),
+    Variable("FITNESS_CLASSIFIER_WALK_MIN_PACE", "classifier", "walk_min_pace_min_per_km"),
+    Variable("FITNESS_CLASSIFIER_MIN_PACE", "classifier", "min_pace_min_per_km"),
+    Variable("FITNESS_CLASSIFIER_MAX_PACE", "classifier", "max_pace_min_per_km"),
+    Variable("FITNESS_CLASSIFIER_MIN_ACTIVITIES", "classifier", "min_activities"),
+    Variable("FITNESS_CLASSIFIER_CHANGE_POINT_PENALTY", "classifier", "change_point_penalty"),
+    Variable("FITNESS_CLASSIFIER_LIFE_EVENT_DATE", "classifier", "life_event_date"),
     # dagster-aws's S3 resource (boto3 reads credentials and AWS_ENDPOINT_URL_S3): never the Bedrock
     # region, which may differ from the bucket's. Unset: boto3's chain decides.
     Variable("FITNESS_AWS_REGION", "s3", "region_name", ("AWS_REGION", "AWS_DEFAULT_REGION")),
@@ -234,6 +258,7 @@ VARIABLES = (
 RESOURCE_TYPES: dict[str, type[dg.ConfigurableResource]] = {
     "warehouse": WarehouseResource, "files": FitnessFilesResource, "quality": QualityResource,
     "notifier": NotifierResource, "report_writer": ReportWriterResource, "s3": S3Resource,
+    "classifier": ClassifierResource,
 }
 _TRUE = ("1", "true", "yes")
 
@@ -256,6 +281,7 @@ class Configuration:
     notifier: NotifierResource
     report_writer: ReportWriterResource
     s3: S3Resource
+    classifier: ClassifierResource
 
     def resources(self) -> dict[str, dg.ConfigurableResource]:
         return {key: getattr(self, key) for key in RESOURCE_TYPES}

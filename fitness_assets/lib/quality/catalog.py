@@ -97,6 +97,12 @@ RULES: tuple[Rule, ...] = (
     # gold
     Rule("every_week_partitioned", "weekly_fitness_summary", ERROR, True,
          "every week with data has a weekly partition (FITNESS_WEEKS_START is on or before the first week)"),
+    # insights
+    Rule("pace_plausible_for_label", "activity_classification", WARN, False,
+         "a run is faster than FITNESS_CLASSIFIER_WALK_MIN_PACE, a walk slower than FITNESS_CLASSIFIER_RUN_MAX_PACE, "
+         "and no run, walk or mixed outing is outside FITNESS_CLASSIFIER_MIN_PACE–MAX_PACE"),
+    Rule("logged_type_agrees", "activity_classification", WARN, False,
+         "in no week with 3 or more runs and walks does the label differ from the logged type for more than half"),
     # outputs
     Rule("payload_matches_contract", "weekly_payload", ERROR, True,
          "every payload validates against the contract's JSON Schema before any is written"),

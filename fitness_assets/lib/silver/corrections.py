@@ -44,6 +44,9 @@ CORRECTABLE = {
 # The fields that identify the one row a correction changes, per section.
 KEY_FIELDS = {WORKOUT_SETS: {"start_time", "exercise_title", "set_index"}, DIET_DAYS: {"date"},
               ACTIVITIES: {"workout_id"}}
+# Sections of the same file read elsewhere: a person's run/walk labels are not field corrections
+# (lib/insights/user_labels.py reads them, after classification).
+READ_ELSEWHERE = {"activity_labels"}
 APPLIED_COLUMNS = ["athlete_id", "dataset", "natural_key", "field", "old_value", "new_value", "reason",
                    "source_sha256", "source_line"]
 
@@ -70,11 +73,14 @@ def load_corrections(path: Path) -> list[Correction]:
     if not path.exists():
         return []
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    unknown = set(document) - set(CORRECTABLE)
+    unknown = set(document) - set(CORRECTABLE) - READ_ELSEWHERE
     if unknown:
-        raise CorrectionsFileError(f"{path}: unknown section(s) {sorted(unknown)}; expected {sorted(CORRECTABLE)}")
+        raise CorrectionsFileError(f"{path}: unknown section(s) {sorted(unknown)}; "
+                                   f"expected {sorted(set(CORRECTABLE) | READ_ELSEWHERE)}")
     corrections = []
     for dataset, entries in document.items():
+        if dataset in READ_ELSEWHERE:
+            continue
         for position, entry in enumerate(entries or [], start=1):
             where = f"{path}: {dataset} entry {position}"
             if not entry.get("reason"):

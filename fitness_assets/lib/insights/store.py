@@ -1,0 +1,70 @@
+"""The classifier's warehouse side: read fitness.activities, write fitness.activity_classification.
+
+Both directions move whole tables with COPY (one round trip each); the write stages every label
+in a temporary table and applies sql/insights/write_classification.sql in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from fitness_assets.lib.insights.classify import LABEL_COLUMNS
+from fitness_assets.lib.warehouse.database import copy_frame
+
+ACTIVITY_COLUMNS = ("activity_id", "athlete_id", "source", "source_workout_id", "activity_date", "activity_type",
+                    "distance_km", "duration_s", "avg_pace_min_per_km")
+_TEXT = {"athlete_id": "string", "source": "string", "source_workout_id": "string", "activity_type": "string",
+         "label": "string", "method": "string"}
+# Arbitrary constant: two classification runs never interleave their writes.
+_CLASSIFICATION_LOCK_KEY = 7_406_311
+
+
+@dataclass(frozen=True)
+class Written:
+    written: int        # rows inserted or changed
+    removed: int        # rows of activities no longer classified
+    total: int          # rows in the table afterwards
+
+
+def copy_query(conn: sa.Connection, select: str) -> pd.DataFrame:
+    """The rows of `select`, through COPY … TO STDOUT (CSV): one round trip, fast on millions."""
+    buffer = io.StringIO()
+    with conn.connection.dbapi_connection.cursor() as cur:
+        cur.copy_expert(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)", buffer)
+    buffer.seek(0)
+    frame = pd.read_csv(buffer, dtype={k: v for k, v in _TEXT.items()}, keep_default_na=False,
+                        na_values=[""])
+    return frame
+
+
+def read_activities(conn: sa.Connection) -> pd.DataFrame:
+    frame = copy_query(conn, f"SELECT {', '.join(ACTIVITY_COLUMNS)} FROM fitness.activities ORDER BY activity_id")
+    if frame.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype="string" if c in _TEXT else "float64") for c in ACTIVITY_COLUMNS})
+    frame["activity_id"] = frame["activity_id"].astype("int64")
+    frame["activity_date"] = pd.to_datetime(frame["activity_date"])
+    return frame
+
+
+def write_classification(conn: sa.Connection, sql_dir: Path, labels: pd.DataFrame) -> Written:
+    """Make fitness.activity_classification hold exactly `labels`; returns what changed."""
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CLASSIFICATION_LOCK_KEY})
+    conn.exec_driver_sql("CREATE TEMP TABLE classification_staging "
+                         "(LIKE fitness.activity_classification INCLUDING DEFAULTS) ON COMMIT DROP")
+    copy_frame(conn, "classification_staging", labels, LABEL_COLUMNS)
+    row = conn.exec_driver_sql((sql_dir / "insights" / "write_classification.sql").read_text(encoding="utf-8")).one()
+    total = conn.execute(sa.text("SELECT count(*) FROM fitness.activity_classification")).scalar_one()
+    return Written(int(row.written), int(row.removed), int(total))
+
+
+def read_labelled_activities(conn: sa.Connection) -> pd.DataFrame:
+    """Every classified activity with its label (what the checks judge)."""
+    return copy_query(conn, "SELECT a.activity_id, a.athlete_id, a.activity_date, a.activity_type, a.distance_km, "
+                            "a.duration_s, a.avg_pace_min_per_km, c.label, c.method, c.confidence "
+                            "FROM fitness.activity_classification c JOIN fitness.activities a USING (activity_id) "
+                            "ORDER BY a.activity_id")

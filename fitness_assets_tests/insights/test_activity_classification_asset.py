@@ -1,0 +1,87 @@
+"""activity_classification end to end: real PostgreSQL, activities inserted with SQL, the asset
+and its checks materialized in-process; a re-run with the same inputs writes 0 rows."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+import sqlalchemy as sa
+
+from fitness_assets.defs.insights.assets import activity_classification
+from fitness_assets.defs.insights.checks import activity_classification_checks
+from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+from fitness_assets.lib.warehouse.database import apply_migrations, copy_frame
+from fitness_assets_tests.harness import QUIET, query
+from fitness_assets_tests.insights.synthetic import accuracy, history
+
+COLUMNS = ["athlete_id", "source", "source_workout_id", "activity_date", "activity_type", "distance_km", "duration_s",
+           "avg_pace_min_per_km", "activity_hash", "source_file", "source_line"]
+
+
+def insert_activities(url: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows as the warehouse load would write them; returns the frame with the generated ids."""
+    engine = sa.create_engine(url)
+    apply_migrations(engine, DEFAULT_SQL_DIR / "warehouse" / "schema")
+    rows = frame.assign(activity_hash="h", source_file="user1_workout_history.csv",
+                        source_line=range(2, len(frame) + 2))
+    with engine.begin() as conn:
+        for athlete in sorted(set(frame["athlete_id"]) - {"default"}):
+            conn.execute(sa.text("INSERT INTO fitness.athletes (athlete_id) VALUES (:a)"), {"a": athlete})
+        copy_frame(conn, "fitness.activities", rows, COLUMNS)
+        ids = pd.read_sql("SELECT activity_id, athlete_id, source_workout_id FROM fitness.activities", conn)
+    engine.dispose()
+    return frame.drop(columns="activity_id").merge(ids, on=["athlete_id", "source_workout_id"])
+
+
+def materialize(settings, instance):
+    result = dg.materialize([activity_classification, activity_classification_checks],
+                            resources=settings.resources(), instance=instance, run_config=QUIET)
+    materialization = result.asset_materializations_for_node("activity_classification")[0]
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    return {k: v.value for k, v in materialization.metadata.items()}, checks
+
+
+def test_classifies_writes_once_and_relabels_on_new_parameters(settings, tmp_path):
+    planted = pd.concat([history(start=pd.Timestamp("2016-01-04").date(), seed=5),
+                         history(athlete="newcomer", start=pd.Timestamp("2025-01-06").date(),
+                                 end=pd.Timestamp("2025-02-03").date(), event=None, seed=2, first_id=90_000,
+                                 outlier_share=0.0).head(3)], ignore_index=True)
+    planted = insert_activities(settings.database_url, planted)
+    instance = dg.DagsterInstance.ephemeral()
+
+    metadata, checks = materialize(settings, instance)
+    stored = pd.DataFrame(query(settings, "SELECT * FROM fitness.activity_classification"))
+    in_scope = planted["planted"].notna().sum()
+    assert metadata["rows_written_this_run"] == metadata["rows"] == len(stored) == in_scope
+    assert accuracy(stored, planted) >= 0.95
+    assert metadata["model_version"].startswith("classify-1+")
+    assert "| run " in metadata["centroids"] and "silhouette_k2" in metadata["models"]
+    assert "detected" in metadata["change_points"] and "2019" in metadata["labels_per_year"]
+    newcomer = stored.merge(planted, on="activity_id").query("athlete_id == 'newcomer'")
+    assert set(newcomer["method"]) == {"rule"}
+    assert checks["pace_plausible_for_label"].passed
+    # walks logged as "Run", week after week: the WARN points at them
+    disagreement = checks["logged_type_agrees"]
+    assert not disagreement.passed and disagreement.severity == dg.AssetCheckSeverity.WARN
+
+    again, _ = materialize(settings, instance)
+    assert again["rows_written_this_run"] == 0 and again["rows_removed_this_run"] == 0
+    assert again["model_version"] == metadata["model_version"]
+
+    # a user's label wins: one row changes
+    run = planted.loc[planted["planted"] == "run"].iloc[0]
+    (tmp_path / "corrections.yaml").write_text(
+        f"activity_labels:\n  - workout_id: '{run['source_workout_id']}'\n    label: walk\n"
+        "    reason: walked with the dog, logged as Run\n  - activity_id: 999999999\n    label: run\n"
+        "    reason: no such activity\n", encoding="utf-8")
+    labelled, _ = materialize(settings, instance)
+    assert labelled["rows_written_this_run"] == 1 and labelled["stale_user_labels"] == 1
+    row = query(settings, "SELECT label, method, confidence FROM fitness.activity_classification "
+                          "WHERE activity_id = :id", id=int(run["activity_id"]))[0]
+    assert row == {"label": "walk", "method": "user", "confidence": 1.0}
+
+    # new parameters, new model version: every row is relabelled
+    relabelled, _ = materialize(settings.with_fields("classifier", life_event_date="2019-06-03"), instance)
+    assert relabelled["model_version"] != metadata["model_version"]
+    assert relabelled["rows_written_this_run"] == in_scope
+    assert "configured" in relabelled["change_points"]
