@@ -97,6 +97,8 @@ class SilverActivity(pa.DataFrameModel):
     speeds and heart rates is judged by asset checks, not here.
     """
     athlete_id: Series[str]
+    source_sha256: Series[str]
+    source_file: Series[str]
     source_line: Series[int] = pa.Field(ge=1)
     source: Series[str] = pa.Field(isin=["mapmyrun"])
     source_workout_id: Series[str] = pa.Field(str_matches=r"^\w+$")

@@ -13,29 +13,27 @@ from fitness_assets.lib.silver.build import SilverLayer, current_exports, snapsh
 from fitness_assets.lib.warehouse.load import LargeRemovalError, RemovalGuard, load_warehouse
 
 WAREHOUSE_TABLES = ("raw_manifest", "exercises", "muscle_groups", "exercise_muscle_map", "workouts",
-                    "workout_exercises", "sets", "removed_workouts", "cycles", "diet_daily", "quarantine",
-                    "corrections_applied")
+                    "workout_exercises", "sets", "removed_workouts", "cycles", "diet_daily", "activities",
+                    "removed_activities", "quarantine", "corrections_applied")
+SILVER_INPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_activities", "silver_quarantine",
+                 "silver_corrections_applied", "silver_file_accounts")
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(table, group_name="warehouse", kinds={"postgres"},
-                        deps=["silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_quarantine",
-                              "silver_corrections_applied", "silver_file_accounts"])
+    specs=[dg.AssetSpec(table, group_name="warehouse", kinds={"postgres"}, deps=list(SILVER_INPUTS))
            for table in WAREHOUSE_TABLES],
-    ins={name: dg.AssetIn(name) for name in ("silver_workout_sets", "silver_diet_days", "silver_cycles",
-                                            "silver_quarantine", "silver_corrections_applied",
-                                            "silver_file_accounts")},
+    ins={name: dg.AssetIn(name) for name in SILVER_INPUTS},
 )
 def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: FitnessFilesResource,
                      quality: QualityResource,
                      silver_workout_sets: pd.DataFrame, silver_diet_days: pd.DataFrame, silver_cycles: pd.DataFrame,
-                     silver_quarantine: pd.DataFrame, silver_corrections_applied: pd.DataFrame,
+                     silver_activities: pd.DataFrame, silver_quarantine: pd.DataFrame, silver_corrections_applied: pd.DataFrame,
                      silver_file_accounts: pd.DataFrame):
     """COPY into staging, then INSERT … ON CONFLICT / replace-changed-workouts. Unchanged data
     writes nothing; workouts missing from the newest complete export are removed and logged,
     unless the removal guard stops a large removal (then nothing is written)."""
     silver = SilverLayer(
-        workout_sets=silver_workout_sets, diet_days=silver_diet_days, cycles=silver_cycles,
+        workout_sets=silver_workout_sets, diet_days=silver_diet_days, cycles=silver_cycles, activities=silver_activities,
         quarantine=silver_quarantine, corrections_applied=silver_corrections_applied,
         snapshots=snapshots_that_may_remove(silver_file_accounts),
     )
@@ -49,7 +47,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     written = loaded.rows_written
     with warehouse.engine.connect() as conn:
         totals = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one() for t in WAREHOUSE_TABLES}
-    report(context, "warehouse: " + ", ".join(f"{t} {totals[t]:,}" for t in ("workouts", "sets", "diet_daily"))
+    report(context, "warehouse: " + ", ".join(f"{t} {totals[t]:,}" for t in ("workouts", "sets", "diet_daily",
+                                                                              "activities"))
            + f" (rows written this run: {sum(written.get(t, 0) for t in WAREHOUSE_TABLES):,}; workouts new "
              f"{loaded.workouts_new:,}, changed {loaded.workouts_changed:,}, removed {loaded.workouts_removed:,})")
     for table in WAREHOUSE_TABLES:

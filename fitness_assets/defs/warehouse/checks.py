@@ -10,6 +10,7 @@ from fitness_assets.defs.resources import QualityResource, WarehouseResource
 from fitness_assets.lib.quality import warehouse_rules
 from fitness_assets.lib.quality.core import Finding
 from fitness_assets.lib.silver.build import (
+    ACTIVITIES,
     DIET,
     WORKOUTS,
     current_exports,
@@ -18,6 +19,7 @@ from fitness_assets.lib.silver.build import (
 from fitness_assets.lib.warehouse.load import (
     CONFIRM_REMOVALS,
     RemovalGuard,
+    activity_removal_shares,
     describe_removals,
     diet_removal_shares,
     diff_workouts,
@@ -27,12 +29,13 @@ from fitness_assets.lib.warehouse.load import (
 
 
 @dg.multi_asset_check(
-    specs=check_specs("silver_workout_sets", "silver_diet_days", only=("removals_confirmed",),
-                      reads=(REMOVAL_INS := ("silver_workout_sets", "silver_diet_days", "silver_file_accounts"))),
+    specs=check_specs("silver_workout_sets", "silver_diet_days", "silver_activities", only=("removals_confirmed",),
+                      reads=(REMOVAL_INS := ("silver_workout_sets", "silver_diet_days", "silver_activities",
+                                             "silver_file_accounts"))),
     ins=check_ins(*REMOVAL_INS),
 )
 def removal_checks(warehouse: WarehouseResource, quality: QualityResource, silver_workout_sets: pd.DataFrame,
-                   silver_diet_days: pd.DataFrame, silver_file_accounts: pd.DataFrame):
+                   silver_diet_days: pd.DataFrame, silver_activities: pd.DataFrame, silver_file_accounts: pd.DataFrame):
     """Runs before the warehouse load (blocking): a large removal stops the run before anything is written."""
     guard = RemovalGuard(quality.max_removed_share, quality.min_removed_rows, quality.allow_removals,
                          current_exports(silver_file_accounts))
@@ -44,6 +47,9 @@ def removal_checks(warehouse: WarehouseResource, quality: QualityResource, silve
                 diff_workouts(conn, silver_workout_sets, workout_athletes), guard.exports),
             "silver_diet_days": diet_removal_shares(
                 conn, silver_diet_days, sorted(a for a, dataset in may_remove if dataset == DIET), guard.exports),
+            "silver_activities": activity_removal_shares(
+                conn, silver_activities, sorted(a for a, dataset in may_remove if dataset == ACTIVITIES),
+                guard.exports),
         }
     for asset, share in shares.items():
         stopped = large_removals(share, guard)
@@ -53,7 +59,7 @@ def removal_checks(warehouse: WarehouseResource, quality: QualityResource, silve
 
 
 @dg.multi_asset_check(
-    specs=check_specs("sets", "diet_daily", "exercise_muscle_map",
+    specs=check_specs("sets", "diet_daily", "activities", "exercise_muscle_map",
                       reads=(WAREHOUSE_INS := ("silver_file_accounts", "silver_quarantine"))),
     ins=check_ins(*WAREHOUSE_INS),
 )
@@ -65,6 +71,9 @@ def warehouse_checks(warehouse: WarehouseResource, silver_file_accounts: pd.Data
                            warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine, "workouts"))
         yield check_result("diet_daily", "nothing_lost",
                            warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine, "diet"))
+        yield check_result("activities", "nothing_lost",
+                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine,
+                                                        ACTIVITIES))
         yield check_result("sets", "referential_integrity",
                            warehouse_rules.no_orphans(conn, sql_dir, "orphan_training_rows"))
         yield check_result("diet_daily", "referential_integrity",

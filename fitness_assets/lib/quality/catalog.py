@@ -66,6 +66,9 @@ RULES: tuple[Rule, ...] = (
     Rule("no_duplicate_workout_ids", "silver_activities", ERROR, False,
          "one activity per workout id and athlete (an exact repeat in an export loads once; differing "
          "copies are all quarantined)"),
+    Rule("removals_confirmed", "silver_activities", ERROR, True,
+         "a new export removes at most FITNESS_MAX_REMOVED_SHARE of an athlete's loaded activities (or fewer "
+         "than FITNESS_MIN_REMOVED_ROWS), unless confirmed with `fitness run --allow-removals`"),
     Rule("no_negative_values", "silver_activities", ERROR, False,
          "no negative distance, time, pace, speed, calories, heart rate or steps (such activities are quarantined)"),
     Rule("no_future_dates", "silver_activities", ERROR, False,
@@ -89,6 +92,8 @@ RULES: tuple[Rule, ...] = (
     # warehouse
     Rule("nothing_lost", "sets", ERROR, True, "per workout export: rows read = rows loaded + rows quarantined"),
     Rule("nothing_lost", "diet_daily", ERROR, True, "per diet export: rows read = rows loaded + rows quarantined"),
+    Rule("nothing_lost", "activities", ERROR, True,
+         "per activity export: rows read = rows loaded + rows quarantined"),
     Rule("referential_integrity", "sets", ERROR, True,
          "no orphan sets, workout_exercises or workouts"),
     Rule("referential_integrity", "diet_daily", ERROR, True, "no diet row without its athlete or cycle"),

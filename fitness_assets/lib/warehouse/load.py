@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from fitness_assets.lib.raw.zone import ManifestEntry
-from fitness_assets.lib.silver.build import DIET, WORKOUTS, SilverLayer
+from fitness_assets.lib.silver.build import ACTIVITIES, DIET, WORKOUTS, SilverLayer
 from fitness_assets.lib.warehouse.database import copy_frame, foreign_keys_suspended, run_sql_file
 
 _NAMED = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
@@ -55,8 +55,8 @@ class WorkoutDiff:
 
 @dataclass(frozen=True)
 class RemovalGuard:
-    """A load that would remove more than `max_share` of an athlete's loaded workouts or diet
-    days, and at least `min_rows` of them, writes nothing unless `allowed` (the user confirmed)."""
+    """A load that would remove more than `max_share` of an athlete's loaded workouts, diet days
+    or activities, and at least `min_rows` of them, writes nothing unless `allowed` (the user confirmed)."""
     max_share: float = 0.10
     min_rows: int = 3
     allowed: bool = False
@@ -103,16 +103,32 @@ def workout_removal_shares(diff: WorkoutDiff, exports: dict) -> pd.DataFrame:
     return removal_shares(diff.loaded_per_athlete, diff.removed.groupby("athlete_id").size(), WORKOUTS, "workouts", exports)
 
 
-def diet_removal_shares(conn: sa.Connection, diet_days: pd.DataFrame, athletes: list[str], exports: dict) -> pd.DataFrame:
-    """Diet days loaded for `athletes` and how many of them `diet_days` (their full exports) lacks."""
+def _keyed_removal_shares(conn: sa.Connection, table: str, key: list[str], exported: pd.DataFrame,
+                          athletes: list[str], dataset: str, label: str, exports: dict) -> pd.DataFrame:
+    """Rows of `table` loaded for `athletes` and how many of their keys `exported` (their full
+    exports) lacks."""
     loaded = pd.DataFrame(conn.execute(sa.text(
-        "SELECT athlete_id, diet_date FROM fitness.diet_daily WHERE athlete_id = ANY(:athletes)"),
-        {"athletes": athletes}).all(), columns=["athlete_id", "diet_date"])
-    loaded["diet_date"] = pd.to_datetime(loaded["diet_date"]).astype("datetime64[us]")
-    exported = diet_days[["athlete_id", "diet_date"]].astype({"diet_date": "datetime64[us]"})
-    gone = loaded.merge(exported, how="left", indicator=True)
+        f"SELECT athlete_id, {', '.join(key)} FROM {table} WHERE athlete_id = ANY(:athletes)"),
+        {"athletes": athletes}).all(), columns=["athlete_id", *key])
+    exported = exported[["athlete_id", *key]]
+    for column in key:  # dates come back as datetime.date; silver holds datetime64
+        if pd.api.types.is_datetime64_any_dtype(exported[column]):
+            loaded[column] = pd.to_datetime(loaded[column]).astype("datetime64[us]")
+            exported = exported.astype({column: "datetime64[us]"})
+    gone = loaded.merge(exported.drop_duplicates(), how="left", indicator=True)
     removed = gone[gone["_merge"] == "left_only"].groupby("athlete_id").size()
-    return removal_shares(loaded.groupby("athlete_id").size(), removed, DIET, "diet days", exports)
+    return removal_shares(loaded.groupby("athlete_id").size(), removed, dataset, label, exports)
+
+
+def diet_removal_shares(conn: sa.Connection, diet_days: pd.DataFrame, athletes: list[str], exports: dict) -> pd.DataFrame:
+    return _keyed_removal_shares(conn, "fitness.diet_daily", ["diet_date"], diet_days, athletes, DIET, "diet days",
+                                 exports)
+
+
+def activity_removal_shares(conn: sa.Connection, activities: pd.DataFrame, athletes: list[str],
+                            exports: dict) -> pd.DataFrame:
+    return _keyed_removal_shares(conn, "fitness.activities", ["source", "source_workout_id"], activities, athletes,
+                                 ACTIVITIES, "activities", exports)
 
 
 def named_statements(path: Path) -> list[tuple[str, str]]:
@@ -155,6 +171,7 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
     sets = silver.workout_sets
     snapshot_athletes = sorted({a for a, dataset in silver.snapshots if dataset == WORKOUTS})
     diet_athletes = sorted({a for a, dataset in silver.snapshots if dataset == DIET})
+    activity_athletes = sorted({a for a, dataset in silver.snapshots if dataset == ACTIVITIES})
     with engine.begin() as conn:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOAD_LOCK_KEY})
         # The default 4 MB spills the joins and sorts of a large load to disk; this transaction only.
@@ -163,7 +180,9 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
         diff = diff_workouts(conn, sets, snapshot_athletes)
         stopped = large_removals(pd.concat([
             workout_removal_shares(diff, guard.exports),
-            diet_removal_shares(conn, silver.diet_days, diet_athletes, guard.exports)], ignore_index=True), guard)
+            diet_removal_shares(conn, silver.diet_days, diet_athletes, guard.exports),
+            activity_removal_shares(conn, silver.activities, activity_athletes, guard.exports)],
+            ignore_index=True), guard)
         if len(stopped):
             raise LargeRemovalError(stopped)
         staged_sets = sets[diff.codes.isin(diff.written["workout_ref"]).to_numpy()]
@@ -176,6 +195,7 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
         copy_frame(conn, "stage_removed", diff.removed[WORKOUT_KEY])
         copy_frame(conn, "stage_diet", silver.diet_days.drop(columns=["source_file", "cycle_raw"]))
         copy_frame(conn, "stage_cycles", silver.cycles)
+        copy_frame(conn, "stage_activities", silver.activities)
         copy_frame(conn, "stage_snapshots", pd.DataFrame(silver.snapshots, columns=["athlete_id", "dataset"]))
         quarantine = silver.quarantine.assign(
             raw_values=silver.quarantine["raw_values"].map(lambda v: json.dumps(v, ensure_ascii=False, default=str)))

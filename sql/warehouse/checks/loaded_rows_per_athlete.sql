@@ -7,4 +7,8 @@ GROUP BY w.athlete_id
 UNION ALL
 SELECT athlete_id, 'diet', count(*)
 FROM fitness.diet_daily
+GROUP BY athlete_id
+UNION ALL
+SELECT athlete_id, 'activities', count(*)
+FROM fitness.activities
 GROUP BY athlete_id;

@@ -24,6 +24,14 @@ CREATE TEMP TABLE stage_diet (
 CREATE TEMP TABLE stage_cycles (
     athlete_id text, cycle_id integer, cycle_name text, cycle_type text, start_date date, end_date date
 ) ON COMMIT DROP;
+CREATE TEMP TABLE stage_activities (
+    athlete_id text, source_sha256 text, source_file text, source_line integer, source text,
+    source_workout_id text, activity_date date, submitted_date date, activity_type text,
+    distance_km double precision, duration_s double precision, avg_pace_min_per_km double precision,
+    max_pace_min_per_km double precision, avg_speed_kmh double precision, max_speed_kmh double precision,
+    calories_kcal double precision, avg_heart_rate double precision, steps integer, notes text,
+    source_device text, link text, activity_hash text
+) ON COMMIT DROP;
 -- Athletes whose full snapshot is in this load: only their rows may be removed by it.
 CREATE TEMP TABLE stage_snapshots (athlete_id text, dataset text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_quarantine (

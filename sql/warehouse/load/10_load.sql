@@ -179,6 +179,46 @@ WHERE c.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'd
   AND NOT EXISTS (SELECT 1 FROM stage_cycles s WHERE (s.athlete_id, s.cycle_id) = (c.athlete_id, c.cycle_id))
   AND NOT EXISTS (SELECT 1 FROM fitness.diet_daily d WHERE (d.athlete_id, d.cycle_id) = (c.athlete_id, c.cycle_id));
 
+-- name: removed_activities
+-- Activities the athlete's newest complete export no longer holds: logged, then deleted (their
+-- label cascades; activities are never in the bulk path's suspended foreign keys).
+WITH gone AS (
+    SELECT a.activity_id FROM fitness.activities a
+    WHERE a.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'activities')
+      AND NOT EXISTS (SELECT 1 FROM stage_activities s
+                      WHERE (s.athlete_id, s.source, s.source_workout_id) = (a.athlete_id, a.source, a.source_workout_id))
+), logged AS (
+    INSERT INTO fitness.removed_activities (athlete_id, source, source_workout_id, activity_date, activity_hash,
+                                            last_source_sha256)
+    SELECT a.athlete_id, a.source, a.source_workout_id, a.activity_date, a.activity_hash, a.source_sha256
+    FROM fitness.activities a JOIN gone USING (activity_id)
+    ON CONFLICT DO NOTHING
+)
+DELETE FROM fitness.activities a USING gone WHERE a.activity_id = gone.activity_id;
+
+-- name: activities
+-- Changed activities are updated in place (never deleted and re-inserted), so an activity keeps
+-- its activity_id and its label; the hash guard makes an unchanged export write nothing.
+INSERT INTO fitness.activities (athlete_id, source, source_workout_id, activity_date, submitted_date,
+                                activity_type, distance_km, duration_s, avg_pace_min_per_km, max_pace_min_per_km,
+                                avg_speed_kmh, max_speed_kmh, calories_kcal, avg_heart_rate, steps, notes,
+                                source_device, link, activity_hash, source_sha256, source_file, source_line)
+SELECT athlete_id, source, source_workout_id, activity_date, submitted_date, activity_type, distance_km,
+       duration_s, avg_pace_min_per_km, max_pace_min_per_km, avg_speed_kmh, max_speed_kmh, calories_kcal,
+       avg_heart_rate, steps, notes, source_device, link, activity_hash, source_sha256, source_file, source_line
+FROM stage_activities
+ORDER BY athlete_id, activity_date, source_workout_id
+ON CONFLICT (athlete_id, source, source_workout_id) DO UPDATE
+SET activity_date = EXCLUDED.activity_date, submitted_date = EXCLUDED.submitted_date,
+    activity_type = EXCLUDED.activity_type, distance_km = EXCLUDED.distance_km, duration_s = EXCLUDED.duration_s,
+    avg_pace_min_per_km = EXCLUDED.avg_pace_min_per_km, max_pace_min_per_km = EXCLUDED.max_pace_min_per_km,
+    avg_speed_kmh = EXCLUDED.avg_speed_kmh, max_speed_kmh = EXCLUDED.max_speed_kmh,
+    calories_kcal = EXCLUDED.calories_kcal, avg_heart_rate = EXCLUDED.avg_heart_rate, steps = EXCLUDED.steps,
+    notes = EXCLUDED.notes, source_device = EXCLUDED.source_device, link = EXCLUDED.link,
+    activity_hash = EXCLUDED.activity_hash, source_sha256 = EXCLUDED.source_sha256,
+    source_file = EXCLUDED.source_file, source_line = EXCLUDED.source_line
+WHERE activities.activity_hash IS DISTINCT FROM EXCLUDED.activity_hash;
+
 -- name: quarantine
 INSERT INTO fitness.quarantine (athlete_id, source_sha256, source_file, line, rule, reason, raw_values)
 SELECT athlete_id, source_sha256, source_file, line, rule, reason, raw_values FROM stage_quarantine

@@ -24,11 +24,25 @@ CREATE TABLE fitness.activities (
     link                 text,
     -- sha256 over the activity's normalized fields: an unchanged activity is never rewritten.
     activity_hash        text NOT NULL,
+    source_sha256        text NOT NULL,            -- the export it was last loaded from
     source_file          text NOT NULL,
     source_line          integer NOT NULL,
     UNIQUE (athlete_id, source, source_workout_id)
 );
 CREATE INDEX activities_activity_date ON fitness.activities (athlete_id, activity_date);
+
+-- An activity that the athlete's newest complete export no longer holds was deleted in the app:
+-- removed from fitness.activities (its label goes with it) and logged here, as workouts are.
+CREATE TABLE fitness.removed_activities (
+    athlete_id         text NOT NULL,
+    source             text NOT NULL,
+    source_workout_id  text NOT NULL,
+    activity_date      date NOT NULL,
+    activity_hash      text NOT NULL,
+    last_source_sha256 text NOT NULL,
+    removed_at         timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (athlete_id, source, source_workout_id, activity_hash)
+);
 
 -- One label per classified activity. Out-of-scope types (bike, swim, weights) have no row.
 CREATE TABLE fitness.activity_classification (

@@ -39,7 +39,7 @@ KM_PER_MILE = 1.609344  # exact, by definition of the international mile
 UNIT_DECIMALS = 12
 
 SILVER_ACTIVITY_COLUMNS = [
-    "athlete_id", "source_line", "source", "source_workout_id", "activity_date", "submitted_date",
+    "athlete_id", "source_sha256", "source_file", "source_line", "source", "source_workout_id", "activity_date", "submitted_date",
     "activity_type", "distance_km", "duration_s", "avg_pace_min_per_km", "max_pace_min_per_km",
     "avg_speed_kmh", "max_speed_kmh", "calories_kcal", "avg_heart_rate", "steps", "notes",
     "source_device", "link", "activity_hash",
@@ -62,7 +62,8 @@ _LINK = r"^https?://(?:www\.)?(?:mapmyfitness|mapmyrun)\.com/workout/(\d+)/?$"
 EXPECTED_LINK = "a link like http://www.mapmyfitness.com/workout/1234567890 (or …mapmyrun.com/workout/…)"
 NOTE_ARTEFACTS = ("b''", 'b""')  # the server's repr of empty bytes: no note
 # What an activity is, for change detection between exports (every value but where it sits).
-_HASHED_FIELDS = [c for c in SILVER_ACTIVITY_COLUMNS if c not in ("athlete_id", "source_line", "activity_hash")]
+_HASHED_FIELDS = [c for c in SILVER_ACTIVITY_COLUMNS
+                  if c not in ("athlete_id", "source_sha256", "source_file", "source_line", "activity_hash")]
 
 
 def parse_mapmyrun(data: bytes, detected: DetectedExport, source: SourceFile,
@@ -144,6 +145,8 @@ def _typed(raw: pd.DataFrame, columns: dict[str, str], rejected: list[pd.DataFra
     device = frame[columns["source"]].str.strip()
     frame["source_device"] = device.where(device != "", None)
     frame["athlete_id"] = source.athlete_id
+    frame["source_sha256"] = source.sha256
+    frame["source_file"] = source.file_name
     frame["source"] = SOURCE
     return frame
 
