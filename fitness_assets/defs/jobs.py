@@ -5,10 +5,10 @@ import dagster as dg
 # Partitioned jobs take their weekly partitions from the assets they select (Dagster infers them;
 # passing `partitions_def` too is deprecated since 1.11 and removed in 2.0).
 
-# Everything unpartitioned: inbox → raw → silver → warehouse → gold.
+# Everything unpartitioned: inbox → raw → silver → warehouse → insights (run/walk labels) → gold.
 ingest_job = dg.define_asset_job(
-    "ingest_job", selection=dg.AssetSelection.groups("raw", "silver", "warehouse", "gold"),
-    description="Land the inbox and rebuild silver, warehouse tables and gold views.")
+    "ingest_job", selection=dg.AssetSelection.groups("raw", "silver", "warehouse", "insights", "gold"),
+    description="Land the inbox and rebuild silver, warehouse tables, activity labels and gold views.")
 
 weekly_payload_job = dg.define_asset_job(
     "weekly_payload_job", selection=dg.AssetSelection.assets("weekly_payload"),
