@@ -27,6 +27,13 @@ def quarantine_frame(source: SourceFile, lines, rules, reasons, raw_values) -> p
     return frame[QUARANTINE_COLUMNS]
 
 
+def field_count_rejections(source: SourceFile, malformed: list[tuple[int, list[str]]], expected: int) -> pd.DataFrame:
+    """Quarantine rows for CSV records whose field count differs from the header's (line, fields)."""
+    return quarantine_frame(source, [line for line, _ in malformed], ["field_count"] * len(malformed),
+                            [f"has {len(fields)} fields, expected {expected} as in the header" for _, fields in malformed],
+                            [{"fields": fields} for _, fields in malformed])
+
+
 def empty_quarantine() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in QUARANTINE_COLUMNS}).astype({"line": "int64"})
 

@@ -29,8 +29,8 @@ from fitness_assets.lib.silver.quarantine import (
     SourceFile,
     collect_rejections,
     empty_quarantine,
+    field_count_rejections,
     quarantine_failures,
-    quarantine_frame,
 )
 from fitness_assets.schemas.silver import SilverDietDay
 
@@ -102,10 +102,7 @@ def parse_diet(data: bytes, detected: DetectedExport, source: SourceFile, path: 
     raw, malformed = read_diet_frame(data, detected, source, path)
     rejected: list[pd.DataFrame] = []
     if malformed:
-        rejected.append(quarantine_frame(
-            source, [line for line, _ in malformed], ["field_count"] * len(malformed),
-            [f"has {len(r)} fields, expected {len(DIET_CANONICAL)} as in the header" for _, r in malformed],
-            [{"fields": r} for _, r in malformed]))
+        rejected.append(field_count_rejections(source, malformed, len(DIET_CANONICAL)))
     frame = raw.copy()
     dates = frame["diet_date"].str.strip()
     parsed_dates = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce").fillna(

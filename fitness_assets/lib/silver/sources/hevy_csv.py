@@ -16,8 +16,8 @@ from fitness_assets.lib.silver.quarantine import (
     SourceFile,
     collect_rejections,
     empty_quarantine,
+    field_count_rejections,
     quarantine_failures,
-    quarantine_frame,
 )
 from fitness_assets.schemas.silver import HevySetRow
 
@@ -52,10 +52,7 @@ def parse_hevy(data: bytes, detected: DetectedExport, source: SourceFile,
     records, lines, malformed = read_csv_records(text, len(header), source.file_name)
     rejected: list[pd.DataFrame] = []
     if malformed:
-        rejected.append(quarantine_frame(
-            source, [line for line, _ in malformed], ["field_count"] * len(malformed),
-            [f"has {len(r)} fields, expected {len(header)} as in the header" for _, r in malformed],
-            [{"fields": r} for _, r in malformed]))
+        rejected.append(field_count_rejections(source, malformed, len(header)))
     raw = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
     raw["source_line"] = np.asarray(lines, dtype="int64")
     rows = _typed(raw, detected, rejected, source)
