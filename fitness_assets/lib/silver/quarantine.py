@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+
+from fitness_assets.lib.raw.csv_records import read_csv_records
+from fitness_assets.lib.raw.formats import DetectedExport, decode_export
 
 QUARANTINE_COLUMNS = ["athlete_id", "source_sha256", "source_file", "line", "rule", "reason", "raw_values"]
 
@@ -32,6 +36,18 @@ def field_count_rejections(source: SourceFile, malformed: list[tuple[int, list[s
     return quarantine_frame(source, [line for line, _ in malformed], ["field_count"] * len(malformed),
                             [f"has {len(fields)} fields, expected {expected} as in the header" for _, fields in malformed],
                             [{"fields": fields} for _, fields in malformed])
+
+
+def text_records(data: bytes, detected: DetectedExport,
+                 source: SourceFile) -> tuple[pd.DataFrame, list[pd.DataFrame], int]:
+    """An export's records as untouched strings under its own header, each with its source_line;
+    the quarantine of records whose field count differs from the header's; the records read."""
+    header = [h.strip() for h in detected.header]
+    records, lines, malformed = read_csv_records(decode_export(data, source.file_name), len(header), source.file_name)
+    rejected = [field_count_rejections(source, malformed, len(header))] if malformed else []
+    raw = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
+    raw["source_line"] = np.asarray(lines, dtype="int64")
+    return raw, rejected, len(records) + len(malformed)
 
 
 def empty_quarantine() -> pd.DataFrame:

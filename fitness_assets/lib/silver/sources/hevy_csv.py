@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.raw.csv_records import read_csv_records
-from fitness_assets.lib.raw.formats import HEVY, DetectedExport, decode_export
+from fitness_assets.lib.raw.formats import HEVY, DetectedExport
 from fitness_assets.lib.raw.timeparse import EXPECTED_TIME, parse_hevy_datetime
 from fitness_assets.lib.silver.corrections import WORKOUT_SETS, Correction, apply_corrections
 from fitness_assets.lib.silver.parsed import ParsedRows
@@ -16,8 +14,8 @@ from fitness_assets.lib.silver.quarantine import (
     SourceFile,
     collect_rejections,
     empty_quarantine,
-    field_count_rejections,
     quarantine_failures,
+    text_records,
 )
 from fitness_assets.schemas.silver import HevySetRow
 
@@ -47,14 +45,7 @@ _HASHED_FIELDS = ("title", "ended_at", "description", "exercise_title", "superse
 def parse_hevy(data: bytes, detected: DetectedExport, source: SourceFile,
                corrections: list[Correction] = ()) -> ParsedRows:
     assert detected.kind == HEVY
-    text = decode_export(data, source.file_name)
-    header = [h.strip() for h in detected.header]
-    records, lines, malformed = read_csv_records(text, len(header), source.file_name)
-    rejected: list[pd.DataFrame] = []
-    if malformed:
-        rejected.append(field_count_rejections(source, malformed, len(header)))
-    raw = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
-    raw["source_line"] = np.asarray(lines, dtype="int64")
+    raw, rejected, rows_read = text_records(data, detected, source)
     rows = _typed(raw, detected, rejected, source)
     rows, applied, stale = apply_corrections(rows, list(corrections), WORKOUT_SETS, source.athlete_id)
     rows, invalid = quarantine_failures(HevySetRow, rows, source, raw)
@@ -62,7 +53,7 @@ def parse_hevy(data: bytes, detected: DetectedExport, source: SourceFile,
     rows = _assign_workout_structure(rows)
     quarantine = pd.concat(rejected, ignore_index=True) if rejected else empty_quarantine()
     return ParsedRows(rows[SILVER_SET_COLUMNS].reset_index(drop=True), quarantine,
-                      rows_read=len(records) + len(malformed), corrections_applied=applied, stale_corrections=stale)
+                      rows_read=rows_read, corrections_applied=applied, stale_corrections=stale)
 
 
 def _typed(raw: pd.DataFrame, detected: DetectedExport,

@@ -14,8 +14,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from fitness_assets.lib.raw.csv_records import read_csv_records
-from fitness_assets.lib.raw.formats import MAPMYRUN, DetectedExport, decode_export
+from fitness_assets.lib.raw.formats import MAPMYRUN, DetectedExport
 from fitness_assets.lib.raw.timeparse import EXPECTED_AP_DATE, parse_ap_dates
 from fitness_assets.lib.silver.corrections import (
     ACTIVITIES,
@@ -27,8 +26,8 @@ from fitness_assets.lib.silver.quarantine import (
     SourceFile,
     collect_rejections,
     empty_quarantine,
-    field_count_rejections,
     quarantine_failures,
+    text_records,
 )
 from fitness_assets.schemas.silver import SilverActivity
 
@@ -69,14 +68,7 @@ _HASHED_FIELDS = [c for c in SILVER_ACTIVITY_COLUMNS
 def parse_mapmyrun(data: bytes, detected: DetectedExport, source: SourceFile,
                    corrections: list[Correction] = ()) -> ParsedRows:
     assert detected.kind == MAPMYRUN
-    text = decode_export(data, source.file_name)
-    header = [h.strip() for h in detected.header]
-    records, lines, malformed = read_csv_records(text, len(header), source.file_name)
-    rejected: list[pd.DataFrame] = []
-    if malformed:
-        rejected.append(field_count_rejections(source, malformed, len(header)))
-    raw = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
-    raw["source_line"] = np.asarray(lines, dtype="int64")
+    raw, rejected, rows_read = text_records(data, detected, source)
     rows = _typed(raw, detected.details, rejected, source)
     rows, applied, stale = apply_corrections(rows, list(corrections), ACTIVITIES, source.athlete_id)
     rows["activity_hash"] = activity_hashes(rows)
@@ -85,7 +77,7 @@ def parse_mapmyrun(data: bytes, detected: DetectedExport, source: SourceFile,
     rejected.append(invalid)
     quarantine = pd.concat(rejected, ignore_index=True) if rejected else empty_quarantine()
     rows = rows[SILVER_ACTIVITY_COLUMNS].astype(ACTIVITY_DTYPES).reset_index(drop=True)
-    return ParsedRows(rows, quarantine, rows_read=len(records) + len(malformed),
+    return ParsedRows(rows, quarantine, rows_read=rows_read,
                       corrections_applied=applied, stale_corrections=stale)
 
 
