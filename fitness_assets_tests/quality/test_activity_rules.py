@@ -102,9 +102,8 @@ def test_future_and_too_early_dates_are_reported_from_the_quarantine(tmp_path):
 
 
 def test_an_ingest_with_a_mapmyrun_export_materializes_silver_activities_and_reports_its_checks(settings):
-    """The whole ingest_job, as Dagster runs it: the activities frame is an asset with its checks;
-    a MapMyRun export beside Hevy's changes nothing downstream of silver (the warehouse step that
-    loads activities is a later one)."""
+    """The whole ingest_job, as Dagster runs it: the activities frame is an asset with its checks,
+    including the removal guard that gates the warehouse load."""
     (settings.inbox / "workouts.csv").write_bytes(hevy_csv([]))
     (settings.inbox / "user7_workout_history.csv").write_bytes(mapmyrun_csv([
         activity(3, workout_date="Oct. 7, 2025", avg_heart_rate="0"),
@@ -119,7 +118,7 @@ def test_an_ingest_with_a_mapmyrun_export_materializes_silver_activities_and_rep
     evaluations = check_evaluations(instance, result.run_id)
     assert {name for asset, name in evaluations if asset == "silver_activities"} == {
         "no_duplicate_workout_ids", "no_negative_values", "no_future_dates", "no_dates_before_earliest_year",
-        "distance_with_duration", "plausible_foot_speed", "heart_rate_in_range"}
+        "distance_with_duration", "plausible_foot_speed", "heart_rate_in_range", "removals_confirmed"}
     failed = {k: v for k, v in failed_checks(instance, result.run_id).items() if k[0] == "silver_activities"}
     assert failed == {("silver_activities", "plausible_foot_speed"): "WARN",
                       ("silver_activities", "heart_rate_in_range"): "WARN"}
