@@ -109,7 +109,7 @@ def test_a_normal_answer_is_returned_with_usage_and_cost(converse):
                                 price_per_1k_input=0.0008, price_per_1k_output=0.004)
     assert result.text == GROUNDED
     assert result.usage | {"retries": 0} == {
-        "model_id": MODEL, "prompt_version": "weekly_report.v2", "stop_reason": "end_turn", "input_tokens": 1200,
+        "model_id": MODEL, "prompt_version": "weekly_report.v3", "stop_reason": "end_turn", "input_tokens": 1200,
         "output_tokens": 300, "retries": 0, "estimated_cost_usd": 0.00216}
     [request] = server.requests
     assert request["path"] == f"/model/{MODEL.replace(':', '%3A')}/converse"
