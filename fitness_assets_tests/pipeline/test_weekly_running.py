@@ -50,6 +50,8 @@ ACTIVITIES = [
     ("default", "K", "2024-03-12", "Walk", 5.0, 3600, "walk"),
     # another athlete, same week: a run of exactly 3 km counts for the fastest pace
     ("coach_client", "L", "2024-03-05", "Run", 3.0, 1080, "run"),
+    # … and so does one of 2.996 km, which a report shows as 3 km (its next week)
+    ("coach_client", "M", "2024-03-12", "Run", 2.996, 900, "run"),
 ]
 
 
@@ -94,7 +96,8 @@ def figures(row: dict) -> dict:
 
 def test_the_weekly_running_summary_is_computed_by_hand(warehouse):
     weeks = rows(warehouse, "SELECT * FROM fitness.weekly_running_summary")
-    assert sorted(weeks) == [("coach_client", "2024-03-04"), ("default", "2024-03-04"), ("default", "2024-03-11")]
+    assert sorted(weeks) == [("coach_client", "2024-03-04"), ("coach_client", "2024-03-11"), ("default", "2024-03-04"),
+                           ("default", "2024-03-11")]
     assert figures(weeks[("default", "2024-03-04")]) == {
         "logged_activities": 10, "runs": 5, "walks": 2, "mixed_activities": 1, "outlier_activities": 1,
         "other_activities": 1,
@@ -115,11 +118,14 @@ def test_the_weekly_running_summary_is_computed_by_hand(warehouse):
     assert (walks_only["walks"], walks_only["walk_distance_km"], walks_only["walk_duration_min"]) == (1, 5.0, 60.0)
     # exactly 3 km is "at least 3 km"
     assert figures(weeks[("coach_client", "2024-03-04")])["fastest_run_pace_min_per_km"] == 6.0
+    # 15 min / 2.996 km = 5.007
+    assert figures(weeks[("coach_client", "2024-03-11")])["fastest_run_pace_min_per_km"] == 5.01
 
 
 def test_weeks_with_only_activities_appear_in_the_fitness_summary(warehouse):
     weeks = rows(warehouse, "SELECT * FROM fitness.weekly_fitness_summary")
-    assert sorted(weeks) == [("coach_client", "2024-03-04"), ("default", "2024-03-04"), ("default", "2024-03-11")]
+    assert sorted(weeks) == [("coach_client", "2024-03-04"), ("coach_client", "2024-03-11"), ("default", "2024-03-04"),
+                           ("default", "2024-03-11")]
     week = weeks[("default", "2024-03-04")]
     assert (week["training_sessions"], week["total_sets"], week["logged_days"], week["cycle_id"]) == (0, 0, 0, None)
     assert (week["logged_activities"], week["runs"], float(week["avg_run_pace_min_per_km"])) == (10, 5, 4.82)
