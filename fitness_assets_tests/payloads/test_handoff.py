@@ -126,7 +126,7 @@ def test_an_edited_gold_view_is_a_new_code_version_and_its_payloads_are_rebuilt(
     sql_dir = tmp_path / "sql"
     shutil.copytree(settings.warehouse.sql_dir, sql_dir)
     settings = settings.with_fields("warehouse", sql_dir=str(sql_dir))
-    view_sql = sql_dir / "gold" / "06_weekly_fitness_summary.sql"
+    view_sql = sql_dir / "gold" / "07_weekly_fitness_summary.sql"
     versions = gold_views_asset(sql_dir).code_versions_by_key
     assert versions[dg.AssetKey("weekly_fitness_summary")] == sql_code_version(view_sql)
 

@@ -30,7 +30,8 @@ from fitness_assets_tests.quality.test_checks_in_dagster import (
     table_rows,
     write_clean_inbox,
 )
-from fitness_assets_tests.reports.test_writers import PAYLOAD
+from fitness_assets.lib.reports.grounding import ungrounded_numbers
+from fitness_assets_tests.reports.test_writers import PAYLOAD, running_payload
 
 MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0"
 GROUNDED = "# Weekly report: week of 2026-01-12\n\n- Bench Press (Barbell) reached 82.5 kg, up 2.5 kg.\n"
@@ -109,7 +110,7 @@ def test_a_normal_answer_is_returned_with_usage_and_cost(converse):
                                 price_per_1k_input=0.0008, price_per_1k_output=0.004)
     assert result.text == GROUNDED
     assert result.usage | {"retries": 0} == {
-        "model_id": MODEL, "prompt_version": "weekly_report.v2", "stop_reason": "end_turn", "input_tokens": 1200,
+        "model_id": MODEL, "prompt_version": "weekly_report.v3", "stop_reason": "end_turn", "input_tokens": 1200,
         "output_tokens": 300, "retries": 0, "estimated_cost_usd": 0.00216}
     [request] = server.requests
     assert request["path"] == f"/model/{MODEL.replace(':', '%3A')}/converse"
@@ -121,6 +122,21 @@ def test_a_normal_answer_is_returned_with_usage_and_cost(converse):
     assert json.loads(user_text.split("```json\n")[2].split("\n```")[0]) == {
         "21s Curl": "`21s Curl`", "Bench Press (Barbell)": "`Bench Press (Barbell)`", "Biceps": "`Biceps`",
         "Chest": "`Chest`", "Cutting III": "`Cutting III`", "default": "`default`"}
+
+
+def test_the_running_section_reaches_the_model_and_an_invented_run_is_caught(converse):
+    payload = running_payload()
+    invented = "# Weekly report: week of 2026-01-12\n\n## Running and walking\n\n- 2 runs, 13.5 km, 14.2 km longest.\n"
+    server = converse(converse_answer(invented))
+    result = write_with_bedrock(bedrock_client("us-east-1", server.url, timeout_seconds=5, max_attempts=1),
+                                payload, MODEL)
+    [request] = server.requests
+    system = request["body"]["system"][0]["text"]
+    assert "## Running and walking" in system and "fastest_run_min_distance_km" in system
+    user_text = request["body"]["messages"][0]["content"][0]["text"]
+    sent = json.loads(user_text.split("```json\n")[1].split("\n```")[0])
+    assert sent == payload and list(sent) == list(payload) and sent["running"]["run_distance_km"] == 13.5
+    assert ungrounded_numbers(result.text, payload) == ["14.2"]
 
 
 def test_throttling_is_retried_with_backoff_then_succeeds(converse):

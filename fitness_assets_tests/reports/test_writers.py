@@ -110,3 +110,44 @@ def test_names_with_digits_are_not_claims_but_only_quoted_exactly():
     assert ungrounded_numbers("- `21s curl`: 20 kg. The `21s` felt easy.\n", PAYLOAD) == ["21", "21"]
     # schema_version "1.0" is not a name: it hides nothing inside 81.05.
     assert ungrounded_numbers("- Bodyweight 81.05 kg.\n", PAYLOAD) == ["81.05"]
+
+
+RUNNING = {"logged_activities": 4, "runs": 2, "walks": 1, "mixed": 0, "outliers": 0, "other_activities": 1,
+           "run_distance_km": 13.5, "run_duration_min": 71.25, "avg_run_pace_min_per_km": 5.28, "longest_run_km": 8.5,
+           "fastest_run_pace_min_per_km": 5.12, "fastest_run_min_distance_km": 3.0, "walk_distance_km": 4.02,
+           "walk_duration_min": 47.5}
+
+
+def running_payload() -> dict:
+    """PAYLOAD as contract 1.1 writes a week with activities: `running` between the training
+    overview and the exercises."""
+    payload = {key: value for key, value in copy.deepcopy(PAYLOAD).items() if key != "exercises"}
+    return payload | {"schema_version": "1.1", "running": dict(RUNNING), "exercises": copy.deepcopy(PAYLOAD["exercises"])}
+
+
+def test_the_template_writes_running_only_when_the_payload_has_it():
+    payload = running_payload()
+    validate_payload(payload)
+    text = write_report(payload)
+    assert ungrounded_numbers(text, payload) == []
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[:3] == ["## Training overview", "## Running and walking", "## Progression"]
+    assert ("- 2 runs: 13.5 km in 71.25 min, 5.28 min/km on average (total time over total distance); "
+            "longest run 8.5 km.\n- Fastest run of 3 km or more: 5.12 min/km.\n- 1 walk: 4.02 km in 47.5 min.\n"
+            "- Also logged: 1 other activity (not a run or walk).\n") in text
+    # the rest of the report is the 1.0 report, unchanged
+    without = write_report(copy.deepcopy(PAYLOAD))
+    assert "Running" not in without
+    assert text.replace(text.split("## Running and walking\n\n")[1].split("## Progression")[0], "") \
+        .replace("## Running and walking\n\n", "") == without
+
+
+def test_grounding_checks_running_numbers_like_any_other():
+    payload = running_payload()
+    assert ungrounded_numbers("2 runs, 13.5 km, 71.25 min, fastest 5.12 min/km over 3 km.", payload) == []
+    # rounding to fewer decimals is allowed; a sum of one's own is not, nor the seconds of a pace
+    # written m:ss (its minutes, 5, pass only as 5.12 rounded)
+    assert ungrounded_numbers("About 71 min of running and 4 km of walking.", payload) == []
+    assert ungrounded_numbers("17.52 km on foot in total, a 5:17 pace.", payload) == ["17.52", "17"]
+    # the 1.0 payload has no 2 (2.5 rounds to 3) and no 13.5
+    assert ungrounded_numbers("2 runs, 13.5 km.", PAYLOAD) == ["2", "13.5"]

@@ -4,6 +4,9 @@ Determinism rules (docs/PAYLOAD_CONTRACT.md): keys in the fixed order below; exe
 by name in code-point order, then id; figures come from the gold views already rounded (half
 away from zero) and are emitted as integers or as the shortest decimal that round-trips;
 UTF-8, two-space indent, trailing newline; no wall-clock time anywhere in the body.
+
+Versions are additive: a week with logged activities carries a `running` section and says
+"1.1"; every other week is the 1.0 document, byte for byte as before running existed.
 """
 
 from __future__ import annotations
@@ -23,8 +26,16 @@ import sqlalchemy as sa
 from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 
 SCHEMA_VERSION = "1.0"
+RUNNING_SCHEMA_VERSION = "1.1"  # 1.0 plus `running`, only in weeks with logged activities
 FIGURES = ("total_sets", "total_reps", "avg_reps", "avg_weight_kg", "max_weight_kg", "failure_sets")
 INTEGER_FIGURES = {"total_sets", "total_reps", "failure_sets", "sessions_count"}
+# weekly_fitness_summary column → `running` key, in payload order (counts are integers).
+RUNNING_COUNTS = {"logged_activities": "logged_activities", "runs": "runs", "walks": "walks",
+                  "mixed_activities": "mixed", "outlier_activities": "outliers",
+                  "other_activities": "other_activities"}
+RUNNING_FIGURES = ("run_distance_km", "run_duration_min", "avg_run_pace_min_per_km", "longest_run_km",
+                   "fastest_run_pace_min_per_km", "fastest_run_min_distance_km", "walk_distance_km",
+                   "walk_duration_min")
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +114,15 @@ def _figures(row: dict, prefix: str = "", suffix: str = "") -> dict:
     return {name: _number(row[f"{prefix}{name}{suffix}"], name in INTEGER_FIGURES) for name in FIGURES}
 
 
+def running_section(summary: dict) -> dict | None:
+    """The week's runs and walks, or None for a week without any logged activity (the payload
+    then has no `running` key at all, so its bytes stay those of contract 1.0)."""
+    if not summary.get("logged_activities"):
+        return None
+    return {**{key: int(summary[column]) for column, key in RUNNING_COUNTS.items()},
+            **{name: _number(summary[name]) for name in RUNNING_FIGURES}}
+
+
 def build_payload(summary: dict, exercise_rows: list[dict]) -> dict:
     exercises = []
     for row in sorted(exercise_rows, key=lambda r: (r["exercise_name"], int(r["exercise_id"]))):
@@ -120,8 +140,9 @@ def build_payload(summary: dict, exercise_rows: list[dict]) -> dict:
             "delta_vs_last_week": _figures(row, "delta_") if row["trained_last_week"] else None,
             "delta_vs_last_trained_week": last_trained,
         })
-    return {
-        "schema_version": SCHEMA_VERSION,
+    running = running_section(summary)
+    payload = {
+        "schema_version": SCHEMA_VERSION if running is None else RUNNING_SCHEMA_VERSION,
         "athlete_id": summary["athlete_id"],
         "week_start": str(summary["week_start"]),
         "cycle": {
@@ -144,8 +165,11 @@ def build_payload(summary: dict, exercise_rows: list[dict]) -> dict:
             "failure_sets": int(summary["failure_sets"]),
             "avg_reps_per_set": _number(summary["avg_reps_per_set"]),
         },
-        "exercises": exercises,
     }
+    if running is not None:
+        payload["running"] = running
+    payload["exercises"] = exercises
+    return payload
 
 
 def canonical_bytes(payload: dict) -> bytes:

@@ -21,7 +21,7 @@ from botocore.config import Config
 from fitness_assets.lib.reports.quoting import quoted
 
 ENGINE = "bedrock"
-PROMPT_VERSION = "weekly_report.v2"
+PROMPT_VERSION = "weekly_report.v3"  # v3: the running section
 PROMPT_FILE = PROMPT_VERSION + ".md"
 NAME_FIELDS = ("athlete_id", "cycle_name", "exercise_name", "muscle_group")
 

@@ -74,6 +74,8 @@ def write_report(payload: dict) -> str:
     else:
         lines.append("- No training logged: not enough data.")
     lines.append("")
+    if "running" in payload:  # only weeks with logged activities: other reports keep their bytes
+        lines += ["## Running and walking", "", *_running_lines(payload["running"]), ""]
 
     progressed = [e for e in exercises if _trend(e) > 0]
     regressed = [e for e in exercises if _trend(e) < 0]
@@ -112,6 +114,40 @@ def write_report(payload: dict) -> str:
         lines.append("- Not enough data.")
     lines.append("")
     return "\n".join(lines)
+
+
+def _plural(count, singular: str, plural: str) -> str:
+    return f"{number(count)} {singular if count == 1 else plural}"
+
+
+def _running_lines(running: dict) -> list[str]:
+    """Runs, then walks, then what was only counted; every number is a `running` value."""
+    lines = []
+    if running["runs"]:
+        line = (f"- {_plural(running['runs'], 'run', 'runs')}: {number(running['run_distance_km'])} km in "
+                f"{number(running['run_duration_min'])} min")
+        if running["avg_run_pace_min_per_km"] is not None:
+            line += f", {number(running['avg_run_pace_min_per_km'])} min/km on average (total time over total distance)"
+        if running["longest_run_km"] is not None:
+            line += f"; longest run {number(running['longest_run_km'])} km"
+        lines.append(line + ".")
+        if running["fastest_run_pace_min_per_km"] is not None:
+            lines.append(f"- Fastest run of {number(running['fastest_run_min_distance_km'])} km or more: "
+                         f"{number(running['fastest_run_pace_min_per_km'])} min/km.")
+    else:
+        lines.append("- No runs logged.")
+    if running["walks"]:
+        lines.append(f"- {_plural(running['walks'], 'walk', 'walks')}: {number(running['walk_distance_km'])} km in "
+                     f"{number(running['walk_duration_min'])} min.")
+    counted = [_plural(running[key], singular, plural) for key, singular, plural in (
+        ("mixed", "mixed outing (run and walk)", "mixed outings (run and walk)"),
+        ("outliers", "outlier (incomplete or implausible recording, left out of the figures)",
+         "outliers (incomplete or implausible recordings, left out of the figures)"),
+        ("other_activities", "other activity (not a run or walk)", "other activities (not runs or walks)"))
+        if running[key]]
+    if counted:
+        lines.append(f"- Also logged: {', '.join(counted)}.")
+    return lines
 
 
 def _alignment(cycle_type: str | None, progressed: list, regressed: list) -> str:

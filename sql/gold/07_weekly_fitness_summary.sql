@@ -1,10 +1,15 @@
--- Training and diet side by side. A week with only training or only diet still appears.
+-- Training, diet and running side by side. A week with only training, only diet or only
+-- activities (runs, walks, rides, …) still appears. The running columns come last, so that
+-- CREATE OR REPLACE VIEW can add them to an existing view; their counts are 0 in a week
+-- without activities, their figures NULL.
 -- A week without diet rows takes the cycle whose date range covers it (latest start wins).
 CREATE OR REPLACE VIEW fitness.weekly_fitness_summary AS
 WITH weeks AS (
     SELECT athlete_id, week_start FROM fitness.weekly_training_summary
     UNION
     SELECT athlete_id, week_start FROM fitness.weekly_diet_summary
+    UNION
+    SELECT athlete_id, week_start FROM fitness.weekly_running_summary
 )
 SELECT wk.athlete_id,
        wk.week_start,
@@ -18,10 +23,20 @@ SELECT wk.athlete_id,
        coalesce(t.total_sets, 0)         AS total_sets,
        coalesce(t.failure_sets, 0)       AS failure_sets,
        t.avg_reps_per_set,
-       t.volume_kg
+       t.volume_kg,
+       coalesce(r.logged_activities, 0)  AS logged_activities,
+       coalesce(r.runs, 0)               AS runs,
+       coalesce(r.walks, 0)              AS walks,
+       coalesce(r.mixed_activities, 0)   AS mixed_activities,
+       coalesce(r.outlier_activities, 0) AS outlier_activities,
+       coalesce(r.other_activities, 0)   AS other_activities,
+       r.run_distance_km, r.run_duration_min, r.avg_run_pace_min_per_km, r.longest_run_km,
+       r.fastest_run_pace_min_per_km, r.fastest_run_min_distance_km,
+       r.walk_distance_km, r.walk_duration_min
 FROM weeks wk
 LEFT JOIN fitness.weekly_training_summary t USING (athlete_id, week_start)
 LEFT JOIN fitness.weekly_diet_summary d USING (athlete_id, week_start)
+LEFT JOIN fitness.weekly_running_summary r USING (athlete_id, week_start)
 LEFT JOIN LATERAL (
     SELECT cy.* FROM fitness.cycles cy
     WHERE cy.athlete_id = wk.athlete_id
