@@ -108,7 +108,7 @@ def test_an_ingest_with_a_mapmyrun_export_materializes_silver_activities_and_rep
     (settings.inbox / "user7_workout_history.csv").write_bytes(mapmyrun_csv([
         activity(3, workout_date="Oct. 7, 2025", avg_heart_rate="0"),
         activity(2, workout_date="Sept. 14, 2019", distance="20", duration="1800", avg_speed="40"),
-        activity(1, workout_date="Aug. 25, 2014", avg_heart_rate="250")], "metric"))
+        activity(1, workout_date="Aug. 25, 2015", avg_heart_rate="250")], "metric"))
     instance = dg.DagsterInstance.ephemeral()
     result = run_ingest(settings, instance)
     assert result.success
