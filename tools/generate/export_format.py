@@ -7,6 +7,10 @@ import csv
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tools.generate.running_history import Activity
 
 HEVY_FILE_NAME = "hevy_workouts.csv"
 DIET_FILE_NAME = "diet_log.csv"
@@ -79,9 +83,8 @@ def fmt_significant(value: float) -> str:
     return repr(float(f"{value:.{MAPMYRUN_SIGNIFICANT_DIGITS}g}"))
 
 
-def mapmyrun_row(activity, variant: str) -> list[str]:
-    """One activity (tools.generate.running_history.Activity, true metric values) in the unit
-    system of `variant`: distance, pace and speed are each rounded from the true value, never from
+def mapmyrun_row(activity: Activity, variant: str) -> list[str]:
+    """One activity (true metric values) in the unit system of `variant`: distance, pace and speed are each rounded from the true value, never from
     another rounded column, as the app derives them from its own record."""
     km_per_unit = KM_PER_UNIT[variant]
     distance = activity.distance_km / km_per_unit

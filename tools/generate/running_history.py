@@ -149,7 +149,8 @@ def _draw_day(day: date, rng: random.Random) -> list[str]:
             kinds.append("dog_run" if rng.random() < WITH_DOG_RUN_SHARE else "run")
     if day.month in RIDE_MONTHS and rng.random() < BIKE_PER_DAY * season:
         kinds.append("bike")
-    if day.month in HIKE_MONTHS and day.weekday() >= 5 and rng.random() < HIKE_PER_DAY * 3.5:
+    # hikes fall on weekends: 2 days of 7 carry the whole rate
+    if day.month in HIKE_MONTHS and day.weekday() >= 5 and rng.random() < HIKE_PER_DAY * 7 / 2:
         kinds.append("hike")
     if day < HEVY_STARTS and rng.random() < WEIGHTS_PER_DAY:
         kinds.append("weights")
