@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from fitness_assets.lib.quality.catalog import RULES
-from tools.generate import write_sample_exports
+from tools.generate import planted_running_truth, write_sample_exports
 from fitness_assets_tests.conftest import diet_csv, hevy_csv
 from fitness_assets_tests.harness import (
     check_evaluations,
@@ -47,7 +47,8 @@ def append_rows(path, rows: list[dict]) -> None:
 @pytest.fixture
 def sample_with_defects(settings):
     """The sample exports (a 111-rep typo, an unloaded failure set, a 6-minute workout, two kcal
-    errors, three missing days) plus rows that must be quarantined."""
+    errors, three missing days; in the MapMyRun history a run without distance, a GPS jump and a
+    40-mile typo) plus rows that must be quarantined."""
     write_sample_exports(settings.inbox)
     hevy = settings.inbox / "hevy_workouts.csv"
     lines_before = len(hevy.read_text(encoding="utf-8").splitlines())
@@ -76,6 +77,10 @@ def test_sample_with_defects_shows_failed_checks_in_the_instance(settings, sampl
         ("silver_diet_days", "calories_match_macros"): "WARN",
         ("silver_diet_days", "missing_days"): "WARN",
         ("exercise_muscle_map", "unmapped_exercises"): "WARN",
+        ("silver_activities", "distance_with_duration"): "WARN",
+        ("silver_activities", "plausible_foot_speed"): "WARN",
+        # the dog walks logged as "Run" after the planted life event
+        ("activity_classification", "logged_type_agrees"): "WARN",
     }
 
     def metadata(asset, check):
@@ -96,6 +101,22 @@ def test_sample_with_defects_shows_failed_checks_in_the_instance(settings, sampl
     lost = metadata("sets", "nothing_lost")
     assert lost == {**lost, "rows_read": 10_091, "rows_loaded": 10_089, "rows_quarantined": 2, "offending_rows": 0}
     assert evaluations[("silver_diet_days", "one_row_per_date")].blocking is True
+    no_distance = metadata("silver_activities", "distance_with_duration")
+    assert no_distance["offending_rows"] == 1 and "user48613207_workout_history.csv" in no_distance["offending"]
+    assert metadata("silver_activities", "plausible_foot_speed")["offending_rows"] == 2  # GPS jump, 40-mile typo
+    assert metadata("activity_classification", "logged_type_agrees")["activities_disagreeing"] > 300
+
+    # ingest_job's classifier, on the activities as loaded into the warehouse, finds the planted truth
+    truth = planted_running_truth()
+    stored = query(settings, "SELECT a.source_workout_id, c.label FROM fitness.activity_classification c "
+                             "JOIN fitness.activities a USING (activity_id)")
+    planted = truth.labels()
+    scored = [(row["label"], planted[row["source_workout_id"]]) for row in stored
+              if planted[row["source_workout_id"]] in ("run", "walk")]
+    correct = sum(label == expected for label, expected in scored)
+    print(f"\nactivity_classification on the sample: {correct} of {len(scored)} planted runs and walks")
+    assert len(scored) == sum(a.label in ("run", "walk") for a in truth.activities)
+    assert correct >= 0.95 * len(scored)
 
     quarantined = query(settings, "SELECT source_file, line, rule, reason, raw_values FROM fitness.quarantine ORDER BY line")
     assert [(q["source_file"], q["rule"]) for q in quarantined] == [

@@ -15,6 +15,12 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE_SHA256 = {  # `python -m tools.generate --out DIR`, seed 7
     "hevy_workouts.csv": "6850573f51a97cc1a894eae013e6434fae34c135882b06141eeca396f332c2d0",
     "diet_log.csv": "0dff7cb9c92f3267ea61a426008b925f93dcebe961a9c30a4f9383cd9ffcddef",
+    "user48613207_workout_history.csv": "d98ad3495415c2abb03d4716bd1a09a161ab264101c9c8500a506bae841e0d7d",
+}
+# The same MapMyRun activities under the other two headers (--mapmyrun-header); Hevy and diet unchanged.
+MAPMYRUN_VARIANT_SHA256 = {
+    "metric": "8004355b9ae9540f877044c25baa26d28be82325cd58bd0137e71cb99cec4b6b",
+    "oldest": "cd52b1f016ee4438dd47ef9da36e1e95bab132772e7c57c2af810fbbbfd06ec9",
 }
 BENCH_SHA256 = {  # write_exports(DIR, athletes=2, sets=3_001, seed=3)
     "athlete_01/hevy_workouts.csv": "e743a54a8a337cfbd7e77d289b2dc82c73e6a3e048f757dcd10b3f94b4415d61",
@@ -35,6 +41,13 @@ def test_the_sample_command_writes_the_pinned_bytes(tmp_path):
                                cwd=REPO, capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert digests(tmp_path / "inbox") == SAMPLE_SHA256
+
+
+def test_each_mapmyrun_header_keeps_its_bytes(tmp_path):
+    for variant, digest in MAPMYRUN_VARIANT_SHA256.items():
+        written = write_exports(tmp_path / variant, mapmyrun_header=variant)
+        assert digests(tmp_path / variant) == {**SAMPLE_SHA256, "user48613207_workout_history.csv": digest}
+        assert [p.name for p in written] == list(SAMPLE_SHA256)
 
 
 def test_the_bench_exports_keep_their_bytes(tmp_path):

@@ -68,7 +68,7 @@ def _blocks_by_workout(sets: list[dict[str, str]]) -> dict[tuple[str, str], list
 def test_same_seed_gives_identical_bytes(tmp_path):
     first = write_sample_exports(tmp_path / "a", seed=7)
     second = write_sample_exports(tmp_path / "b", seed=7)
-    assert set(first) == {"hevy", "diet"}
+    assert set(first) == {"hevy", "diet", "mapmyrun"}
     for key in first:
         assert first[key].read_bytes() == second[key].read_bytes(), key
 
@@ -82,6 +82,7 @@ def test_different_seed_changes_output(tmp_path):
 def test_file_names(exports):
     assert exports["hevy"].name == "hevy_workouts.csv"
     assert exports["diet"].name == "diet_log.csv"
+    assert exports["mapmyrun"].name == "user48613207_workout_history.csv"
 
 
 def test_headers_are_exact(exports):

@@ -1,4 +1,5 @@
-"""Deterministic synthetic exports: a Hevy workout CSV and a diet log CSV.
+"""Deterministic synthetic exports: a Hevy workout CSV, a diet log CSV and a MapMyRun workout
+history (written here, drawn in running_history.py, which documents it).
 
 The files imitate what a real athlete would drop into the inbox, so the pipeline, the
 tests and the demo can run without anybody's private data. The same seed always gives
@@ -53,6 +54,7 @@ from tools.generate.diet_plan import (
     FORGOT_SCALE, FREE_MEAL, FREE_MEAL_EXTRA_G, MACRO_TARGETS, MANUTENCAO, NOTE_DAY_PROBABILITY,
     REFERENCE_WEIGHT_KG, REVERSA, REVERSA_CARB_ADD, WEEKLY_CARDIO_MIN, WEIGHT_DRIFT_KG_PER_DAY, cycle_labels,
 )
+from tools.generate.running_history import running_activities
 
 # Fraction of the starting load gained per effective week (see _progress): roughly +50% on
 # the big lifts over the three years; isolation work progresses slower.
@@ -91,6 +93,8 @@ CARDIO_MINUTES = (35, 60)
 DESCRIPTION_PROBABILITY = 0.07
 SAMPLE_MULTILINE_NOTES = (*MULTILINE_NOTES[:2], KNEE_NOTE, *MULTILINE_NOTES[2:])
 SAMPLE_DESCRIPTIONS = (DELOAD_DESCRIPTION, *DESCRIPTIONS)
+
+MAPMYRUN_USER_ID = 48613207  # in the MapMyRun export's file name
 
 # Entry errors (see module docstring).
 REP_TYPO_FROM = date(2024, 5, 1)
@@ -545,18 +549,26 @@ def _diet_rows(rng: random.Random):
 # ---------------------------------------------------------------------------------------
 
 
-def write_sample_exports(out_dir: Path, seed: int = 7) -> dict[str, Path]:
-    """Write both synthetic exports into ``out_dir`` and return their paths.
+def write_sample_exports(out_dir: Path, seed: int = 7, mapmyrun_header: str = "imperial") -> dict[str, Path]:
+    """Write the three synthetic exports into ``out_dir`` and return their paths.
 
-    Returns ``{"hevy": path_to_workouts_csv, "diet": path_to_diet_csv}``.
+    Returns ``{"hevy": ..., "diet": ..., "mapmyrun": ...}``; the MapMyRun workout history
+    (tools/generate/running_history.py) is written with the header `mapmyrun_header` (imperial,
+    metric or oldest: the same activities in each).
     """
+    if mapmyrun_header not in export.MAPMYRUN_HEADERS:
+        raise ValueError(f"mapmyrun_header {mapmyrun_header!r} is not one of {', '.join(export.MAPMYRUN_HEADERS)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Separate streams so tuning one file never changes the other.
     hevy_rng = random.Random(f"hevy-{seed}")
     diet_rng = random.Random(f"diet-{seed}")
-    paths = {"hevy": out_dir / export.HEVY_FILE_NAME, "diet": out_dir / export.DIET_FILE_NAME}
+    paths = {"hevy": out_dir / export.HEVY_FILE_NAME, "diet": out_dir / export.DIET_FILE_NAME,
+             "mapmyrun": out_dir / export.MAPMYRUN_FILE_NAME.format(user_id=MAPMYRUN_USER_ID)}
     workouts = _generate_workouts(hevy_rng)
     export.write_csv(paths["hevy"], export.HEVY_HEADER, _hevy_rows(workouts), export.HEVY_QUOTING)
     export.write_csv(paths["diet"], export.DIET_HEADER, _diet_rows(diet_rng), export.DIET_QUOTING)
+    newest_first = reversed(running_activities(seed))  # its own seeded stream (running_history.py)
+    export.write_csv(paths["mapmyrun"], export.MAPMYRUN_HEADERS[mapmyrun_header],
+                     (export.mapmyrun_row(a, mapmyrun_header) for a in newest_first), export.MAPMYRUN_QUOTING)
     return paths
