@@ -239,6 +239,10 @@ def _layer_counts(conn) -> dict[str, int]:
         "quarantined rows": "SELECT count(*) FROM fitness.quarantine",
         "corrections applied": "SELECT count(*) FROM fitness.corrections_applied",
         "removed workouts": "SELECT count(*) FROM fitness.removed_workouts",
+        "activities": "SELECT count(*) FROM fitness.activities",
+        "  labelled run": "SELECT count(*) FROM fitness.activity_classification WHERE label = 'run'",
+        "  labelled walk": "SELECT count(*) FROM fitness.activity_classification WHERE label = 'walk'",
+        "removed activities": "SELECT count(*) FROM fitness.removed_activities",
         "gold athlete-weeks": "SELECT count(*) FROM fitness.weekly_fitness_summary",
         "gold daily_exercises rows": "SELECT count(*) FROM fitness.daily_exercises",
     }

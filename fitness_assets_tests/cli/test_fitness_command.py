@@ -44,6 +44,8 @@ def test_run_on_sample_data_builds_every_layer(sample_run):
                    if line.startswith("  ") and line.strip()[-1].isdigit())
     assert int(summary["sets"].replace(",", "")) > 9_000
     assert int(summary["diet days"].replace(",", "")) > 900
+    assert int(summary["activities"].replace(",", "")) > 1_000  # the sample's MapMyRun history
+    assert int(summary["labelled run"].replace(",", "")) > 300 and int(summary["labelled walk"].replace(",", "")) > 300
     weeks = int(summary["gold athlete-weeks"].replace(",", ""))
     payloads = sorted((workdir / ".fitness" / "payloads").glob("weekly_fitness_context_*.json"))
     assert len(payloads) == weeks == int(summary["payload files"].replace(",", "")) >= 150
