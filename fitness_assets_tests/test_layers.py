@@ -89,7 +89,7 @@ def test_lib_imports_follow_the_data_flow():
 # defs/<layer>/ mirrors lib's layers (gold: the SQL views between warehouse and payloads). The
 # shared wiring (resources, partitions, jobs, check helpers, alerts, automation) sits above them.
 # insights (run/walk labels) come before gold: the weekly running summary counts runs by label.
-DEFS_RANK = {"raw": 1, "silver": 2, "warehouse": 3, "insights": 3.25, "gold": 3.5, "payloads": 6, "reports": 7}
+DEFS_RANK = {"raw": 1, "silver": 2, "warehouse": 3, "insights": 4, "gold": 4.5, "payloads": 6, "reports": 7}
 
 
 def defs_layer_rank(module: str) -> float | None:
