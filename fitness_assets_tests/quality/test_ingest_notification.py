@@ -174,3 +174,27 @@ def test_fitness_run_notifies_once_per_successful_ingest_and_not_after_a_failed_
     failed = fitness_run(tmp_path, database_url, url)
     assert failed.returncode == 1
     assert len(webhook.bodies) == 2
+
+
+def test_one_daemon_tick_over_several_runs_notifies_each_successful_ingest_once(settings, webhook):
+    """Evaluated as the daemon does (evaluate_tick from a cursor): a successful run is notified,
+    a failed one is not, a run of `fitness run` is left to the command."""
+    notifier = NotifierResource(channels="webhook", webhook_url=webhook.url)
+    with dg.instance_for_test() as instance:
+        def tick(cursor):
+            context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"notifier": notifier},
+                                              definitions=definitions_for(settings))
+            return ingest_notifications.evaluate_tick(context)
+
+        first = tick(None)  # the first tick only places the cursor
+        write_inbox(settings.inbox)
+        succeeded = run_ingest(settings, instance)
+        lines = clean_diet_lines()
+        (settings.inbox / "diet.csv").write_bytes(diet_csv(lines + [lines[-1]]))  # a date twice: blocking
+        failed = run_ingest(settings, instance, raise_on_error=False)
+        assert not failed.success
+        write_inbox(settings.inbox)
+        definitions_for(settings).resolve_job_def("ingest_job").execute_in_process(
+            instance=instance, run_config=QUIET, tags={NOTIFIED_BY_TAG: NOTIFIED_BY_CLI})
+        tick(first.cursor)
+    assert [body["ingest"]["run_id"] for body in webhook.bodies] == [succeeded.run_id]
