@@ -4,7 +4,8 @@ Built only from the counts the ingest assets report under INGEST_COUNTS_KEY (one
 layer: source → new, changed, removed, quarantined, total), so the same run always gives the same
 message, byte for byte: sources, layers and columns in a fixed order, zeros shown, no clock.
 
-What the columns mean in each layer (a cell that does not apply is None: "-" in text, null in JSON):
+What the columns mean in each layer (a cell that does not apply, or a layer that the run did not
+materialize, is None: "-" in text, null in JSON; a source without exports has zeros):
 - raw (export files): new = the athlete's first export of that source; changed = a later export
   replacing an earlier one, or an earlier export put back (landed again); the raw zone removes
   and quarantines nothing; total = files of the source in the raw zone.
@@ -75,9 +76,11 @@ class IngestSummary:
     @property
     def subject(self) -> str:
         changed = self.layer_total(SUMMARY_LAYER)
-        return (f"[fitness_assets] {self.job_name} succeeded (run {self.run_id[:8]}): {changed.new or 0:,} new, "
-                f"{changed.changed or 0:,} changed, {changed.removed or 0:,} removed, "
-                f"{changed.quarantined or 0:,} quarantined")
+        head = f"[fitness_assets] {self.job_name} succeeded (run {self.run_id[:8]})"
+        if changed.new is None:
+            return f"{head}: the {SUMMARY_LAYER} was not loaded"
+        return (f"{head}: {changed.new:,} new, {changed.changed:,} changed, {changed.removed:,} removed, "
+                f"{changed.quarantined:,} quarantined")
 
     def text(self) -> str:
         header = ("source", "layer", "unit", *COUNT_FIELDS)
@@ -121,18 +124,21 @@ def build_ingest_summary(job_name: str, run_id: str, run_url: str,
             cell = sums.setdefault((layer, source), dict.fromkeys(COUNT_FIELDS, 0))
             for name in COUNT_FIELDS:
                 cell[name] += int(counts.get(name, 0))
-    layers = _ordered((layer for layer, _ in sums), LAYER_ORDER)
+    reported_layers = {layer for layer, _ in sums}
+    layers = _ordered(reported_layers, LAYER_ORDER)
     sources = _ordered((source for _, source in sums), SOURCE_ORDER)
     rows = tuple(_counts(source, layer, UNITS.get(layer, {}).get(source, "rows"),
-                         sums.get((layer, source), dict.fromkeys(COUNT_FIELDS, 0)))
+                         sums.get((layer, source), dict.fromkeys(COUNT_FIELDS, 0)), layer in reported_layers)
                  for source in sources for layer in layers)
     totals = tuple(_counts("all", layer, TOTAL_UNITS.get(layer, "rows"),
-                           {name: sum(sums.get((layer, s), {}).get(name, 0) for s in sources) for name in COUNT_FIELDS})
+                           {name: sum(sums.get((layer, s), {}).get(name, 0) for s in sources) for name in COUNT_FIELDS},
+                           layer in reported_layers)
                    for layer in layers)
     return IngestSummary(job_name, run_id, run_url, rows, totals)
 
 
-def _counts(source: str, layer: str, unit: str, counts: Mapping[str, int]) -> LayerCounts:
-    skipped = NOT_APPLICABLE.get(layer, ())
+def _counts(source: str, layer: str, unit: str, counts: Mapping[str, int], reported: bool) -> LayerCounts:
+    """A layer no asset of the run reported on (a run of part of the job) is unknown, not zero."""
+    skipped = COUNT_FIELDS if not reported else NOT_APPLICABLE.get(layer, ())
     return LayerCounts(source, layer, unit, **{name: None if name in skipped else int(counts[name])
                                                for name in COUNT_FIELDS})

@@ -65,13 +65,24 @@ def test_the_text_is_a_table_with_zeros_shown_and_the_run():
 
 
 def test_a_run_that_changed_nothing_still_lists_every_source_with_zeros():
-    quiet = build_ingest_summary("ingest_job", RUN, URL, [("raw", {"hevy_csv": counts(total=1)})])
+    quiet = build_ingest_summary("ingest_job", RUN, URL, [
+        ("raw", {"hevy_csv": counts(total=1)}), ("silver", {"hevy_csv": counts(total=14)}),
+        ("warehouse", {"hevy_csv": counts(total=2)})])
     assert [(r.source, r.layer) for r in quiet.rows] == [(s, layer) for s in ("hevy_csv", "diet", "mapmyrun")
                                                          for layer in ("raw", "silver", "warehouse")]
+    assert quiet.as_json()["rows"][8] == {"source": "mapmyrun", "layer": "warehouse", "unit": "activities",
+                                          "new": 0, "changed": 0, "removed": 0, "quarantined": 0, "total": 0}
     warehouse = quiet.as_json()["totals"][2]
     assert warehouse == {"source": "all", "layer": "warehouse", "unit": "rows", "new": 0, "changed": 0,
-                         "removed": 0, "quarantined": 0, "total": 0}
+                         "removed": 0, "quarantined": 0, "total": 2}
     assert "0 new, 0 changed, 0 removed, 0 quarantined" in quiet.subject
+
+
+def test_a_layer_the_run_did_not_materialize_is_unknown_not_zero():
+    partial = build_ingest_summary("ingest_job", RUN, URL, [("raw", {"diet": counts(new=1, total=1)})])
+    assert {(r.layer, r.new, r.total) for r in partial.rows if r.layer != "raw"} == {
+        ("silver", None, None), ("warehouse", None, None)}
+    assert partial.subject == "[fitness_assets] ingest_job succeeded (run 0123abcd): the warehouse was not loaded"
 
 
 def test_same_counts_in_any_order_give_the_same_bytes():
