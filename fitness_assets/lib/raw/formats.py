@@ -15,6 +15,9 @@ HEVY = "hevy_workouts_csv"
 DIET_CSV = "diet_log_csv"
 DIET_SQLITE = "diet_log_sqlite"
 MAPMYRUN = "mapmyrun_workouts_csv"
+# The source each format belongs to, as the ingest notification names it: both diet formats are
+# the one diet source (an export in either form replaces the athlete's earlier diet export).
+SOURCE_NAMES = {HEVY: "hevy_csv", DIET_CSV: "diet", DIET_SQLITE: "diet", MAPMYRUN: "mapmyrun"}
 
 # Hevy's header with the two unit-dependent columns left out; each has a kg/km or lbs/miles form.
 HEVY_FIXED_COLUMNS = (
