@@ -206,7 +206,8 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
                    .drop(columns=["data_until", "file_modified_at"]))
         copy_frame(conn, "stage_muscle_map", muscle_map[["exercise_title", "muscle_group"]])
         # Temp tables have no statistics until analysed; the joins below need them at scale.
-        conn.exec_driver_sql("ANALYZE stage_workouts, stage_blocks, stage_sets, stage_removed, stage_diet")
+        conn.exec_driver_sql("ANALYZE stage_workouts, stage_blocks, stage_sets, stage_removed, stage_diet, "
+                             "stage_activities")
         counts = {name: max(conn.exec_driver_sql(statement).rowcount, 0)
                   for name, statement in named_statements(sql_dir / "warehouse" / "load" / "05_changes.sql")}
         bulk = len(staged_sets) + counts["changed_diet_days"] >= BULK_LOAD_MIN_ROWS
