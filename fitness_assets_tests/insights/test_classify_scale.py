@@ -69,3 +69,11 @@ def test_a_large_history_is_fitted_on_a_sample_and_stays_accurate_and_determinis
     again = classify(large.sample(frac=1.0, random_state=1), PARAMS)
     pd.testing.assert_frame_equal(again.labels, result.labels)
     assert again.report_bytes() == result.report_bytes()
+
+
+def test_no_activities_give_no_labels():
+    empty = history().head(0)
+    result = classify(empty, PARAMS)
+    assert result.labels.empty and list(result.labels.columns) == ["activity_id", "label", "confidence", "method",
+                                                                   "model_version", "reason"]
+    assert result.athletes == []

@@ -307,7 +307,8 @@ def _classify(activities: pd.DataFrame, params: ClassifierParameters,
     athletes_report = []
     modelled = ~is_outlier & kinds.notna().to_numpy()
     athlete_values = frame["athlete_id"].to_numpy()
-    bounds = np.flatnonzero(np.r_[True, athlete_values[1:] != athlete_values[:-1], True])
+    # athlete boundaries; none at all without activities (a lifting-only warehouse)
+    bounds = np.flatnonzero(np.r_[True, athlete_values[1:] != athlete_values[:-1], True]) if n else np.array([0])
     for start, end in zip(bounds[:-1], bounds[1:]):
         athlete = str(athlete_values[start])
         rows = start + np.flatnonzero(modelled[start:end])
