@@ -609,6 +609,16 @@ def activities_lines(a: dict) -> list[str]:
         f"{MANY_ATHLETES_SPLIT} (same span and life event, ~{a['in_scope'] // max(1, full['many_athletes']['athletes']):,} "
         "runs and walks each, a person's history), classified once more: the per-athlete work (two K-means "
         "fits, the change point) dominates there instead of the fit size.",
+        "- **What made classification fast** (issue 11; `classify()` alone on the same activities, minimum of "
+        "three runs on this machine, before → after): the change point's single best split found exactly "
+        "by one cumulative-sum scan, O(weeks), instead of ruptures' O(weeks²) dynamic programme (same split); "
+        "the distinct-point count O(n) instead of sorting every row; K-means of a history above 10,000 "
+        "activities fitted on a seeded 10,000-activity sample, every activity then taking its nearest "
+        "centroid (9 of 960,129 labels moved). 20 athletes × ~48,000: 4.06 s → 2.07 s; the many-athlete "
+        "shape (614 synthetic athletes × ~1,600, the tests' history generator): 10.93 s → 7.55 s, labels "
+        "unchanged. There, two K-means fits per athlete (scikit-learn's per-call overhead) are most of "
+        "what remains. The writes skip unchanged rows before their upserts (ON CONFLICT would lock and "
+        "rewrite each one), and the MapMyRun dates are parsed once per distinct text.",
         ACTIVITIES_END,
         "",
     ]
