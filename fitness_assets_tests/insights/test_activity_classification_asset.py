@@ -15,14 +15,14 @@ from fitness_assets_tests.harness import QUIET, query
 from fitness_assets_tests.insights.synthetic import accuracy, history
 
 COLUMNS = ["athlete_id", "source", "source_workout_id", "activity_date", "activity_type", "distance_km", "duration_s",
-           "avg_pace_min_per_km", "activity_hash", "source_file", "source_line"]
+           "avg_pace_min_per_km", "activity_hash", "source_sha256", "source_file", "source_line"]
 
 
 def insert_activities(url: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Rows as the warehouse load would write them; returns the frame with the generated ids."""
     engine = sa.create_engine(url)
     apply_migrations(engine, DEFAULT_SQL_DIR / "warehouse" / "schema")
-    rows = frame.assign(activity_hash="h", source_file="user1_workout_history.csv",
+    rows = frame.assign(activity_hash="h", source_sha256="sha-test", source_file="user1_workout_history.csv",
                         source_line=range(2, len(frame) + 2))
     with engine.begin() as conn:
         for athlete in sorted(set(frame["athlete_id"]) - {"default"}):

@@ -57,6 +57,7 @@ def write_classification(conn: sa.Connection, sql_dir: Path, labels: pd.DataFram
     conn.exec_driver_sql("CREATE TEMP TABLE classification_staging "
                          "(LIKE fitness.activity_classification INCLUDING DEFAULTS) ON COMMIT DROP")
     copy_frame(conn, "classification_staging", labels, LABEL_COLUMNS)
+    conn.exec_driver_sql("ANALYZE classification_staging")  # a temp table has no statistics: the joins need them
     row = conn.exec_driver_sql((sql_dir / "insights" / "write_classification.sql").read_text(encoding="utf-8")).one()
     total = conn.execute(sa.text("SELECT count(*) FROM fitness.activity_classification")).scalar_one()
     return Written(int(row.written), int(row.removed), int(total))
