@@ -550,7 +550,9 @@ def activities_rows(a: dict) -> list[tuple[str, str, str, str]]:
          "`activities_classification_step_s`)",
          f"{s['classification_step']:.1f} s (read {s['classification_read']:.1f} + classify "
          f"{s['classification']:.2f} + write {s['classification_write']:.1f}); "
-         f"{full['classification_rows_written']:,} labels written", "—", "—"),
+         f"{full['classification_rows_written']:,} labels written",
+         f"≤ {MAX_ACTIVITY_CLASSIFICATION_SECONDS:g} s (the issue's \"classification step\" read strictly)",
+         verdict(s["classification_step"] <= MAX_ACTIVITY_CLASSIFICATION_SECONDS)),
         ("Activities: unchanged re-ingest and re-classification, rows written "
          "(`activities_unchanged_reingest_rows`)",
          f"{a['activities_unchanged_reingest_rows']:,} (load {same['load_rows_written']:,}, labels written "
@@ -596,8 +598,11 @@ def activities_lines(a: dict) -> list[str]:
         "into an empty warehouse (schema dropped and migrated; its own raw zone and inbox), in a child process.",
         "- **Classification**: then, in the same process, what the `activity_classification` asset does without "
         "Dagster: `read_activities` (COPY out of fitness.activities), `classify()` with the default "
-        "ClassifierResource and no user labels, `write_classification` (COPY into a staging table, one "
-        "set-based upsert that skips unchanged labels). The target is on `classify()`; CPU seconds are "
+        "ClassifierResource and no user labels, `write_classification` (COPY into a staging table, then "
+        "one statement that deletes, updates and inserts only what differs; a first write of 50,000 or "
+        "more labels suspends the foreign key to activities and re-validates it in one join). The "
+        "≤ 10 s target is met by `classify()`; the asset's whole step (with the read and the write) is "
+        "measured against it too. CPU seconds are "
         "`time.process_time()` of the process, a figure other load on the machine barely moves.",
         "- **Unchanged re-ingest**: a second child process on the same inbox: nothing lands, every parse "
         "comes from the cache, the load's hash guard writes nothing, and the re-classification's write "
@@ -617,8 +622,10 @@ def activities_lines(a: dict) -> list[str]:
         "centroid (9 of 960,129 labels moved). 20 athletes × ~48,000: 4.06 s → 2.07 s; the many-athlete "
         "shape (614 synthetic athletes × ~1,600, the tests' history generator): 10.93 s → 7.55 s, labels "
         "unchanged. There, two K-means fits per athlete (scikit-learn's per-call overhead) are most of "
-        "what remains. The writes skip unchanged rows before their upserts (ON CONFLICT would lock and "
-        "rewrite each one), and the MapMyRun dates are parsed once per distinct text.",
+        "what remains. The label write: a plain UPDATE of changed and INSERT of new labels instead of "
+        "INSERT … ON CONFLICT (which locks and rewrites each conflict), and for a large first write the "
+        "foreign key suspended (its row-by-row trigger was 11 of 17 s): 26.6 s → about 12 s for 960,129 "
+        "labels. The MapMyRun dates are parsed once per distinct text.",
         ACTIVITIES_END,
         "",
     ]
