@@ -3,17 +3,14 @@ activities part at a small scale: an unchanged re-ingest and re-classification w
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from pathlib import Path
 
 import pytest
 
 from fitness_assets.lib.insights.change_point import week_numbers
 from fitness_assets.lib.raw.formats import MAPMYRUN, detect_export
-from fitness_assets.lib.raw.zone import land_inbox
-from fitness_assets.lib.silver.build import build_silver
+from fitness_assets_tests.tools.inboxes import csv_digests, silver_of
 from tools.bench import run as bench
 from tools.generate.bench_histories import (
     ACTIVITY_FILE_NAME,
@@ -32,20 +29,15 @@ def exports(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def silver(exports, tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    manifest, _ = land_inbox(exports.inbox, raw)
-    return build_silver(raw, manifest)
+    return silver_of(exports.inbox, tmp_path_factory.mktemp("raw"))
 
-
-def _digests(inbox: Path) -> dict[str, str]:
-    return {str(p.relative_to(inbox)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(inbox.rglob("*.csv"))}
 
 
 def test_same_seed_gives_same_bytes(exports, tmp_path):
     again = write_activity_exports(tmp_path / "again", TOTAL, ATHLETES, seed=3)
     other = write_activity_exports(tmp_path / "other", TOTAL, ATHLETES, seed=4)
-    assert _digests(again.inbox) == _digests(exports.inbox)
-    assert _digests(other.inbox) != _digests(exports.inbox)
+    assert csv_digests(again.inbox) == csv_digests(exports.inbox)
+    assert csv_digests(other.inbox) != csv_digests(exports.inbox)
 
 
 def test_every_header_variant_is_a_mapmyrun_export(exports):
