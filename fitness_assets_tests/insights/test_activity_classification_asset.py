@@ -101,13 +101,19 @@ def test_a_bulk_first_write_suspends_the_foreign_key_and_restores_it(settings, m
     constraint = ("SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
                   "AND conrelid = 'fitness.activity_classification'::regclass")
     monkeypatch.setattr(store, "BULK_LOAD_MIN_ROWS", 1)
+    suspended = []
+    real_suspension = store.foreign_keys_suspended
+    monkeypatch.setattr(store, "foreign_keys_suspended",
+                        lambda conn, tables: suspended.append(list(tables)) or real_suspension(conn, tables))
     with engine.begin() as conn:
         written = store.write_classification(conn, DEFAULT_SQL_DIR, labels)
         dropped_during = conn.exec_driver_sql(constraint).scalar_one()
     assert written.written == written.total == len(labels) == planted["planted"].notna().sum()
-    assert dropped_during == 1  # back before the transaction ends
+    assert suspended == [["fitness.activity_classification"]]  # the bulk path was taken
+    assert dropped_during == 1  # and the key is back before the transaction ends
     with engine.begin() as conn:  # unchanged: nothing new, the row-by-row path, nothing written
         assert store.write_classification(conn, DEFAULT_SQL_DIR, labels).written == 0
+    assert len(suspended) == 1
     stored = pd.read_sql("SELECT activity_id, label FROM fitness.activity_classification ORDER BY 1", engine)
     assert stored["label"].tolist() == labels.sort_values("activity_id")["label"].tolist()
     engine.dispose()
