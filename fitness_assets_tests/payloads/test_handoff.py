@@ -104,7 +104,7 @@ def test_a_report_is_built_from_the_stored_payload_file_alone(tmp_path):
     report = settings.report_dir / week / "report.md"
     assert "82.5 kg" in report.read_text("utf-8")
     assert all((settings.report_dir / week / name).exists()
-               for name in ("muscle_sets.png", "load_trend.png", "bodyweight_calories.png"))
+               for name in ("muscle_sets.svg", "load_trend.svg", "bodyweight_calories.svg"))
 
     # A new payload (written, so newer than the report) makes the report due again.
     heavier = copy.deepcopy(PAYLOAD)

@@ -202,7 +202,7 @@ def test_payloads_reports_and_charts_are_published_once(settings, s3_endpoint):
         "team/default/2026-01-12/payload.json": (settings.payload_dir / "weekly_fitness_context_2026-01-12.json").read_bytes(),
         "team/default/2026-01-12/report.md": (folder / "report.md").read_bytes(),
         **{f"team/default/2026-01-12/{name}": (folder / name).read_bytes()
-           for name in ("muscle_sets.png", "load_trend.png", "bodyweight_calories.png")},
+           for name in ("muscle_sets.svg", "load_trend.svg", "bodyweight_calories.svg")},
     }
     listed = s3_endpoint.list_objects_v2(Bucket="fitness-reports")["Contents"]
     assert sorted(o["Key"] for o in listed) == sorted(expected)

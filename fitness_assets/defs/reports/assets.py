@@ -24,7 +24,7 @@ from fitness_assets.defs.resources import FitnessFilesResource, ReportWriterReso
 from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 from fitness_assets.lib.payloads.payload import write_if_changed
 from fitness_assets.lib.quality.core import Finding
-from fitness_assets.lib.reports.charts import CHARTS, ChartRenderer
+from fitness_assets.lib.reports.charts import CHARTS, draw_charts
 from fitness_assets.lib.reports.grounding import ungrounded_numbers
 from fitness_assets.lib.reports.publish import publish, week_key, week_objects
 from fitness_assets.lib.reports.sources import (
@@ -78,8 +78,8 @@ def write_due_reports(writer: ReportWriterResource, sources: ReportSources) -> W
 
 
 def redraw_changed_charts(sources: ReportSources, keys: list[tuple[str, str]]) -> int:
-    """Charts of a week plot its history: redraw them only when that history changed (rendering
-    is the slow part), which also redraws the later weeks that plot a changed week."""
+    """Charts of a week plot its history: redraw them only when that history changed, which also
+    redraws the later weeks that plot a changed week."""
     stale = []
     for key in keys:
         folder, digest = sources.folder(key), history_digest(sources.history(*key))
@@ -87,11 +87,9 @@ def redraw_changed_charts(sources: ReportSources, keys: list[tuple[str, str]]) -
         if not (stamp.exists() and stamp.read_text(encoding="utf-8") == digest
                 and all((folder / name).exists() for name in CHARTS)):
             stale.append((key, digest))
-    if stale:
-        with ChartRenderer() as charts:
-            for key, digest in stale:
-                charts.render(sources.history(*key), sources.folder(key))
-                write_if_changed(sources.folder(key) / CHART_STAMP, digest.encode("utf-8"))
+    for key, digest in stale:
+        draw_charts(sources.history(*key), sources.folder(key))
+        write_if_changed(sources.folder(key) / CHART_STAMP, digest.encode("utf-8"))
     return len(stale)
 
 

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from fitness_assets.lib.reports.charts import CHARTS
 
-CONTENT_TYPES = {".md": "text/markdown; charset=utf-8", ".json": "application/json", ".png": "image/png"}
+CONTENT_TYPES = {".md": "text/markdown; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml"}
 
 
 # HeadObject answers without a body, so botocore's error code is the HTTP status.
