@@ -163,12 +163,6 @@ def embedded_url(home: Path, database: str) -> str:
         exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}).scalar()
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
-        if database == DAGSTER_DATABASE:
-            # Dagster writes one event per partition of a range run, each its own commit: waiting
-            # for each WAL flush cost ~17 ms an event (9 s for a 521-week payload run). An OS crash
-            # may lose the last fraction of a second of run history, never a half-written
-            # transaction; the warehouse database keeps synchronous commits.
-            conn.execute(sa.text(f'ALTER DATABASE "{database}" SET synchronous_commit = off'))
     admin.dispose()
     return psycopg2_url(server.get_uri(database))
 
