@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,7 @@ class ServedRequest:
     path: str
     query: dict[str, str]
     status: int
+    received_at: float      # time.monotonic(): the gaps show the client's waits
 
 
 @dataclass
@@ -125,11 +127,12 @@ class HevyApiServer:
 
     def _wsgi(self, environ, start_response):
         request = Request(environ)
+        received_at = time.monotonic()
         with self._lock:  # one request at a time: the state and the logs stay consistent
             response = self._respond(request)
             self._check_response(request, response)
             self.state.served.append(ServedRequest(request.method, request.path, dict(request.args),
-                                                   response.status_code))
+                                                   response.status_code, received_at))
         return response(environ, start_response)
 
     def _respond(self, request: Request) -> Response:
