@@ -16,7 +16,7 @@ SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_activities"
 
 @dg.multi_asset(
     group_name="silver",
-    deps=["raw_exports"],
+    deps=["raw_exports", "hevy_api_sync"],
     outs={name: dg.AssetOut(kinds={"pandas"}) for name in SILVER_OUTPUTS},
 )
 def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource, quality: QualityResource):

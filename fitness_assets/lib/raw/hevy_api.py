@@ -151,19 +151,20 @@ def sync_hevy_api(settings: HevyApiSettings, raw_zone: Path, cursor: str | None,
 
     `cursor` is the `cursor_after` of the last sync the warehouse loaded: a sync that landed but
     never loaded is asked again, and replaying it twice changes nothing. When every page was
-    already in the raw zone (no change: one events request), nothing is written."""
+    already in the raw zone, or no event came back (no change: one events request), nothing is
+    written."""
     fetcher = _PageFetcher(settings, sync_folder(raw_zone))
     if cursor is None:
         kind, since = "full", ""
         pages = [page for endpoint in (WORKOUTS, EXERCISE_TEMPLATES, ROUTINES) for page in fetcher.fetch(endpoint)]
     else:
         kind = "events"
-        since = _iso(_utc(cursor) - CURSOR_OVERLAP)
+        since = _iso(utc_time(cursor) - CURSOR_OVERLAP)
         pages = fetcher.fetch(WORKOUT_EVENTS, since=since)
     previous = [e for e in load_manifest(raw_zone) if e.athlete_id == athlete_id and e.detected_format == HEVY_API]
     previous.sort(key=lambda e: e.landed_at)
     zone = ZoneInfo(timezone_name)
-    starts = [_utc(w["start_time"]) for _, body, _ in pages for w in _workouts_on(body) if w.get("start_time")]
+    starts = [utc_time(w["start_time"]) for _, body, _ in pages for w in _workouts_on(body) if w.get("start_time")]
     record = SyncRecord(
         athlete_id=athlete_id, sequence=len(previous) + 1, kind=kind, since=since,
         cursor_after=max([cursor or ""] + [_newest_change(body) for _, body, _ in pages]),
@@ -172,7 +173,9 @@ def sync_hevy_api(settings: HevyApiSettings, raw_zone: Path, cursor: str | None,
         data_until=max(starts).astimezone(zone).replace(tzinfo=None).isoformat() if starts else "",
         pages=[page for page, _, _ in pages])
     new_pages = sum(new for _, _, new in pages)
-    if not new_pages:
+    # Nothing to land: no page is new, or an events sync found no event (its empty page is new
+    # bytes the first time, but says nothing).
+    if not new_pages or (kind == "events" and record.items == 0):
         return SyncResult(record, None, fetcher.requests, 0)
     entry = land_record(raw_zone, athlete_id, f"{RAW_FOLDER}/sync-{record.sequence:06d}.json", record.to_bytes(), now)
     return SyncResult(record, entry, fetcher.requests, new_pages)
@@ -244,7 +247,8 @@ def _workouts_on(body: dict) -> list[dict]:
     return body.get("workouts", []) + [e["workout"] for e in body.get("events", []) if e.get("type") == "updated"]
 
 
-def _utc(text: str) -> datetime:
+def utc_time(text: str) -> datetime:
+    """An API time (ISO 8601, "Z" or an offset) as an aware UTC datetime."""
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
 
 
@@ -253,7 +257,7 @@ def _newest_change(body: dict) -> str:
     times = [w.get("updated_at") for w in body.get("workouts", [])]
     for event in body.get("events", []):
         times.append(event["workout"].get("updated_at") if event.get("type") == "updated" else event.get("deleted_at"))
-    return max((_iso(_utc(t)) for t in times if t), default="")
+    return max((_iso(utc_time(t)) for t in times if t), default="")
 
 
 def _iso(moment: datetime) -> str:
@@ -276,3 +280,11 @@ def landed_records(raw_zone: Path, athlete_id: str = DEFAULT_ATHLETE) -> list[tu
     entries = sorted((e for e in load_manifest(raw_zone) if e.athlete_id == athlete_id and e.detected_format == HEVY_API),
                      key=lambda e: e.landed_at)
     return [(entry, read_record(raw_zone, entry)) for entry in entries]
+
+
+def loaded_cursor(raw_zone: Path, loaded_sha256s: set[str], athlete_id: str = DEFAULT_ATHLETE) -> str | None:
+    """The events cursor: `cursor_after` of the newest sync record the warehouse has loaded
+    (`loaded_sha256s`: the hevy_api_sync entries of fitness.raw_manifest, written in the load's
+    transaction). None (page everything) when no sync was loaded yet."""
+    loaded = [record for entry, record in landed_records(raw_zone, athlete_id) if entry.sha256 in loaded_sha256s]
+    return loaded[-1].cursor_after or None if loaded else None

@@ -72,6 +72,14 @@ def test_events_sync_asks_since_the_cursor_and_a_second_sync_writes_nothing(hevy
     assert [r.sequence for _, r in landed_records(tmp_path)] == [1, 2]
 
 
+def test_an_events_sync_with_no_event_writes_nothing(hevy_api, tmp_path):
+    fill(hevy_api.state, workouts=2)
+    full = sync_hevy_api(settings_for(hevy_api), tmp_path, cursor=None).record
+    quiet = sync_hevy_api(settings_for(hevy_api), tmp_path, cursor=full.cursor_after)
+    assert quiet.entry is None and quiet.requests == 1 and quiet.record.items == 0
+    assert [r.kind for _, r in landed_records(tmp_path)] == ["full"]
+
+
 def test_429_waits_for_retry_after_and_500_is_retried(hevy_api, tmp_path):
     fill(hevy_api.state, workouts=12, templates=1, routines=1)
     hevy_api.state.faults.extend([Fault("/v1/workouts", 429, page=2, retry_after="1"),

@@ -1,0 +1,77 @@
+"""The Hevy API sync end to end: hevy_api_sync_job against the local Hevy API and a real
+PostgreSQL — first sync, an edit and a deletion, a sync with no change, and the key kept out of
+the event log."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from fitness_assets_tests.harness import QUIET, definitions_for, query, table_counts
+from fitness_assets_tests.hevy_api.data import API_KEY, exercise_template, routine, workout
+from fitness_assets_tests.hevy_api.fixtures import hevy_api  # noqa: F401  (fixture)
+
+
+def run_sync(settings, instance, full: bool = False):
+    result = definitions_for(settings).resolve_job_def("hevy_api_sync_job").execute_in_process(
+        instance=instance, run_config=QUIET | {"ops": {"hevy_api_sync": {"config": {"full": full}}}})
+    assert result.success
+    return result
+
+
+def materialized(result, asset: str) -> dict:
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == asset]
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def sync_facts(result) -> dict:
+    facts = materialized(result, "hevy_api_sync")
+    return {key: facts[key] for key in ("kind", "requests", "landed")}
+
+
+def test_first_sync_edit_delete_and_a_sync_with_no_change(hevy_api, settings):
+    state = hevy_api.state
+    state.workouts = [workout(n) for n in range(12)]
+    state.exercise_templates = [exercise_template(i) for i in range(4)]
+    state.routines = [routine(i) for i in range(2)]
+    settings = settings.with_fields("hevy_api", base_url=hevy_api.base_url, api_key=API_KEY, backoff_seconds=0.01)
+    instance = dg.DagsterInstance.ephemeral()
+
+    first = run_sync(settings, instance)
+    assert sync_facts(first) == {"kind": "full", "requests": 4, "landed": True}
+    counts = table_counts(settings)
+    assert (counts["workouts"], counts["sets"], counts["raw_manifest"]) == (12, 12 * 2 * 3, 1)
+    assert query(settings, "SELECT min(started_at)::text AS s FROM fitness.workouts") == [{"s": "2026-01-05 09:00:00"}]
+
+    state.record_update(workout(3, sets=4) | {"title": "Heavy day", "updated_at": "2026-03-02T08:00:00Z"})
+    state.record_delete(workout(5)["id"], "2026-03-02T08:00:00Z")
+    state.served.clear()
+    second = run_sync(settings, instance)
+    assert sync_facts(second) == {"kind": "events", "requests": 1, "landed": True}
+    assert [r.path for r in state.served] == ["/v1/workouts/events"]
+    titles = [r["title"] for r in query(settings, "SELECT title FROM fitness.workouts ORDER BY started_at")]
+    assert len(titles) == 11 and "Heavy day" in titles and "Workout 5" not in titles and "Workout 3" not in titles
+    removed = query(settings, "SELECT title, set_count FROM fitness.removed_workouts ORDER BY title")
+    assert {"title": "Workout 5", "set_count": 6} in removed
+    assert table_counts(settings)["sets"] == 11 * 6 + 2   # the edited workout has 4 sets per exercise
+
+    state.served.clear()
+    third = run_sync(settings, instance)
+    assert sync_facts(third) == {"kind": "events", "requests": 1, "landed": False}
+    assert len(state.served) == 1
+    assert materialized(third, "sets")["rows_written_this_run"] == 0
+    assert materialized(third, "workouts")["rows_written_this_run"] == 0
+
+    # The key is in no event of any run: logs, metadata, config.
+    for run in instance.get_runs():
+        for record in instance.all_logs(run.run_id):
+            assert API_KEY not in repr(record)
+
+
+def test_without_a_key_the_sync_stops_before_asking_anything(hevy_api, settings):
+    settings = settings.with_fields("hevy_api", base_url=hevy_api.base_url)
+    result = definitions_for(settings).resolve_job_def("hevy_api_sync_job").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), run_config=QUIET, raise_on_error=False)
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    assert "HEVY_API_KEY is not set" in failure.step_failure_data.user_failure_data.description
+    assert hevy_api.state.served == [] and table_counts(settings)["workouts"] == 0
