@@ -75,3 +75,28 @@ def test_without_a_key_the_sync_stops_before_asking_anything(hevy_api, settings)
     [failure] = [e for e in result.all_events if e.is_step_failure]
     assert "HEVY_API_KEY is not set" in failure.step_failure_data.user_failure_data.description
     assert hevy_api.state.served == [] and table_counts(settings)["workouts"] == 0
+
+
+def test_the_cursor_advances_only_after_the_warehouse_loaded_the_sync(hevy_api, settings):
+    """A sync whose load is refused (the removal guard: 5 of 12 workouts deleted) lands its pages
+    but is not loaded; the next sync asks again from the last loaded cursor, and once confirmed
+    the deletions load."""
+    state = hevy_api.state
+    state.workouts = [workout(n) for n in range(12)]
+    settings = settings.with_fields("hevy_api", base_url=hevy_api.base_url, api_key=API_KEY, backoff_seconds=0.01)
+    instance = dg.DagsterInstance.ephemeral()
+    first = run_sync(settings, instance)
+    cursor = materialized(first, "hevy_api_sync")["cursor_after"]
+    for n in range(5):
+        state.record_delete(workout(n)["id"], f"2026-03-02T08:00:0{n}Z")
+    refused = definitions_for(settings).resolve_job_def("hevy_api_sync_job").execute_in_process(
+        instance=instance, run_config=QUIET, raise_on_error=False)
+    assert not refused.success and table_counts(settings)["workouts"] == 12
+    assert materialized(refused, "hevy_api_sync")["cursor_after"] == "2026-03-02T08:00:04Z"
+    state.served.clear()
+    confirmed = settings.with_fields("quality", allow_removals=True)
+    again = run_sync(confirmed, instance)
+    # Asked from the cursor of the last *loaded* sync (minus the one-second overlap), not the refused one's.
+    assert state.served[0].query["since"] < cursor
+    assert materialized(again, "hevy_api_sync")["kind"] == "events"
+    assert table_counts(settings)["workouts"] == 7 and table_counts(settings)["removed_workouts"] == 5
