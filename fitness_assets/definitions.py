@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from fitness_assets.defs.automation.schedules import weekly_refresh_schedule
+from fitness_assets.defs.automation.schedules import hevy_api_sync_schedule, weekly_refresh_schedule
 from fitness_assets.defs.automation.sensors import EXPORT_SENSORS
 from fitness_assets.defs.gold.assets import gold_views_asset
 from fitness_assets.defs.gold.checks import GOLD_CHECKS
@@ -38,7 +38,7 @@ def build_definitions(configuration: Configuration | None = None) -> dg.Definiti
         asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS, *INSIGHTS_CHECKS],
         jobs=[ingest_job, hevy_api_sync_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, *EXPORT_SENSORS],
-        schedules=[weekly_refresh_schedule],
+        schedules=[weekly_refresh_schedule, hevy_api_sync_schedule],
         resources=build_resources(configuration),
     )
 

@@ -4,9 +4,12 @@ the event log."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import dagster as dg
 
-from fitness_assets_tests.harness import QUIET, definitions_for, query, table_counts
+from fitness_assets_tests.conftest import hevy_csv, workout_set
+from fitness_assets_tests.harness import QUIET, definitions_for, query, run_ingest, table_counts
 from fitness_assets_tests.hevy_api.data import API_KEY, exercise_template, routine, workout
 from fitness_assets_tests.hevy_api.fixtures import hevy_api  # noqa: F401  (fixture)
 
@@ -56,10 +59,15 @@ def test_first_sync_edit_delete_and_a_sync_with_no_change(hevy_api, settings):
 
     state.served.clear()
     third = run_sync(settings, instance)
-    assert sync_facts(third) == {"kind": "events", "requests": 1, "landed": False}
+    [observed] = [e.event_specific_data.asset_observation for e in third.all_events
+                  if e.event_type_value == "ASSET_OBSERVATION"]
+    assert {k: observed.metadata[k].value for k in ("kind", "requests", "landed")} == {
+        "kind": "events", "requests": 1, "landed": False}
     assert len(state.served) == 1
-    assert materialized(third, "sets")["rows_written_this_run"] == 0
-    assert materialized(third, "workouts")["rows_written_this_run"] == 0
+    # Nothing landed: silver, the warehouse and gold were skipped, not rebuilt.
+    assert third.get_asset_materialization_events() == []
+    assert {e.step_key for e in third.all_events if e.event_type_value == "STEP_SKIPPED"} >= {
+        "silver_frames", "warehouse_tables"}
 
     # The key is in no event of any run: logs, metadata, config.
     for run in instance.get_runs():
@@ -100,3 +108,44 @@ def test_the_cursor_advances_only_after_the_warehouse_loaded_the_sync(hevy_api, 
     assert state.served[0].query["since"] < cursor
     assert materialized(again, "hevy_api_sync")["kind"] == "events"
     assert table_counts(settings)["workouts"] == 7 and table_counts(settings)["removed_workouts"] == 5
+
+
+def test_the_api_ids_reach_the_warehouse(hevy_api, settings):
+    hevy_api.state.workouts = [workout(n) for n in range(2)]
+    settings = settings.with_fields("hevy_api", base_url=hevy_api.base_url, api_key=API_KEY, backoff_seconds=0.01)
+    run_sync(settings, dg.DagsterInstance.ephemeral())
+    rows = query(settings, """
+        SELECT w.hevy_workout_id, we.exercise_template_id, s.hevy_set_id
+        FROM fitness.sets s JOIN fitness.workout_exercises we USING (workout_exercise_id)
+        JOIN fitness.workouts w USING (workout_id)
+        WHERE w.started_at = '2026-01-05 09:00' AND we.block_index = 1 AND s.set_order = 2""")
+    served = hevy_api.state.workouts[0]
+    assert rows == [{"hevy_workout_id": served["id"],
+                     "exercise_template_id": served["exercises"][1]["exercise_template_id"],
+                     "hevy_set_id": f"{served['id']}/1/2"}]
+
+
+def csv_rows_of(api_workout: dict) -> list[dict]:
+    """The sets of an API workout as Hevy's CSV export writes them (local time = UTC here)."""
+    def local(text: str) -> str:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).strftime("%d %b %Y, %H:%M")
+    return [workout_set(api_workout["title"], local(api_workout["start_time"]), local(api_workout["end_time"]),
+                        exercise["title"], s["index"], s["weight_kg"], s["reps"], s["type"],
+                        rpe="" if s["rpe"] is None else str(s["rpe"]))
+            for exercise in api_workout["exercises"] for s in exercise["sets"]]
+
+
+def test_csv_history_then_the_api_is_one_workout_each_gaining_its_ids(hevy_api, settings):
+    """The same account exported as CSV, then synced: the API's sync is the newer snapshot, so each
+    workout is rewritten once (same key, new hash: it gains its ids), none is doubled or removed."""
+    hevy_api.state.workouts = [workout(n) for n in range(4)]
+    (settings.inbox / "workouts.csv").write_bytes(
+        hevy_csv([row for w in hevy_api.state.workouts for row in csv_rows_of(w)]))
+    run_ingest(settings)
+    assert table_counts(settings)["workouts"] == 4
+    settings = settings.with_fields("hevy_api", base_url=hevy_api.base_url, api_key=API_KEY, backoff_seconds=0.01)
+    synced = run_sync(settings, dg.DagsterInstance.ephemeral())
+    facts = materialized(synced, "workouts")
+    assert (facts["workouts_new"], facts["workouts_changed"], facts["workouts_removed"]) == (0, 4, 0)
+    assert table_counts(settings)["workouts"] == 4 and table_counts(settings)["removed_workouts"] == 0
+    assert query(settings, "SELECT count(*) AS n FROM fitness.workouts WHERE hevy_workout_id IS NULL") == [{"n": 0}]

@@ -8,7 +8,7 @@ from fitness_assets.defs.progress import report
 from fitness_assets.defs.resources import FitnessFilesResource, HevyApiResource, QualityResource, WarehouseResource
 from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 from fitness_assets.lib.raw.formats import HEVY_API
-from fitness_assets.lib.raw.hevy_api import HevyApiError, loaded_cursor, sync_hevy_api
+from fitness_assets.lib.raw.hevy_api import HevyApiError, landed_records, loaded_cursor, sync_hevy_api
 
 
 class HevyApiSyncConfig(dg.Config):
@@ -16,10 +16,11 @@ class HevyApiSyncConfig(dg.Config):
     full: bool = False
 
 
-@dg.asset(group_name="hevy_api", kinds={"api"})
+# output_required=False: a sync that landed nothing is an observation, and the steps after it
+# (silver → gold) are skipped: a sync with no change costs one request and rebuilds nothing.
+@dg.asset(group_name="hevy_api", kinds={"api"}, output_required=False)
 def hevy_api_sync(context: dg.AssetExecutionContext, config: HevyApiSyncConfig, hevy_api: HevyApiResource,
-                  files: FitnessFilesResource, warehouse: WarehouseResource,
-                  quality: QualityResource) -> dg.MaterializeResult:
+                  files: FitnessFilesResource, warehouse: WarehouseResource, quality: QualityResource):
     """Fetches what changed in the Hevy account since the last sync the warehouse loaded (the
     first sync, or `full`, pages through every workout, exercise template and routine) and lands
     each page unchanged, then the sync's record. Without HEVY_API_KEY it fails before any request
@@ -39,9 +40,14 @@ def hevy_api_sync(context: dg.AssetExecutionContext, config: HevyApiSyncConfig, 
     report(context, f"hevy api: {record.kind} sync, {result.requests} request(s), {len(record.pages)} page(s) "
                     f"({result.new_pages} new), {record.items} item(s)"
                     + ("" if result.entry else ": nothing changed, nothing written"))
-    return dg.MaterializeResult(metadata={
-        "kind": record.kind, "since": record.since, "cursor_after": record.cursor_after,
-        "requests": result.requests, "pages": len(record.pages), "new_pages": result.new_pages,
-        "items": record.items, "landed": result.entry is not None,
-        "record": result.entry.file_name if result.entry else "",
-    })
+    metadata = {"kind": record.kind, "since": record.since, "cursor_after": record.cursor_after,
+                "requests": result.requests, "pages": len(record.pages), "new_pages": result.new_pages,
+                "items": record.items, "landed": result.entry is not None,
+                "record": result.entry.file_name if result.entry else ""}
+    # A record landed by an earlier sync whose load failed (or was refused) is still to load.
+    landed = landed_records(files.raw_zone)
+    metadata["unloaded_record"] = bool(landed) and landed[-1][0].sha256 not in loaded
+    if result.entry is None and not metadata["unloaded_record"]:
+        yield dg.AssetObservation(asset_key=context.asset_key, metadata=metadata)
+        return
+    yield dg.MaterializeResult(metadata=metadata)

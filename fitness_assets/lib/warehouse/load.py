@@ -31,10 +31,10 @@ BULK_LOAD_MIN_ROWS = 50_000
 BULK_TABLES = ("fitness.workouts", "fitness.workout_exercises", "fitness.sets", "fitness.diet_daily")
 WORKOUT_KEY = ["athlete_id", "started_at", "title"]
 _WORKOUT_COLUMNS = ["athlete_id", "started_at", "title", "ended_at", "description", "training_date",
-                    "duration_minutes", "workout_hash", "source_sha256"]
-_BLOCK_COLUMNS = ["block_index", "exercise_title", "superset_id", "exercise_notes"]
+                    "duration_minutes", "workout_hash", "source_sha256", "hevy_workout_id"]
+_BLOCK_COLUMNS = ["block_index", "exercise_title", "superset_id", "exercise_notes", "exercise_template_id"]
 _SET_COLUMNS = ["block_index", "set_order", "set_index", "set_type", "weight_kg", "reps", "distance_km",
-                "duration_seconds", "rpe", "source_line"]
+                "duration_seconds", "rpe", "source_line", "hevy_set_id"]
 
 
 @dataclass

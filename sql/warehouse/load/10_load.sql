@@ -98,9 +98,9 @@ WHERE w.workout_id = d.workout_id AND NOT d.is_removed;
 
 -- name: workouts
 INSERT INTO fitness.workouts (athlete_id, started_at, ended_at, title, description, training_date,
-                              duration_minutes, content_hash, source_sha256)
+                              duration_minutes, content_hash, source_sha256, hevy_workout_id)
 SELECT athlete_id, started_at, ended_at, title, description, training_date, duration_minutes,
-       workout_hash, source_sha256
+       workout_hash, source_sha256, hevy_workout_id
 FROM stage_workouts
 ORDER BY athlete_id, started_at, title;
 
@@ -111,17 +111,19 @@ FROM stage_workouts s
 JOIN fitness.workouts w ON (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title);
 
 -- name: workout_exercises
-INSERT INTO fitness.workout_exercises (workout_id, block_index, exercise_id, superset_id, exercise_notes)
-SELECT r.workout_id, b.block_index, fitness.exercise_id_for(b.exercise_title), b.superset_id, b.exercise_notes
+INSERT INTO fitness.workout_exercises (workout_id, block_index, exercise_id, superset_id, exercise_notes,
+                                       exercise_template_id)
+SELECT r.workout_id, b.block_index, fitness.exercise_id_for(b.exercise_title), b.superset_id, b.exercise_notes,
+       b.exercise_template_id
 FROM stage_blocks b
 JOIN workout_refs r USING (workout_ref)
 ORDER BY r.workout_id, b.block_index;
 
 -- name: sets
 INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, weight_kg, reps,
-                          distance_km, duration_seconds, rpe, source_line)
+                          distance_km, duration_seconds, rpe, source_line, hevy_set_id)
 SELECT we.workout_exercise_id, s.set_order, s.set_index, s.set_type, s.weight_kg, s.reps,
-       s.distance_km, s.duration_seconds, s.rpe, s.source_line
+       s.distance_km, s.duration_seconds, s.rpe, s.source_line, s.hevy_set_id
 FROM stage_sets s
 JOIN workout_refs r USING (workout_ref)
 JOIN fitness.workout_exercises we ON we.workout_id = r.workout_id AND we.block_index = s.block_index

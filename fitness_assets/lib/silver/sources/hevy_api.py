@@ -21,6 +21,7 @@ own for them) `hevy_exercise_id` = "<workout id>/<exercise index>" and `hevy_set
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -59,6 +60,7 @@ def parse_hevy_api(data: bytes, detected: DetectedExport, source: SourceFile, pa
     rows, applied, stale = apply_corrections(rows, list(corrections), WORKOUT_SETS, source.athlete_id)
     rows, invalid = quarantine_failures(HevySetRow, rows, source, raw)
     rows = assign_workout_structure(rows)
+    rows = _hash_with_ids(rows)
     return ParsedRows(rows[SILVER_SET_COLUMNS].reset_index(drop=True),
                       invalid if len(invalid) else empty_quarantine(),
                       rows_read=len(raw), corrections_applied=applied, stale_corrections=stale)
@@ -137,6 +139,21 @@ def _set_records(workouts: list[dict], source: SourceFile) -> pd.DataFrame:
     raw["source_sha256"] = source.sha256
     raw["source_file"] = source.file_name
     return raw
+
+
+def _hash_with_ids(rows: pd.DataFrame) -> pd.DataFrame:
+    """The content hash of the CSV path, extended by the workout's API ids: a workout loaded from a
+    CSV export and then held by an API sync has the same content but not the same hash, so it is
+    rewritten once and gains its ids; an unchanged API workout keeps its hash from sync to sync."""
+    if rows.empty:
+        return rows
+    ids = (rows["hevy_workout_id"] + "\x1f" + rows["exercise_template_id"].fillna("\x00") + "\x1f"
+           + rows["hevy_set_id"])
+    # Per workout (its key, like the CSV hash): rows are in workout, exercise and set order.
+    text = (rows["workout_hash"] + "\x1d" + ids).groupby([rows["started_at"], rows["title"]], sort=False).transform(
+        "\x1e".join)
+    digests = {joined: hashlib.sha256(joined.encode()).hexdigest() for joined in text.unique()}
+    return rows.assign(workout_hash=text.map(digests))
 
 
 def _typed(raw: pd.DataFrame, zone: ZoneInfo) -> pd.DataFrame:
