@@ -16,11 +16,14 @@ class HevyApiSyncConfig(dg.Config):
     full: bool = False
 
 
-# output_required=False: a sync that landed nothing is an observation, and the steps after it
-# (silver → gold) are skipped: a sync with no change costs one request and rebuilds nothing.
-@dg.asset(group_name="hevy_api", kinds={"api"}, output_required=False)
+# Always materialized, even when nothing landed: skipping the steps after it would leave the
+# blocking checks of that run unevaluated, and the payload gate (defs/quality/gate.py) reads the
+# latest evaluation of each. A sync with no change still writes zero rows downstream, and
+# refresh_changed_weeks skips it (its `landed` and `unloaded_record` are false).
+@dg.asset(group_name="hevy_api", kinds={"api"})
 def hevy_api_sync(context: dg.AssetExecutionContext, config: HevyApiSyncConfig, hevy_api: HevyApiResource,
-                  files: FitnessFilesResource, warehouse: WarehouseResource, quality: QualityResource):
+                  files: FitnessFilesResource, warehouse: WarehouseResource,
+                  quality: QualityResource) -> dg.MaterializeResult:
     """Fetches what changed in the Hevy account since the last sync the warehouse loaded (the
     first sync, or `full`, pages through every workout, exercise template and routine) and lands
     each page unchanged, then the sync's record. Without HEVY_API_KEY it fails before any request
@@ -47,7 +50,4 @@ def hevy_api_sync(context: dg.AssetExecutionContext, config: HevyApiSyncConfig, 
     # A record landed by an earlier sync whose load failed (or was refused) is still to load.
     landed = landed_records(files.raw_zone)
     metadata["unloaded_record"] = bool(landed) and landed[-1][0].sha256 not in loaded
-    if result.entry is None and not metadata["unloaded_record"]:
-        yield dg.AssetObservation(asset_key=context.asset_key, metadata=metadata)
-        return
-    yield dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata=metadata)
