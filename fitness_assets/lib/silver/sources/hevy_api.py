@@ -149,11 +149,12 @@ def _hash_with_ids(rows: pd.DataFrame) -> pd.DataFrame:
         return rows
     ids = (rows["hevy_workout_id"] + "\x1f" + rows["exercise_template_id"].fillna("\x00") + "\x1f"
            + rows["hevy_set_id"])
-    # Per workout (its key, like the CSV hash): rows are in workout, exercise and set order.
-    text = (rows["workout_hash"] + "\x1d" + ids).groupby([rows["started_at"], rows["title"]], sort=False).transform(
-        "\x1e".join)
-    digests = {joined: hashlib.sha256(joined.encode()).hexdigest() for joined in text.unique()}
-    return rows.assign(workout_hash=text.map(digests))
+    # Per workout (its key, like the CSV hash): rows are in workout, exercise and set order. One
+    # digest per workout, mapped back by the key (never a joined string per row).
+    key = [rows["started_at"], rows["title"]]
+    per_workout = (rows["workout_hash"] + "\x1d" + ids).groupby(key, sort=False).agg("\x1e".join)
+    digests = per_workout.map(lambda text: hashlib.sha256(text.encode()).hexdigest())
+    return rows.assign(workout_hash=digests.reindex(pd.MultiIndex.from_arrays(key)).to_numpy())
 
 
 def _typed(raw: pd.DataFrame, zone: ZoneInfo) -> pd.DataFrame:
