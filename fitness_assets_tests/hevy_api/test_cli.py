@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zlib
+
+import sqlalchemy as sa
 
 from fitness_assets_tests.hevy_api.data import API_KEY, exercise_template, routine, workout
 from fitness_assets_tests.hevy_api.fixtures import hevy_api  # noqa: F401  (fixture)
@@ -35,6 +38,37 @@ def test_sync_hevy_builds_every_layer_and_never_prints_the_key(hevy_api, tmp_pat
     assert "events sync, 1 request(s)" in again.stderr and "nothing changed, nothing written" in again.stderr
     for result in (first, again):
         assert API_KEY not in result.stdout + result.stderr
+    # Dagster's run storage lives in the same database here: every table, snapshots inflated.
+    stored = storage_dump(database_url)
+    assert "HEVY_API_KEY" in stored["public.snapshots"]      # the resource is bound by the variable's name
+    assert [table for table, text in stored.items() if API_KEY in text] == []
+    home_files = [p for p in (tmp_path / "home").rglob("*") if p.is_file()]
+    assert home_files and [p for p in home_files if API_KEY.encode() in p.read_bytes()] == []
+
+
+def storage_dump(database_url: str) -> dict[str, str]:
+    """Every row of every table of the database as text, compressed bytea values inflated."""
+    engine = sa.create_engine(database_url)
+    dump = {}
+    with engine.connect() as conn:
+        tables = conn.execute(sa.text(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "AND table_schema NOT IN ('pg_catalog', 'information_schema')")).all()
+        for schema, table in tables:
+            parts = []
+            for row in conn.execute(sa.text(f'SELECT * FROM "{schema}"."{table}"')):
+                for value in row:
+                    if isinstance(value, (bytes, memoryview)):
+                        try:
+                            value = zlib.decompress(bytes(value))
+                        except zlib.error:
+                            value = bytes(value)
+                        parts.append(value.decode("utf-8", "replace"))
+                    else:
+                        parts.append(str(value))
+            dump[f"{schema}.{table}"] = "\n".join(parts)
+    engine.dispose()
+    return dump
 
 
 def test_sync_hevy_without_a_key_says_what_is_missing(tmp_path):
