@@ -185,16 +185,20 @@ def command_run(settings: Configuration, allow_removals: bool = False) -> int:
 
     import dagster as dg
 
+    from fitness_assets.defs.quality.ingest_notification import NOTIFIED_BY_CLI, NOTIFIED_BY_TAG
+
     with dg.DagsterInstance.get() as instance:
         location = CodeLocation(instance)
         print(f"[1/3] ingest: inbox {settings.inbox} → raw → silver → warehouse → gold", file=sys.stderr)
         ingest_config = IN_PROCESS_RUN_CONFIG | (
             {"resources": {"quality": {"config": {"allow_removals": True}}}} if allow_removals else {})
-        ingest = location.run("ingest_job", ingest_config)
+        # Tagged: this command sends the run's ingest notification, so a daemon's sensor does not.
+        ingest = location.run("ingest_job", ingest_config, {NOTIFIED_BY_TAG: NOTIFIED_BY_CLI})
         print(_check_report(instance, ingest.run_id), file=sys.stderr)
         if not ingest.success:
             print(f"\nerror: {_failure_message(ingest)}", file=sys.stderr)
             return 1
+        _notify_ingest(settings, instance, ingest.run_id)
         return _payloads_and_reports(settings, instance, location, started)
 
 
@@ -257,6 +261,23 @@ def command_sync_hevy(settings: Configuration, full: bool = False, allow_removal
             print(f"\nerror: {_failure_message(synced)}", file=sys.stderr)
             return 1
         return _payloads_and_reports(settings, instance, location, started)
+
+
+def _notify_ingest(settings: Configuration, instance, run_id: str) -> None:
+    """The ingest notification of the run (defs/quality/ingest_notification.py), to the configured
+    channels and this terminal. A channel that fails is reported and the command goes on: the
+    data is in, and the weekly steps still need to run."""
+    import dagster as dg
+
+    from fitness_assets.defs.quality.ingest_notification import notify_ingest
+
+    try:
+        # Built through Dagster so secrets bound as dg.EnvVar (the webhook URL) resolve.
+        with dg.build_resources({"notifier": settings.notifier}) as resources:
+            notify_ingest(instance, instance.get_run_by_id(run_id), resources.notifier,
+                          logging.getLogger("fitness_assets.progress"))
+    except Exception as error:  # noqa: BLE001 - any channel's failure; already redacted by deliver
+        print(f"warning: the ingest notification failed: {redact_text(str(error))}", file=sys.stderr)
 
 
 def _layer_counts(conn) -> dict[str, int]:

@@ -19,6 +19,7 @@ from fitness_assets.defs.jobs import (
 )
 from fitness_assets.defs.payloads.assets import weekly_payload
 from fitness_assets.defs.quality.alerts import ALERT_SENSORS
+from fitness_assets.defs.quality.ingest_notification import ingest_notifications
 from fitness_assets.defs.raw.assets import raw_exports
 from fitness_assets.defs.raw.hevy_api import hevy_api_sync
 from fitness_assets.defs.reports.assets import published_reports, weekly_report
@@ -37,7 +38,7 @@ def build_definitions(configuration: Configuration | None = None) -> dg.Definiti
                 activity_classification, weekly_payload, weekly_report, published_reports],
         asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS, *INSIGHTS_CHECKS],
         jobs=[ingest_job, hevy_api_sync_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
-        sensors=[*ALERT_SENSORS, *EXPORT_SENSORS],
+        sensors=[*ALERT_SENSORS, ingest_notifications, *EXPORT_SENSORS],
         schedules=[weekly_refresh_schedule, hevy_api_sync_schedule],
         resources=build_resources(configuration),
     )

@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import tempfile
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -47,10 +48,14 @@ def moto_url(monkeypatch) -> str:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    # moto keeps its state per process, not per server: reset it, so no topic, queue or message
+    # left by an earlier test (an SQS message received but not deleted comes back) is seen here.
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).read()
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                         "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(name, value)
-    yield f"http://{host}:{port}"
+    yield url
     server.stop()
 
 

@@ -21,7 +21,7 @@ from pydantic import PrivateAttr
 
 from fitness_assets.defs.partitions import TIMEZONE
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
-from fitness_assets.lib.quality.alerts import Alert, deliver
+from fitness_assets.lib.quality.alerts import Notice, deliver
 from fitness_assets.lib.raw.hevy_api import DEFAULT_BASE_URL, HevyApiSettings
 from fitness_assets.lib.reports.bedrock import (
     WrittenReport,
@@ -135,7 +135,8 @@ class QualityResource(dg.ConfigurableResource):
 
 
 class NotifierResource(dg.ConfigurableResource):
-    """Sends alerts to the configured channels: log (always available), webhook, sns."""
+    """Sends alerts and ingest notifications to the configured channels: log (always available),
+    webhook, sns."""
 
     channels: str = "log"                    # comma-separated: log, webhook, sns
     webhook_url: str = ""                    # a secret (its path is the credential): bound as dg.EnvVar
@@ -144,9 +145,9 @@ class NotifierResource(dg.ConfigurableResource):
     ui_url: str = "http://localhost:3000"
     resend_unchanged: bool = False
 
-    def send(self, alert: Alert, log) -> list[str]:
-        """Deliver to every channel; returns the channels that took it."""
-        return deliver(alert, self, log)
+    def send(self, alert: Notice, log, always_log: bool = False) -> list[str]:
+        """Deliver to every channel (and the log too when `always_log`); returns the channels that took it."""
+        return deliver(alert, self, log, always_log=always_log)
 
 
 class ReportWriterResource(dg.ConfigurableResource):

@@ -183,7 +183,10 @@ def test_a_run_with_failing_checks_alerts_a_webhook_that_errors(scenario):
     assert "calories_match_macros" in run.stderr  # the failed check the alert is about
     assert sensor.returncode == 3, sensor.stdout + sensor.stderr
     assert "alert delivery failed: webhook" in sensor.stdout and "HTTP 500" in sensor.stdout
-    [(path, body)] = scenario["webhook"].requests  # the alert reached the endpoint, with the token
+    # `fitness run` sent its ingest notification first: the failing endpoint is a warning, not a failed command.
+    assert "warning: the ingest notification failed: alert delivery failed: webhook" in run.stderr
+    [(notification_path, notification), (path, body)] = scenario["webhook"].requests  # both with the token
+    assert TOKEN in notification_path and notification["ingest"]["kind"] == "ingest_summary"
     assert TOKEN in path and body["alert"]["checks"][0]["check"] == "calories_match_macros"
 
 

@@ -15,14 +15,14 @@ from fitness_assets_tests.harness import QUIET, query
 from fitness_assets_tests.insights.synthetic import accuracy, history
 
 COLUMNS = ["athlete_id", "source", "source_workout_id", "activity_date", "activity_type", "distance_km", "duration_s",
-           "avg_pace_min_per_km", "activity_hash", "source_file", "source_line"]
+           "avg_pace_min_per_km", "activity_hash", "source_sha256", "source_file", "source_line"]
 
 
 def insert_activities(url: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Rows as the warehouse load would write them; returns the frame with the generated ids."""
     engine = sa.create_engine(url)
     apply_migrations(engine, DEFAULT_SQL_DIR / "warehouse" / "schema")
-    rows = frame.assign(activity_hash="h", source_file="user1_workout_history.csv",
+    rows = frame.assign(activity_hash="h", source_sha256="sha-test", source_file="user1_workout_history.csv",
                         source_line=range(2, len(frame) + 2))
     with engine.begin() as conn:
         for athlete in sorted(set(frame["athlete_id"]) - {"default"}):
@@ -85,3 +85,35 @@ def test_classifies_writes_once_and_relabels_on_new_parameters(settings, tmp_pat
     assert relabelled["model_version"] != metadata["model_version"]
     assert relabelled["rows_written_this_run"] == in_scope
     assert "configured" in relabelled["change_points"]
+
+
+def test_a_bulk_first_write_suspends_the_foreign_key_and_restores_it(settings, monkeypatch):
+    """Past BULK_LOAD_MIN_ROWS new labels the key to fitness.activities is dropped for the insert
+    and re-added (validated) in the same transaction; the labels are the same as row by row."""
+    from fitness_assets.defs.resources import ClassifierResource
+    from fitness_assets.lib.insights import store
+    from fitness_assets.lib.insights.classify import classify
+
+    planted = insert_activities(settings.database_url, history(seed=3))
+    engine = sa.create_engine(settings.database_url)
+    with engine.connect() as conn:
+        labels = classify(store.read_activities(conn), ClassifierResource()).labels
+    constraint = ("SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+                  "AND conrelid = 'fitness.activity_classification'::regclass")
+    monkeypatch.setattr(store, "BULK_LOAD_MIN_ROWS", 1)
+    suspended = []
+    real_suspension = store.foreign_keys_suspended
+    monkeypatch.setattr(store, "foreign_keys_suspended",
+                        lambda conn, tables: suspended.append(list(tables)) or real_suspension(conn, tables))
+    with engine.begin() as conn:
+        written = store.write_classification(conn, DEFAULT_SQL_DIR, labels)
+        dropped_during = conn.exec_driver_sql(constraint).scalar_one()
+    assert written.written == written.total == len(labels) == planted["planted"].notna().sum()
+    assert suspended == [["fitness.activity_classification"]]  # the bulk path was taken
+    assert dropped_during == 1  # and the key is back before the transaction ends
+    with engine.begin() as conn:  # unchanged: nothing new, the row-by-row path, nothing written
+        assert store.write_classification(conn, DEFAULT_SQL_DIR, labels).written == 0
+    assert len(suspended) == 1
+    stored = pd.read_sql("SELECT activity_id, label FROM fitness.activity_classification ORDER BY 1", engine)
+    assert stored["label"].tolist() == labels.sort_values("activity_id")["label"].tolist()
+    engine.dispose()

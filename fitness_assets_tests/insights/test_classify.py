@@ -148,8 +148,3 @@ def test_silhouette_is_sklearns():
         labels[:60] = 0
         assert silhouette(cdist(points, points), labels, k) == pytest.approx(silhouette_score(points, labels))
 
-
-def test_no_activities_give_no_labels_and_no_athletes(planted):
-    """An inbox with only Hevy and diet exports: the ingest still classifies, with nothing to label."""
-    result = classify(planted.iloc[0:0], PARAMS)
-    assert result.labels.empty and result.athletes == []

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from pathlib import Path
 
 import pytest
 
 from fitness_assets.lib.raw.formats import detect_export
-from fitness_assets.lib.raw.zone import land_inbox
-from fitness_assets.lib.silver.build import build_silver
 from fitness_assets.lib.silver.quarantine import SourceFile
 from fitness_assets.lib.silver.sources.hevy_csv import parse_hevy
 from fitness_assets.lib.silver.muscle_map import curated_muscle_map
+from fitness_assets_tests.tools.inboxes import csv_digests, silver_of
 from tools.generate import append_workout, write_benchmark_exports
 from tools.generate.bench_histories import END_DAY
 
@@ -34,14 +32,8 @@ def exports(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def silver(exports, tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    manifest, _ = land_inbox(exports.inbox, raw)
-    return build_silver(raw, manifest)
+    return silver_of(exports.inbox, tmp_path_factory.mktemp("raw"))
 
-
-def _digests(inbox: Path) -> dict[str, str]:
-    return {str(p.relative_to(inbox)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(inbox.rglob("*.csv"))}
 
 
 def _records(path: Path) -> list[list[str]]:
@@ -56,8 +48,8 @@ def _parse(path: Path):
 def test_same_seed_gives_same_bytes(exports, tmp_path):
     again = write_benchmark_exports(tmp_path / "again", TOTAL_SETS, ATHLETES, seed=3)
     other = write_benchmark_exports(tmp_path / "other", TOTAL_SETS, ATHLETES, seed=4)
-    assert _digests(again.inbox) == _digests(exports.inbox)
-    assert _digests(other.inbox) != _digests(exports.inbox)
+    assert csv_digests(again.inbox) == csv_digests(exports.inbox)
+    assert csv_digests(other.inbox) != csv_digests(exports.inbox)
 
 
 def test_layout_and_row_counts(exports):

@@ -592,3 +592,168 @@ def _fmt_numbers(values: np.ndarray) -> np.ndarray:
     unique, inverse = np.unique(values[present], return_inverse=True)
     out[present] = np.array([export.fmt_number(v) for v in unique], dtype=object)[inverse]
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# MapMyRun activities
+# ---------------------------------------------------------------------------------------
+
+ACTIVITY_FILE_NAME = "mapmyrun_workout_history.csv"
+ACTIVITY_YEARS = 15                  # every activity history spans the 15 years up to END_DAY
+# Each athlete's life event (a dog, a child) falls within this share of the span: runs before it,
+# mostly walks, and more outings, after it.
+EVENT_SPAN_SHARE = (0.35, 0.75)
+WEEKLY_RATE_AFTER_EVENT = 3.0        # outings per week after the event ÷ before it
+WALK_SHARE = (0.08, 0.8)             # of in-scope outings (before, after the event)
+OTHER_TYPE_SHARE = 0.04              # bike rides, swims, gym: loaded, never classified
+OUTLIER_SHARE = 0.005                # a GPS jump, a recording left running, no distance
+RUN_TYPES = ("Run", "Run", "Run", "Run / Jog", "Indoor Run / Jog", "Treadmill Run", "Trail Run")
+WALK_TYPES = ("Walk", "Walk", "Walk", "Dog Walk", "Hike", "Treadmill Walk")
+OTHER_TYPES = ("Bike Ride", "Indoor Bike Ride", "Swim", "Weight Workout", "Yoga")
+DEVICES = ("iPhone", "Android", "Garmin Connect", "Apple Watch", "")
+ACTIVITY_NOTES = ("easy", "legs heavy, hot day", "with the dog", 'new shoes, "cloud" model', "rain")
+NOTE_SHARE = 0.04
+# MapMyRun's own spelling of the months (AP style: "Sept. 14, 2019", "March 3, 2020").
+AP_MONTH_NAMES = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+# Header variants, by athlete number (cycled): miles, miles with "kCal", kilometres, the oldest
+# exports' unit-less Max Pace / Max Speed.
+ACTIVITY_HEADER_VARIANTS = ("mi", "mi_kCal", "km", "mi_oldest")
+FIRST_WORKOUT_ID = 100_000_000
+
+
+@dataclass(frozen=True)
+class ActivityExports:
+    inbox: Path
+    files: tuple[Path, ...]
+    activities: int                      # rows written, all athletes (== total_activities)
+    in_scope: int                        # logged as a run or a walk (the classifier's input)
+    life_events: dict[str, date]         # athlete → Monday of the week the planted event starts
+
+
+def activity_header(variant: str) -> list[str]:
+    """The export's header for a variant of ACTIVITY_HEADER_VARIANTS (formats.MAPMYRUN_COLUMNS spelled)."""
+    from fitness_assets.lib.raw.formats import MAPMYRUN_COLUMNS, MAPMYRUN_UNITLESS, MAPMYRUN_UNITS
+
+    unit = "km" if variant == "km" else "mi"
+    names = []
+    for canonical, name in MAPMYRUN_COLUMNS.items():
+        if variant == "mi_oldest" and canonical in MAPMYRUN_UNITLESS:
+            name = MAPMYRUN_UNITLESS[canonical]
+        name = name.format(**MAPMYRUN_UNITS[unit])
+        names.append(name.replace("(kcal)", "(kCal)") if variant == "mi_kCal" else name)
+    return names
+
+
+def write_activity_exports(inbox: Path, total_activities: int = 1_000_000, athletes: int = 20,
+                           seed: int = 0) -> ActivityExports:
+    """Write ``inbox/athlete_NN/mapmyrun_workout_history.csv`` for ``athletes`` athletes.
+
+    Exactly ``total_activities`` rows in all, split evenly (the first athletes take the remainder),
+    newest first as MapMyRun writes them, over the ACTIVITY_YEARS up to END_DAY. Each athlete has
+    one planted life event: before it mostly runs, from its week on WEEKLY_RATE_AFTER_EVENT times
+    as many outings, mostly walks. Clean: nothing is quarantined. Workout ids are unique over all
+    athletes and grow with the date.
+    """
+    if athletes < 1 or total_activities < athletes:
+        raise ValueError("need at least one athlete and at least one activity per athlete")
+    inbox = Path(inbox)
+    files, in_scope, events = [], 0, {}
+    next_id = FIRST_WORKOUT_ID
+    for number in range(1, athletes + 1):
+        share = total_activities // athletes + (1 if number <= total_activities % athletes else 0)
+        rng = np.random.default_rng([seed, number, 3])
+        variant = ACTIVITY_HEADER_VARIANTS[(number - 1) % len(ACTIVITY_HEADER_VARIANTS)]
+        columns, scoped, event = _activity_columns(rng, share, variant, next_id)
+        next_id += share
+        folder = inbox / f"athlete_{number:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / ACTIVITY_FILE_NAME
+        export.write_csv(path, activity_header(variant), zip(*columns), csv.QUOTE_MINIMAL)
+        files.append(path)
+        in_scope += scoped
+        events[folder.name] = event
+    return ActivityExports(inbox, tuple(files), total_activities, in_scope, events)
+
+
+def _activity_columns(rng: np.random.Generator, n: int, variant: str,
+                      first_id: int) -> tuple[list[np.ndarray], int, date]:
+    end = END_DAY.toordinal() - _EPOCH_ORDINAL
+    first_monday = end - 7 * 52 * ACTIVITY_YEARS - (end - 4) % 7   # day 4 of the epoch is a Monday
+    weeks = (end - first_monday) // 7 + 1
+    event_week = int(weeks * rng.uniform(*EVENT_SPAN_SHARE))
+    after_week = np.arange(weeks) >= event_week
+    per_week = rng.multinomial(n, np.where(after_week, WEEKLY_RATE_AFTER_EVENT, 1.0) / np.where(
+        after_week, WEEKLY_RATE_AFTER_EVENT, 1.0).sum())
+    week = np.repeat(np.arange(weeks), per_week)
+    day = np.minimum(first_monday + 7 * week + rng.integers(0, 7, n), end)
+    after = week >= event_week
+
+    walk = rng.random(n) < np.where(after, WALK_SHARE[1], WALK_SHARE[0])
+    other = rng.random(n) < OTHER_TYPE_SHARE
+    outlier = ~other & (rng.random(n) < OUTLIER_SHARE)
+    speed_factor = rng.uniform(0.9, 1.1)  # athletes run at their own pace
+    pace = np.where(walk, rng.uniform(11.0, 16.5, n), rng.normal(5.6, 0.4, n) * speed_factor)  # min/km
+    km = np.where(walk, rng.lognormal(np.log(3.0), 0.3, n), rng.lognormal(np.log(6.5), 0.3, n))
+    pace = np.where(other, rng.uniform(2.0, 4.0, n), pace)
+    glitch = rng.integers(0, 3, n)
+    pace = np.where(outlier & (glitch == 0), 1.2, pace)          # GPS jump
+    pace = np.where(outlier & (glitch == 1), 90.0, pace)         # recording left running
+    km = np.where(outlier & (glitch == 2), 0.0, km)              # no distance recorded
+    duration = np.round(np.where(km > 0, pace * km * 60, rng.uniform(600, 3600, n)))
+    kinds = np.where(other, 2, np.where(walk, 1, 0))
+    type_index = rng.integers(0, 1 << 30, n)
+    activity_type = np.where(kinds == 0, np.array(RUN_TYPES, dtype=object)[type_index % len(RUN_TYPES)],
+                             np.where(kinds == 1, np.array(WALK_TYPES, dtype=object)[type_index % len(WALK_TYPES)],
+                                      np.array(OTHER_TYPES, dtype=object)[type_index % len(OTHER_TYPES)]))
+
+    per_unit = KM_PER_MILE if variant != "km" else 1.0
+    distance = km / per_unit
+    unit_pace = np.where(distance > 0, duration / 60 / np.where(distance > 0, distance, 1), 0.0)
+    unit_speed = np.where(duration > 0, distance / duration * 3600, 0.0)
+    max_speed = unit_speed * rng.uniform(1.1, 1.6, n)
+    max_pace = np.where(max_speed > 0, 60 / np.where(max_speed > 0, max_speed, 1), 0.0)
+    calories = np.round(km * np.where(walk, 55, 70) * rng.uniform(0.9, 1.1, n))
+    heart_rate = np.where(rng.random(n) < 0.3, 0, np.round(np.where(walk, 105, 150) + rng.normal(0, 8, n)))
+    steps = np.round(km * np.where(walk, 1350, 1100) * rng.uniform(0.95, 1.05, n))
+    has_steps = (kinds < 2) & (rng.random(n) < 0.7)
+    notes = np.where(rng.random(n) < 0.5, "b''", "").astype(object)
+    noted = rng.random(n) < NOTE_SHARE
+    notes[noted] = np.array(ACTIVITY_NOTES, dtype=object)[rng.integers(0, len(ACTIVITY_NOTES), int(noted.sum()))]
+    device = np.array(DEVICES, dtype=object)[rng.integers(0, len(DEVICES), n)]
+    submitted = np.minimum(day + rng.choice([0, 0, 0, 1, 2], n), end)
+
+    # Ids grow with the date; the export lists the newest first.
+    order = np.lexsort((np.arange(n), day))
+    ids = np.empty(n, dtype=np.int64)
+    ids[order] = first_id + np.arange(n)
+    newest_first = order[::-1]
+    unit_speed_text = _fixed(unit_speed, 4)
+    columns = [
+        _ap_dates(submitted), _ap_dates(day), activity_type, _fixed(calories, 0), _fixed(distance, 5),
+        _fixed(duration, 0), _fixed(unit_pace, 4), _fixed(max_pace, 4), unit_speed_text, _fixed(max_speed, 4),
+        _fixed(heart_rate, 0), np.where(has_steps, _fixed(steps, 0), ""), notes, device,
+        np.char.add("http://www.mapmyfitness.com/workout/", ids.astype(str)).astype(object),
+    ]
+    return [c[newest_first] for c in columns], int((kinds < 2).sum()), _to_date(first_monday + 7 * event_week)
+
+
+KM_PER_MILE = 1.609344
+
+
+def _fixed(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Numbers as MapMyRun writes them: fixed decimals, trailing zeros dropped ('3.1', '2160')."""
+    rounded = np.round(values, decimals)
+    unique, inverse = np.unique(rounded, return_inverse=True)
+    text = np.array([(f"{v:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{v:.0f}") for v in unique],
+                    dtype=object)
+    return text[inverse]
+
+
+def _ap_dates(days: np.ndarray) -> np.ndarray:
+    """Day numbers → 'Sept. 14, 2019', formatted once per distinct day."""
+    unique, inverse = np.unique(days, return_inverse=True)
+    text = []
+    for number in unique:
+        d = _to_date(number)
+        text.append(f"{AP_MONTH_NAMES[d.month - 1]} {d.day}, {d.year}")
+    return np.array(text, dtype=object)[inverse]

@@ -9,9 +9,10 @@ from dagster_aws.s3 import S3Resource
 
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource
+from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
 from fitness_assets.lib.core.errors import ExportFileError
 from fitness_assets.lib.raw.export_watch import fetch_s3_exports
-from fitness_assets.lib.raw.zone import land_inbox
+from fitness_assets.lib.raw.zone import land_inbox, landed_counts, load_manifest
 
 
 class RawExportsConfig(dg.Config):
@@ -30,6 +31,7 @@ def raw_exports(context: dg.AssetExecutionContext, config: RawExportsConfig, fil
         fetched = fetch_s3_exports(s3.get_client(), files.s3_bucket, files.s3_inbox_prefix, config.s3_keys,
                                    Path(files.inbox))
         report(context, f"raw: fetched {len(fetched)} export(s) from s3://{files.s3_bucket}/{files.s3_inbox_prefix}")
+    before = load_manifest(files.raw_zone)
     try:
         manifest, new = land_inbox(Path(files.inbox), files.raw_zone, files.diet_sqlite_table)
     except ExportFileError as err:
@@ -40,6 +42,7 @@ def raw_exports(context: dg.AssetExecutionContext, config: RawExportsConfig, fil
         "new_files": len(new),
         "files_in_raw_zone": len(manifest),
         "rows_in_new_files": sum(e.row_count for e in new),
+        INGEST_COUNTS_KEY: dg.MetadataValue.json({"layer": "raw", "counts": landed_counts(before, manifest, new)}),
         "raw_zone": dg.MetadataValue.path(str(files.raw_zone)),
         "manifest": preview(table.drop(columns=["raw_path"], errors="ignore"), rows=20),
     })

@@ -8,7 +8,8 @@ from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource
 from fitness_assets.lib.silver.corrections import STALE_COLUMNS
 from fitness_assets.lib.raw.zone import load_manifest
-from fitness_assets.lib.silver.build import build_silver
+from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
+from fitness_assets.lib.silver.build import ACTIVITIES, DIET, WORKOUTS, build_silver, current_counts, source_of_dataset
 
 SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_activities", "silver_cycles",
                   "silver_quarantine", "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts")
@@ -35,20 +36,30 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
                     f"{len(silver.activities):,} activities, {len(silver.cycles)} cycles, "
                     f"{len(silver.quarantine):,} quarantined row(s)")
     stale = pd.DataFrame(silver.stale_corrections, columns=STALE_COLUMNS)
+    counts = current_counts(silver)
+
+    def ingest_counts(dataset: str) -> dict:
+        # For the ingest notification: this dataset's rows and quarantined lines, by its source.
+        return {INGEST_COUNTS_KEY: dg.MetadataValue.json(
+            {"layer": "silver", "counts": {source_of_dataset(dataset): counts[dataset]}})}
+
     yield dg.Output(silver.workout_sets, "silver_workout_sets", metadata={
         "rows": len(silver.workout_sets),
         "workouts": int(silver.workout_sets[["athlete_id", "started_at", "title"]].drop_duplicates().shape[0]),
         "exercises": int(silver.workout_sets["exercise_title"].nunique()),
         "preview": preview(silver.workout_sets.drop(columns=["workout_hash", "source_sha256"])),
+        **ingest_counts(WORKOUTS),
     })
     yield dg.Output(silver.diet_days, "silver_diet_days", metadata={
-        "rows": len(silver.diet_days), "preview": preview(silver.diet_days.drop(columns=["source_sha256"]))})
+        "rows": len(silver.diet_days), "preview": preview(silver.diet_days.drop(columns=["source_sha256"])),
+        **ingest_counts(DIET)})
     activities = silver.activities
     yield dg.Output(activities, "silver_activities", metadata={
         "rows": len(activities),
         "by_type": dg.MetadataValue.json(activities["activity_type"].value_counts().sort_index().to_dict()),
         "distance_km": float(activities["distance_km"].sum()),
         "preview": preview(activities.drop(columns=["activity_hash"])),
+        **ingest_counts(ACTIVITIES),
     })
     yield dg.Output(silver.cycles, "silver_cycles", metadata={
         "rows": len(silver.cycles), "cycles": preview(silver.cycles, rows=50)})

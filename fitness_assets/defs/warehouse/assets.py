@@ -9,12 +9,16 @@ from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource, WarehouseResource
 from fitness_assets.lib.silver.muscle_map import curated_muscle_map
 from fitness_assets.lib.raw.zone import load_manifest
-from fitness_assets.lib.silver.build import SilverLayer, current_exports, snapshots_that_may_remove
+from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
+from fitness_assets.lib.silver.build import (ACTIVITIES, DIET, WORKOUTS, SilverLayer, current_exports,
+                                             snapshots_that_may_remove, source_of_dataset)
 from fitness_assets.lib.warehouse.load import LargeRemovalError, RemovalGuard, load_warehouse
 
 WAREHOUSE_TABLES = ("raw_manifest", "exercises", "muscle_groups", "exercise_muscle_map", "workouts",
                     "workout_exercises", "sets", "removed_workouts", "cycles", "diet_daily", "activities",
                     "removed_activities", "quarantine", "corrections_applied")
+# The table of each dataset's rows: its materialization reports what the load changed in the dataset.
+DATASET_OF_TABLE = {"workouts": WORKOUTS, "diet_daily": DIET, "activities": ACTIVITIES}
 SILVER_INPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_activities", "silver_quarantine",
                  "silver_corrections_applied", "silver_file_accounts")
 
@@ -56,4 +60,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         if table == "workouts":
             metadata |= {"workouts_new": loaded.workouts_new, "workouts_changed": loaded.workouts_changed,
                          "workouts_removed": loaded.workouts_removed}
+        if table in DATASET_OF_TABLE:
+            dataset = DATASET_OF_TABLE[table]
+            counts = {source_of_dataset(dataset): {**loaded.changes[dataset], "total": totals[table]}}
+            metadata[INGEST_COUNTS_KEY] = dg.MetadataValue.json({"layer": "warehouse", "counts": counts})
         yield dg.MaterializeResult(asset_key=table, metadata=metadata)

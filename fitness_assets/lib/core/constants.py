@@ -14,3 +14,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_SQL_DIR = PACKAGE_DIR.parent / "sql"
 # The athlete of files dropped straight into the inbox (not under inbox/<athlete>/).
 DEFAULT_ATHLETE = "default"
+# The materialization metadata key under which each ingest asset reports what it changed:
+# {"layer": ..., "counts": {source: {"new", "changed", "removed", "quarantined", "total"}}}.
+# The ingest notification (lib/quality/ingest_summary.py) is built from these alone.
+INGEST_COUNTS_KEY = "ingest_counts"

@@ -1,14 +1,17 @@
 """The life event: the week an athlete's running changed (a dog, a child, an injury).
 
 Detected as the single strongest break in two weekly series at once, the number of activities
-and their median pace, standardised so neither dominates. `ruptures`' kernel change-point
-detection with the linear kernel (the l2 cost, solved exactly in its C implementation) finds the
-one split that lowers the within-segment squared error the most; the break is
-kept only when that reduction (the *gain*, in units of the standardised variance: a series of
+and their median pace, standardised so neither dominates: the one split that lowers the
+within-segment squared error (the l2 cost) the most. With one break the exact search is a scan
+over every admissible split with cumulative sums, O(weeks), the same answer `ruptures`' kernel
+change-point detection with the linear kernel gives (its dynamic programme costs O(weeks²), a
+third of the classifier's time on many small histories; the tests compare the two). The break
+is kept only when that reduction (the *gain*, in units of the standardised variance: a series of
 n weeks costs 2n before any split) is at least penalty · d · ln(n), a BIC-style threshold with
 d = 2 series. On 14-year histories without an event the best split gains 5–30 (ln(730) ≈ 6.6);
 the default penalty 3 asks for ~40, and a real event gains hundreds. Empty weeks count 0
-activities and carry the pace of the last week that had one. Deterministic: no sampling.
+activities and carry the pace of the last week that had one. Deterministic: no sampling; of
+equal gains the earliest split wins.
 
 A date in the configuration wins over detection (`configured_change_point`).
 """
@@ -20,7 +23,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import ruptures as rpt
 
 # A segment shorter than this many weeks is not a new era.
 MIN_SEGMENT_WEEKS = 4
@@ -135,15 +137,29 @@ def detect_change_point(dates: pd.Series, paces: pd.Series, penalty: float) -> C
     signal = np.column_stack([count, _carried(median)])
     spread = signal.std(axis=0)
     signal = (signal - signal.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    breaks = rpt.KernelCPD(kernel="linear", min_size=MIN_SEGMENT_WEEKS, jump=1).fit(signal).predict(n_bkps=1)
-    if len(breaks) < 2:
-        return None
-    split, end = breaks[0], len(signal)
-    cost = rpt.costs.CostL2().fit(signal)
-    gain = float(cost.error(0, end) - cost.error(0, split) - cost.error(split, end))
+    split, gain = best_split(signal, MIN_SEGMENT_WEEKS)
     if gain < penalty * signal.shape[1] * np.log(len(signal)):
         return None
     return _describe(weeks, pace, first + split, DETECTED, gain)
+
+
+def best_split(signal: np.ndarray, min_size: int) -> tuple[int, float]:
+    """(s, gain): the split of `signal` (rows = time) into [0, s) and [s, n), both at least
+    `min_size` long, that lowers the l2 cost Σ‖x − segment mean‖² the most, and by how much.
+
+    cost(a, b) = Σ‖x‖² − ‖Σx‖² / (b − a) over the rows a..b-1, so the gain of a split at s is
+    ‖S_s‖²/s + ‖S_n − S_s‖²/(n − s) − ‖S_n‖²/n with S the running sums: the squared terms
+    cancel, and no sum of squares is ever subtracted from another (no cancellation error).
+    """
+    n = len(signal)
+    sums = np.cumsum(signal, axis=0)
+    total = sums[-1]
+    splits = np.arange(min_size, n - min_size + 1)
+    head = sums[splits - 1]
+    gains = ((head ** 2).sum(axis=1) / splits + ((total - head) ** 2).sum(axis=1) / (n - splits)
+             - (total ** 2).sum() / n)
+    best = int(np.argmax(gains))
+    return int(splits[best]), float(gains[best])
 
 
 def configured_change_point(dates: pd.Series, paces: pd.Series, when: date) -> ChangePoint:

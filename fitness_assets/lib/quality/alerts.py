@@ -3,7 +3,8 @@
 Channels: `log` (the Dagster/daemon log, always available), `webhook` (a JSON POST whose
 `text` field is Slack-compatible; the structured alert rides along under `alert`) and `sns`
 (an Amazon SNS topic via boto3; the endpoint can be redirected with boto3's standard
-AWS_ENDPOINT_URL_SNS variable).
+AWS_ENDPOINT_URL_SNS variable). The same channels carry the ingest notification
+(lib/quality/ingest_summary.py): `deliver` takes any `Notice`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from fitness_assets.lib.core.redact import redact_text, redact_url
 
@@ -28,6 +29,23 @@ class AlertChannels(Protocol):
     sns_topic_arn: str
     aws_region: str
     ui_url: str
+
+
+class Notice(Protocol):
+    """What the channels carry: an Alert, or an ingest summary."""
+    kind: str
+    webhook_field: str       # the webhook body's key for as_json(), beside the Slack-compatible `text`
+    run_id: str
+
+    @property
+    def severity(self) -> str: ...
+
+    @property
+    def subject(self) -> str: ...
+
+    def text(self) -> str: ...
+
+    def as_json(self) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,8 @@ class Alert:
     run_url: str
     checks: list[FailedCheck] = field(default_factory=list)
     error: str = ""                # the run's failure message, for run failures
+
+    webhook_field: ClassVar[str] = "alert"
 
     @property
     def severity(self) -> str:
@@ -79,10 +99,12 @@ def run_url(to: AlertChannels, run_id: str) -> str:
     return f"{to.ui_url}/runs/{run_id}"
 
 
-def deliver(alert: Alert, to: AlertChannels, log) -> list[str]:
-    """Send to every configured channel; a failing channel does not stop the others, but is
-    raised afterwards so the sensor tick shows it."""
+def deliver(alert: Notice, to: AlertChannels, log, always_log: bool = False) -> list[str]:
+    """Send to every configured channel (and to the log as well when `always_log`); a failing
+    channel does not stop the others, but is raised afterwards so the sensor tick shows it."""
     channels = [c.strip() for c in to.channels.split(",") if c.strip()]
+    if always_log and "log" not in channels:
+        channels.insert(0, "log")
     unknown = sorted(set(channels) - set(CHANNELS))
     if unknown:
         raise ValueError(f"FITNESS_ALERT_CHANNELS: unknown channel(s) {unknown}; expected some of {list(CHANNELS)}")
@@ -99,14 +121,14 @@ def deliver(alert: Alert, to: AlertChannels, log) -> list[str]:
     return delivered
 
 
-def _to_log(alert: Alert, to: AlertChannels, log) -> None:
-    (log.error if alert.severity == "ERROR" else log.warning)(alert.text())
+def _to_log(alert: Notice, to: AlertChannels, log) -> None:
+    {"ERROR": log.error, "WARN": log.warning}.get(alert.severity, log.info)(alert.text())
 
 
-def _to_webhook(alert: Alert, to: AlertChannels, log) -> None:
+def _to_webhook(alert: Notice, to: AlertChannels, log) -> None:
     if not to.webhook_url:
         raise ValueError("FITNESS_ALERT_WEBHOOK_URL is not set")
-    body = json.dumps({"text": alert.text(), "alert": alert.as_json()}).encode()
+    body = json.dumps({"text": alert.text(), alert.webhook_field: alert.as_json()}).encode()
     target = redact_url(to.webhook_url)  # the URL's path is the webhook's credential
     try:
         request = urllib.request.Request(to.webhook_url, data=body, method="POST",
@@ -125,11 +147,13 @@ def _to_webhook(alert: Alert, to: AlertChannels, log) -> None:
     raise RuntimeError(f"POST to {target} failed: {reason}")
 
 
-def _to_sns(alert: Alert, to: AlertChannels, log) -> None:
+def _to_sns(alert: Notice, to: AlertChannels, log) -> None:
     import boto3  # only needed when the channel is on
 
     if not to.sns_topic_arn:
         raise ValueError("FITNESS_ALERT_SNS_TOPIC_ARN is not set")
     client = boto3.client("sns", region_name=to.aws_region or None)
     client.publish(TopicArn=to.sns_topic_arn, Subject=alert.subject[:100], Message=alert.text(),
-                   MessageAttributes={"severity": {"DataType": "String", "StringValue": alert.severity}})
+                   MessageAttributes={"severity": {"DataType": "String", "StringValue": alert.severity},
+                                      # lets a subscription filter ingest summaries from alerts
+                                      "kind": {"DataType": "String", "StringValue": alert.kind}})

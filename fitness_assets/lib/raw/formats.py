@@ -18,6 +18,11 @@ DIET_SQLITE = "diet_log_sqlite"
 MAPMYRUN = "mapmyrun_workouts_csv"
 # One Hevy API sync as landed by lib/raw/hevy_api.py: a JSON record naming its pages by sha256.
 HEVY_API = "hevy_api_sync"
+# The source each format belongs to, as the ingest notification names it: both diet formats are
+# the one diet source (an export in either form replaces the athlete's earlier diet export). A Hevy
+# API sync record is counted with the Hevy CSV exports: both are snapshots of the one workouts
+# dataset (the newest of either kind is the athlete's current workouts), so they are one source.
+SOURCE_NAMES = {HEVY: "hevy_csv", HEVY_API: "hevy_csv", DIET_CSV: "diet", DIET_SQLITE: "diet", MAPMYRUN: "mapmyrun"}
 
 # Hevy's header with the two unit-dependent columns left out; each has a kg/km or lbs/miles form.
 HEVY_FIXED_COLUMNS = (

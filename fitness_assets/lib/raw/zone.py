@@ -28,6 +28,7 @@ from fitness_assets.lib.raw.formats import (
     HEVY,
     HEVY_API,
     MAPMYRUN,
+    SOURCE_NAMES,
     DetectedExport,
     decode_export,
     detect_export,
@@ -196,3 +197,21 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
         raw_zone.mkdir(parents=True, exist_ok=True)
         _write_manifest(raw_zone, manifest + [entry for _, entry in pending])
     return manifest + [entry for _, entry in pending], [entry for _, entry in pending]
+
+
+def landed_counts(before: list[ManifestEntry], after: list[ManifestEntry], new: list[ManifestEntry]) -> dict:
+    """Per source: export files new (the athlete had no export of the source before this run),
+    changed (a further export, or an earlier one landed again) and in the raw zone (total)."""
+    had_source = {(e.athlete_id, SOURCE_NAMES[e.detected_format]) for e in before}
+    landed_before = {(e.athlete_id, e.sha256): e.landed_at for e in before}
+    relanded = [e for e in after if landed_before.get((e.athlete_id, e.sha256), e.landed_at) != e.landed_at]
+    counts = {source: dict.fromkeys(("new", "changed", "removed", "quarantined", "total"), 0)
+              for source in sorted(set(SOURCE_NAMES.values()))}
+    for entry in new:
+        source = SOURCE_NAMES[entry.detected_format]
+        counts[source]["changed" if (entry.athlete_id, source) in had_source else "new"] += 1
+    for entry in relanded:
+        counts[SOURCE_NAMES[entry.detected_format]]["changed"] += 1
+    for entry in after:
+        counts[SOURCE_NAMES[entry.detected_format]]["total"] += 1
+    return counts

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from fitness_assets.lib.core.processes import die_with, process_started_at
-from fitness_assets.lib.raw.formats import decode_export, detect_export
+from fitness_assets.lib.raw.formats import SOURCE_NAMES, decode_export, detect_export
 from fitness_assets.lib.raw.zone import ManifestEntry
 from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, STALE_COLUMNS, Correction
 from fitness_assets.lib.silver.parsed import ParsedRows
@@ -113,6 +113,22 @@ def current_exports(accounts: pd.DataFrame) -> dict[tuple[str, str], str]:
     current = accounts[accounts["status"] == "current"] if len(accounts) else accounts
     return {(a, d): f for a, d, f in zip(current.get("athlete_id", []), current.get("dataset", []),
                                          current.get("file_name", []))}
+
+
+def source_of_dataset(dataset: str) -> str:
+    """The source (lib/raw/formats.SOURCE_NAMES) whose exports feed `dataset`, as the ingest
+    notification names it; the names of several sources of one dataset are joined with '+'."""
+    return "+".join(sorted({SOURCE_NAMES[f] for f, spec in SOURCES.items() if spec.dataset == dataset}))
+
+
+def current_counts(silver: SilverLayer) -> dict[str, dict[str, int]]:
+    """Per dataset: the current exports' rows that passed (total) and lines quarantined."""
+    quarantined = dict.fromkeys(DATASETS, 0)
+    for account in silver.files:
+        if account.status == "current":
+            quarantined[account.dataset] += account.rows_quarantined
+    return {name: {"quarantined": quarantined[name], "total": len(getattr(silver, spec.frame))}
+            for name, spec in DATASETS.items()}
 
 
 def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: list[Correction] = (),

@@ -200,7 +200,9 @@ DELETE FROM fitness.activities a USING gone WHERE a.activity_id = gone.activity_
 
 -- name: activities
 -- Changed activities are updated in place (never deleted and re-inserted), so an activity keeps
--- its activity_id and its label; the hash guard makes an unchanged export write nothing.
+-- its activity_id and its label; the hash guard makes an unchanged export write nothing. Rows
+-- stored with the same hash are left out before the upsert: ON CONFLICT locks (writes) every
+-- conflicting row even when its WHERE then skips the update, 1M dirtied rows on an unchanged export.
 INSERT INTO fitness.activities (athlete_id, source, source_workout_id, activity_date, submitted_date,
                                 activity_type, distance_km, duration_s, avg_pace_min_per_km, max_pace_min_per_km,
                                 avg_speed_kmh, max_speed_kmh, calories_kcal, avg_heart_rate, steps, notes,
@@ -208,7 +210,10 @@ INSERT INTO fitness.activities (athlete_id, source, source_workout_id, activity_
 SELECT athlete_id, source, source_workout_id, activity_date, submitted_date, activity_type, distance_km,
        duration_s, avg_pace_min_per_km, max_pace_min_per_km, avg_speed_kmh, max_speed_kmh, calories_kcal,
        avg_heart_rate, steps, notes, source_device, link, activity_hash, source_sha256, source_file, source_line
-FROM stage_activities
+FROM stage_activities s
+WHERE NOT EXISTS (SELECT 1 FROM fitness.activities a
+                  WHERE (a.athlete_id, a.source, a.source_workout_id) = (s.athlete_id, s.source, s.source_workout_id)
+                    AND a.activity_hash = s.activity_hash)
 ORDER BY athlete_id, activity_date, source_workout_id
 ON CONFLICT (athlete_id, source, source_workout_id) DO UPDATE
 SET activity_date = EXCLUDED.activity_date, submitted_date = EXCLUDED.submitted_date,
