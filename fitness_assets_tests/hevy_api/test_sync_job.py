@@ -4,7 +4,7 @@ the event log."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import dagster as dg
 
@@ -132,17 +132,34 @@ def csv_rows_of(api_workout: dict) -> list[dict]:
             for exercise in api_workout["exercises"] for s in exercise["sets"]]
 
 
-def test_csv_history_then_the_api_is_one_workout_each_gaining_its_ids(hevy_api, settings):
-    """The same account exported as CSV, then synced: the API's sync is the newer snapshot, so each
-    workout is rewritten once (same key, new hash: it gains its ids), none is doubled or removed."""
-    hevy_api.state.workouts = [workout(n) for n in range(4)]
+def test_csv_history_then_the_api_is_one_workout_each_and_older_csv_history_stays(hevy_api, settings):
+    """CSV history, then the API: a workout both hold (same local start to the minute, same title)
+    is one workout, rewritten once with its ids (the API wins); the CSV-only history before the
+    API's earliest workout stays; a CSV workout inside the API's reach that the API does not hold
+    was deleted in the app: removed and logged. Every CSV row is accounted for (nothing_lost)."""
+    api_workouts = [workout(n) for n in range(4)]
+    # The API has seconds; the CSV export writes 09:00 for this start.
+    api_workouts[2] = workout(2, start=datetime(2026, 1, 9, 9, 0, 37, tzinfo=timezone.utc))
+    hevy_api.state.workouts = api_workouts
+    older = [workout(90, start=datetime(2025, 6, 2, 18, 0, tzinfo=timezone.utc), title="Another app's import"),
+             workout(91, start=datetime(2025, 6, 4, 18, 0, tzinfo=timezone.utc), title="Another app's import")]
+    deleted_in_app = workout(92, start=datetime(2026, 1, 6, 18, 0, tzinfo=timezone.utc), title="Deleted since")
     (settings.inbox / "workouts.csv").write_bytes(
-        hevy_csv([row for w in hevy_api.state.workouts for row in csv_rows_of(w)]))
+        hevy_csv([row for w in [*older, *api_workouts, deleted_in_app] for row in csv_rows_of(w)]))
     run_ingest(settings)
-    assert table_counts(settings)["workouts"] == 4
+    assert table_counts(settings)["workouts"] == 7
     settings = settings.with_fields("hevy_api", base_url=hevy_api.base_url, api_key=API_KEY, backoff_seconds=0.01)
     synced = run_sync(settings, dg.DagsterInstance.ephemeral())
     facts = materialized(synced, "workouts")
-    assert (facts["workouts_new"], facts["workouts_changed"], facts["workouts_removed"]) == (0, 4, 0)
-    assert table_counts(settings)["workouts"] == 4 and table_counts(settings)["removed_workouts"] == 0
-    assert query(settings, "SELECT count(*) AS n FROM fitness.workouts WHERE hevy_workout_id IS NULL") == [{"n": 0}]
+    assert (facts["workouts_new"], facts["workouts_changed"], facts["workouts_removed"]) == (0, 4, 1)
+    assert query(settings, "SELECT title FROM fitness.removed_workouts") == [{"title": "Deleted since"}]
+    rows = query(settings, """SELECT title, started_at::text AS started, hevy_workout_id IS NOT NULL AS from_api
+                              FROM fitness.workouts ORDER BY started_at""")
+    assert rows == [{"title": "Another app's import", "started": "2025-06-02 18:00:00", "from_api": False},
+                    {"title": "Another app's import", "started": "2025-06-04 18:00:00", "from_api": False},
+                    *[{"title": f"Workout {n}", "started": f"2026-01-{5 + 2 * n:02d} 09:00:00", "from_api": True}
+                      for n in range(4)]]
+    [lost] = [e for e in synced.get_asset_check_evaluations() if e.check_name == "nothing_lost"
+              and e.asset_key.to_user_string() == "sets"]
+    assert lost.passed, lost.metadata
+    assert lost.metadata["rows_held_by_the_api_sync"].value == (4 + 1) * 6   # the CSV's rows in the API's reach

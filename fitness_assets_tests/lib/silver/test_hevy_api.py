@@ -11,10 +11,11 @@ import pytest
 from fitness_assets.lib.core.errors import ExportFileError
 from fitness_assets.lib.raw.formats import HEVY_API, detect_export
 from fitness_assets.lib.raw.hevy_api import HevyApiSettings, landed_records, sync_hevy_api
-from fitness_assets.lib.raw.zone import load_manifest
+from fitness_assets.lib.raw.zone import land_inbox, load_manifest
 from fitness_assets.lib.silver.build import build_silver
 from fitness_assets.lib.silver.snapshots import DateBounds
 from fitness_assets.schemas.silver import SilverApiWorkoutSet
+from fitness_assets_tests.conftest import hevy_csv, workout_set
 from fitness_assets_tests.hevy_api.data import API_KEY, exercise_template, workout
 from fitness_assets_tests.hevy_api.fixtures import hevy_api  # noqa: F401  (fixture)
 
@@ -80,3 +81,41 @@ def test_a_sync_record_is_detected_by_content_and_other_json_is_not():
     assert detect_export(b'{"format": "hevy_api_sync", "pages": []}', "x.json").kind == HEVY_API
     with pytest.raises(ExportFileError):
         detect_export(b'{"format": "something else"}', "x.json")
+
+
+def test_two_api_workouts_with_one_start_and_title_load_one_and_quarantine_the_other(hevy_api, tmp_path):
+    """The workout key is (start to the minute, title): the second workout would merge into the
+    first. The smaller id loads; every set of the other is quarantined, naming the loaded one."""
+    twin = workout(1) | {
+        "id": "ffffffff-0000-4000-8000-000000000000", "title": "Workout 0",
+        "start_time": "2026-01-05T09:00:41Z", "end_time": "2026-01-05T09:50:00Z"}
+    hevy_api.state.workouts = [workout(0), twin, workout(2)]
+    sync(hevy_api, tmp_path)
+    silver = build_silver(tmp_path, load_manifest(tmp_path), bounds=BOUNDS)
+    kept, other = sorted([workout(0)["id"], twin["id"]])
+    assert set(silver.workout_sets["hevy_workout_id"]) == {kept, workout(2)["id"]}
+    quarantined = silver.quarantine
+    assert len(quarantined) == 6 and set(quarantined["rule"]) == {"duplicate_api_workout"}
+    assert quarantined["reason"].str.contains(f"{other} has the same start").all()
+    assert quarantined["reason"].str.contains(kept).all()
+    [account] = silver.files
+    assert account.rows_read == account.rows_accepted + account.rows_quarantined == 18
+
+
+def test_a_csv_export_landed_after_the_api_sync_supplies_only_the_history_before_the_api(hevy_api, tmp_path):
+    """The API stays the workouts snapshot whatever lands after it (it has the ids and exact kg);
+    the newest CSV export is history: its workouts before the API's earliest one are current too."""
+    hevy_api.state.workouts = [workout(n) for n in range(2)]
+    sync(hevy_api, tmp_path / "raw")
+    madrid = {"start": "02 Jun 2025, 20:00", "end": "02 Jun 2025, 21:00"}   # before the API's first workout
+    rows = [workout_set("Old", madrid["start"], madrid["end"], "Squat (Barbell)", 0, 100, 5),
+            workout_set("Workout 0", "05 Jan 2026, 10:00", "05 Jan 2026, 10:55", "Squat (Barbell)", 0, 100, 5)]
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "workouts.csv").write_bytes(hevy_csv(rows))
+    land_inbox(tmp_path / "inbox", tmp_path / "raw")
+    silver = build_silver(tmp_path / "raw", load_manifest(tmp_path / "raw"), bounds=BOUNDS)
+    workouts = silver.workout_sets.drop_duplicates(["started_at", "title"])
+    assert list(workouts["title"]) == ["Workout 0", "Workout 1", "Old"]
+    assert workouts["hevy_workout_id"].isna().tolist() == [False, False, True]
+    statuses = {a.file_name.split("/")[-1]: (a.status, a.rows_accepted, a.rows_in_api_reach) for a in silver.files}
+    assert statuses == {"sync-000001.json": ("current", 12, 0), "workouts.csv": ("history", 1, 1)}

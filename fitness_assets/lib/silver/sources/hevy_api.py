@@ -11,7 +11,8 @@ after a deletion cannot change the outcome:
 - a deletion applies when its `deleted_at` is at least the held version's `updated_at`.
 
 Times are UTC in the API and local in a CSV export; the record's `timezone` turns them into the
-athlete's local times, so the same workout has the same start from either source. Weights are
+athlete's local times, to the minute like the CSV, so the same workout has the same start from
+either source (lib/silver/reconcile.py: one truth when both hold it). Weights are
 kg and distances metres in the API whatever the app displays: only metres → km is converted.
 
 The API's ids are kept: `hevy_workout_id`, `exercise_template_id`, and (the API has none of its
@@ -42,6 +43,7 @@ from fitness_assets.lib.raw.hevy_api import (
 from fitness_assets.lib.silver.corrections import WORKOUT_SETS, Correction, apply_corrections
 from fitness_assets.lib.silver.parsed import ParsedRows
 from fitness_assets.lib.silver.quarantine import SourceFile, empty_quarantine, quarantine_failures
+from fitness_assets.lib.silver.reconcile import quarantine_duplicate_workouts
 from fitness_assets.lib.silver.sources.hevy_csv import SILVER_SET_COLUMNS, assign_workout_structure
 from fitness_assets.schemas.silver import HevySetRow
 
@@ -59,6 +61,8 @@ def parse_hevy_api(data: bytes, detected: DetectedExport, source: SourceFile, pa
     rows = _typed(raw, ZoneInfo(record.timezone))
     rows, applied, stale = apply_corrections(rows, list(corrections), WORKOUT_SETS, source.athlete_id)
     rows, invalid = quarantine_failures(HevySetRow, rows, source, raw)
+    rows, duplicates = quarantine_duplicate_workouts(rows, raw, source)
+    invalid = pd.concat([invalid, duplicates], ignore_index=True) if len(duplicates) else invalid
     rows = assign_workout_structure(rows)
     rows = _hash_with_ids(rows)
     return ParsedRows(rows[SILVER_SET_COLUMNS].reset_index(drop=True),
@@ -163,7 +167,10 @@ def _typed(raw: pd.DataFrame, zone: ZoneInfo) -> pd.DataFrame:
     frame = raw.copy()
     for column, target in (("start_time", "started_at"), ("end_time", "ended_at")):
         utc = pd.to_datetime(frame[column], utc=True, format="ISO8601")
-        frame[target] = utc.dt.tz_convert(zone).dt.tz_localize(None).astype("datetime64[us]")
+        # To the minute, as Hevy's CSV export writes them: the same workout has the same start
+        # (its key) from either source (lib/silver/reconcile.py); the seconds stay in the raw pages.
+        local = utc.dt.tz_convert(zone).dt.tz_localize(None).dt.floor("min")
+        frame[target] = local.astype("datetime64[us]")
     frame["distance_km"] = pd.to_numeric(frame["distance_meters"]) / 1000
     for column in _INTEGERS:
         frame[column] = pd.to_numeric(frame[column]).round().astype("Int64")
