@@ -107,8 +107,17 @@ def test_the_cursor_advances_only_after_the_warehouse_loaded_the_sync(hevy_api, 
     assert table_counts(settings)["workouts"] == 7 and table_counts(settings)["removed_workouts"] == 5
 
 
-def test_the_api_ids_reach_the_warehouse(hevy_api, settings):
+def test_the_api_ids_and_exercise_templates_reach_the_warehouse(hevy_api, settings):
+    """Templates fill the exercises (template id, type, equipment) and the muscle weights (primary
+    1.0, each secondary 0.5); a CSV title matches a template by title or through an alias
+    (localised); a title no template covers keeps its curated group, or 'Unmapped'."""
     hevy_api.state.workouts = [workout(n) for n in range(2)]
+    hevy_api.state.exercise_templates = [exercise_template(i) for i in range(4)]
+    old = "02 Jun 2025, 18:00", "02 Jun 2025, 19:00"   # CSV history before the API's first workout
+    (settings.inbox / "workouts.csv").write_bytes(hevy_csv([
+        workout_set("Old", *old, "Sentadilla (Barra)", 0, 100, 5), workout_set("Old", *old, "Ab Wheel", 0, "", 12),
+        workout_set("Old", *old, "Mystery Move", 0, 20, 10)]))
+    run_ingest(settings)
     settings = settings.with_fields("hevy_api", base_url=hevy_api.base_url, api_key=API_KEY, backoff_seconds=0.01)
     run_sync(settings, dg.DagsterInstance.ephemeral())
     rows = query(settings, """
@@ -120,6 +129,53 @@ def test_the_api_ids_reach_the_warehouse(hevy_api, settings):
     assert rows == [{"hevy_workout_id": served["id"],
                      "exercise_template_id": served["exercises"][1]["exercise_template_id"],
                      "hevy_set_id": f"{served['id']}/1/2"}]
+    # daily_exercises carries the reference mart's columns, with the API's ids where the source has them.
+    mart = query(settings, """
+        SELECT workout_date::text, exercise_name, weight_kg::float, reps, set_number, set_type, rpe::float,
+               workout_title, started_at::text, ended_at::text, workout_id IS NOT NULL AS has_workout_id,
+               exercise_id = fitness.exercise_id_for(exercise_name) AS has_exercise_id, set_id IS NOT NULL AS has_set_id,
+               hevy_workout_id, exercise_template_id, hevy_set_id
+        FROM fitness.daily_exercises
+        WHERE (started_at = '2026-01-05 09:00' AND block_index = 1 AND set_number = 3) OR exercise_name = 'Sentadilla (Barra)'
+        ORDER BY started_at""")
+    api_set = served["exercises"][1]["sets"][2]
+    assert mart == [
+        {"workout_date": "2025-06-02", "exercise_name": "Sentadilla (Barra)", "weight_kg": 100.0, "reps": 5,
+         "set_number": 1, "set_type": "normal", "rpe": None, "workout_title": "Old", "started_at": "2025-06-02 18:00:00",
+         "ended_at": "2025-06-02 19:00:00", "has_workout_id": True, "has_exercise_id": True, "has_set_id": True,
+         "hevy_workout_id": None, "exercise_template_id": "D04AC939", "hevy_set_id": None},
+        {"workout_date": "2026-01-05", "exercise_name": "Squat (Barbell)", "weight_kg": api_set["weight_kg"],
+         "reps": api_set["reps"], "set_number": 3, "set_type": "normal", "rpe": api_set["rpe"], "workout_title": "Workout 0",
+         "started_at": "2026-01-05 09:00:00", "ended_at": "2026-01-05 09:55:00", "has_workout_id": True,
+         "has_exercise_id": True, "has_set_id": True, "hevy_workout_id": served["id"], "exercise_template_id": "D04AC939",
+         "hevy_set_id": f"{served['id']}/1/2"}]
+    exercises = query(settings, """
+        SELECT e.exercise_name, e.exercise_template_id, e.exercise_type, e.equipment,
+               string_agg(g.muscle_group_name || ' ' || w.weight || ' ' || w.mapped_by, ', '
+                          ORDER BY w.weight DESC, g.muscle_group_name) AS muscles
+        FROM fitness.exercises e JOIN fitness.exercise_muscle_weights w USING (exercise_id)
+        JOIN fitness.muscle_groups g USING (muscle_group_id)
+        GROUP BY 1, 2, 3, 4 ORDER BY 1""")
+    squat = {"exercise_template_id": "D04AC939", "exercise_type": "weight_reps", "equipment": "barbell",
+             "muscles": "Quadriceps 1.00 template, Glutes 0.50 template, Hamstrings 0.50 template"}
+    assert exercises == [
+        {"exercise_name": "Ab Wheel", "exercise_template_id": None, "exercise_type": None, "equipment": None,
+         "muscles": "Abdominals 1.00 curated"},
+        {"exercise_name": "Bench Press (Barbell)", "exercise_template_id": "79D0BB3A", "exercise_type": "weight_reps",
+         "equipment": "barbell", "muscles": "Chest 1.00 template, Shoulders 0.50 template, Triceps 0.50 template"},
+        {"exercise_name": "Deadlift (Barbell)", "exercise_template_id": "C6272009", "exercise_type": "weight_reps",
+         "equipment": "barbell", "muscles": "Hamstrings 1.00 template, Glutes 0.50 template, Lower Back 0.50 template"},
+        {"exercise_name": "Mystery Move", "exercise_template_id": None, "exercise_type": None, "equipment": None,
+         "muscles": "Unmapped 1.00 unmapped"},
+        {"exercise_name": "Sentadilla (Barra)", **squat},
+        {"exercise_name": "Squat (Barbell)", **squat},
+    ]
+    # The one group per exercise of the weekly views: the template's primary wins over the curated
+    # map (which says Lower Back for the deadlift).
+    assert query(settings, """SELECT g.muscle_group_name AS g, m.is_curated FROM fitness.exercise_muscle_map m
+                              JOIN fitness.muscle_groups g USING (muscle_group_id)
+                              WHERE m.exercise_id = fitness.exercise_id_for('Deadlift (Barbell)')""") == [
+        {"g": "Hamstrings", "is_curated": True}]
 
 
 def csv_rows_of(api_workout: dict) -> list[dict]:

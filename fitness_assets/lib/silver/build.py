@@ -21,6 +21,7 @@ import pandas as pd
 
 from fitness_assets.lib.core.processes import die_with, process_started_at
 from fitness_assets.lib.raw.formats import HEVY, HEVY_API, SOURCE_NAMES, decode_export, detect_export
+from fitness_assets.lib.raw.hevy_api import read_record
 from fitness_assets.lib.raw.zone import ManifestEntry
 from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, STALE_COLUMNS, Correction
 from fitness_assets.lib.silver.parsed import ParsedRows
@@ -30,6 +31,7 @@ from fitness_assets.lib.silver.snapshots import DateBounds, mark_cut_export, qua
 # DIET and WORKOUTS are imported from here by the warehouse loader.
 from fitness_assets.lib.silver.sources import ACTIVITIES, CYCLE_DTYPES, DATASETS, DIET, SOURCES, WORKOUTS  # noqa: F401
 from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS
+from fitness_assets.lib.silver.sources.hevy_api import EXERCISE_TEMPLATE_COLUMNS, exercise_templates
 
 PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 # The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and
@@ -82,6 +84,9 @@ class SilverLayer:
     snapshots: list[tuple[str, str]] = field(default_factory=list)
     files: list[FileAccount] = field(default_factory=list)
     activities: pd.DataFrame = field(default_factory=lambda: empty_frame(ACTIVITIES))
+    # The Hevy API's exercise templates (of the current sync records), one row per template id.
+    exercise_templates: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EXERCISE_TEMPLATE_COLUMNS))
 
     def frame(self, dataset: str) -> pd.DataFrame:
         return getattr(self, DATASETS[dataset].frame)
@@ -217,7 +222,11 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
         if (entry.athlete_id, entry.sha256) not in current_shas:
             files.append(FileAccount(entry.sha256, entry.athlete_id, entry.file_name,
                                      SOURCES[entry.detected_format].dataset, "superseded", entry.row_count))
+    templates = [exercise_templates(raw_zone, read_record(raw_zone, entry)) for entry in current.values()
+                 if entry.detected_format == HEVY_API]
     return SilverLayer(
+        exercise_templates=_concat(templates, EXERCISE_TEMPLATE_COLUMNS, {}).drop_duplicates(
+            "exercise_template_id").sort_values("exercise_template_id", ignore_index=True),
         **{spec.frame: _concat(frames[name], spec.columns, spec.dtypes) for name, spec in DATASETS.items()},
         cycles=_concat(cycles, SILVER_CYCLE_COLUMNS, CYCLE_DTYPES),
         quarantine=_concat(quarantine, QUARANTINE_COLUMNS, {}),

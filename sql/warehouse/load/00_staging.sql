@@ -47,5 +47,10 @@ CREATE TEMP TABLE stage_manifest (
     row_count integer, landed_at timestamptz, raw_path text
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_muscle_map (exercise_title text, muscle_group text) ON COMMIT DROP;
+CREATE TEMP TABLE stage_templates (
+    exercise_template_id text, title text, exercise_type text, equipment text, primary_muscle_group text,
+    secondary_muscle_groups text, is_custom boolean
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_title_aliases (alias text, template_title text) ON COMMIT DROP;
 -- Every diet day this load adds, changes ('diet') or removes ('diet_removed'), from 05_changes.sql.
 CREATE TEMP TABLE changed_days (athlete_id text, day date, kind text) ON COMMIT DROP;

@@ -100,6 +100,32 @@ def replay(raw_zone: Path, record: SyncRecord, file_name: str) -> list[dict]:
     return sorted(held.values(), key=lambda w: (utc_time(w["start_time"]), w["id"]))
 
 
+EXERCISE_TEMPLATE_COLUMNS = ["exercise_template_id", "title", "exercise_type", "equipment", "primary_muscle_group",
+                             "secondary_muscle_groups", "is_custom"]
+
+
+def exercise_templates(raw_zone: Path, record: SyncRecord) -> pd.DataFrame:
+    """The exercise templates of the newest full sync in `record`'s chain (events syncs do not
+    page templates), one row each, ordered by id; the secondary muscle groups as one text,
+    comma-separated, in the API's order."""
+    full = record
+    while full.kind != "full":
+        stored = raw_zone / "objects" / full.previous_sha256[:2] / full.previous_sha256
+        full = SyncRecord.from_bytes(stored.read_bytes())
+    rows = {}
+    for page in full.pages:
+        if page.endpoint != EXERCISE_TEMPLATES:
+            continue
+        for template in json.loads((sync_folder(raw_zone) / page.raw_path).read_bytes())["exercise_templates"]:
+            rows[template["id"]] = {
+                "exercise_template_id": template["id"], "title": (template.get("title") or "").strip(),
+                "exercise_type": template.get("type"), "equipment": template.get("equipment_category"),
+                "primary_muscle_group": template.get("primary_muscle_group"),
+                "secondary_muscle_groups": ",".join(template.get("secondary_muscle_groups") or []),
+                "is_custom": bool(template.get("is_custom"))}
+    return pd.DataFrame([rows[key] for key in sorted(rows)], columns=EXERCISE_TEMPLATE_COLUMNS)
+
+
 def _update(held: dict[str, dict], deleted_at: dict[str, str], workout: dict) -> None:
     updated = utc_time(workout["updated_at"])
     current = held.get(workout["id"])

@@ -1,0 +1,26 @@
+-- The Hevy API's exercise templates (issue 12): each exercise's template, type and equipment, and
+-- the muscles each set works with a weight (the template's primary muscle group 1.0, each
+-- secondary 0.5; an exercise no template covers: its curated group, or 'Unmapped', 1.0).
+CREATE TABLE fitness.exercise_templates (
+    exercise_template_id     text PRIMARY KEY,
+    title                    text NOT NULL,
+    exercise_type            text,
+    equipment                text,
+    primary_muscle_group     text,
+    secondary_muscle_groups  text[] NOT NULL DEFAULT '{}',
+    is_custom                boolean NOT NULL
+);
+
+ALTER TABLE fitness.exercises
+    ADD COLUMN exercise_template_id text,
+    ADD COLUMN exercise_type text,
+    ADD COLUMN equipment text;
+
+CREATE TABLE fitness.exercise_muscle_weights (
+    exercise_id      bigint NOT NULL REFERENCES fitness.exercises ON DELETE CASCADE,
+    muscle_group_id  integer NOT NULL REFERENCES fitness.muscle_groups,
+    weight           numeric(3, 2) NOT NULL CHECK (weight > 0 AND weight <= 1),
+    -- 'template' (the exercise's Hevy template), 'curated' (data/exercise_muscle_map.csv) or 'unmapped'
+    mapped_by        text NOT NULL,
+    PRIMARY KEY (exercise_id, muscle_group_id)
+);
