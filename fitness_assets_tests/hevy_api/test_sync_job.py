@@ -219,3 +219,17 @@ def test_csv_history_then_the_api_is_one_workout_each_and_older_csv_history_stay
               and e.asset_key.to_user_string() == "sets"]
     assert lost.passed, lost.metadata
     assert lost.metadata["rows_held_by_the_api_sync"].value == (4 + 1) * 6   # the CSV's rows in the API's reach
+
+
+def test_with_a_bucket_the_sync_lands_the_reference_layout_in_s3(hevy_api, settings, s3_client):
+    s3_client.create_bucket(Bucket="fitness-raw")
+    hevy_api.state.workouts = [workout(n) for n in range(2)]
+    settings = settings.with_fields("hevy_api", base_url=hevy_api.base_url, api_key=API_KEY, backoff_seconds=0.01)
+    settings = settings.with_fields("files", s3_bucket="fitness-raw")
+    synced = run_sync(settings, dg.DagsterInstance.ephemeral())
+    facts = materialized(synced, "hevy_api_sync")
+    assert (facts["s3_records"], facts["s3_pages"]) == (1, 3)
+    listed = [o["Key"] for o in s3_client.list_objects_v2(Bucket="fitness-raw", Prefix="raw/hevy/")["Contents"]]
+    assert {key.split("/")[2] for key in listed} >= {"workouts", "workouts__exercises", "workouts__exercises__sets",
+                                                    "pages", "sync_records"}
+    assert table_counts(settings)["workouts"] == 2

@@ -3,12 +3,14 @@
 
 import dagster as dg
 import sqlalchemy as sa
+from dagster_aws.s3 import S3Resource
 
 from fitness_assets.defs.progress import report
 from fitness_assets.defs.resources import FitnessFilesResource, HevyApiResource, QualityResource, WarehouseResource
 from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 from fitness_assets.lib.raw.formats import HEVY_API
 from fitness_assets.lib.raw.hevy_api import HevyApiError, landed_records, loaded_cursor, sync_hevy_api
+from fitness_assets.lib.raw.hevy_api_s3 import S3_PREFIX, export_to_s3
 
 
 class HevyApiSyncConfig(dg.Config):
@@ -23,10 +25,11 @@ class HevyApiSyncConfig(dg.Config):
 @dg.asset(group_name="hevy_api", kinds={"api"})
 def hevy_api_sync(context: dg.AssetExecutionContext, config: HevyApiSyncConfig, hevy_api: HevyApiResource,
                   files: FitnessFilesResource, warehouse: WarehouseResource,
-                  quality: QualityResource) -> dg.MaterializeResult:
+                  quality: QualityResource, s3: S3Resource) -> dg.MaterializeResult:
     """Fetches what changed in the Hevy account since the last sync the warehouse loaded (the
     first sync, or `full`, pages through every workout, exercise template and routine) and lands
-    each page unchanged, then the sync's record. Without HEVY_API_KEY it fails before any request
+    each page unchanged, then the sync's record; with FITNESS_S3_BUCKET, also copies every record
+    not yet there to s3://<bucket>/raw/hevy/ (Parquet per table, the pages, the record). Without HEVY_API_KEY it fails before any request
     (the steps after it would otherwise rebuild silver for nothing)."""
     if not hevy_api.enabled:
         raise dg.Failure(description="hevy api: HEVY_API_KEY is not set; the sync needs a Hevy Pro account's API key")
@@ -50,4 +53,9 @@ def hevy_api_sync(context: dg.AssetExecutionContext, config: HevyApiSyncConfig, 
     # A record landed by an earlier sync whose load failed (or was refused) is still to load.
     landed = landed_records(files.raw_zone)
     metadata["unloaded_record"] = bool(landed) and landed[-1][0].sha256 not in loaded
+    if files.s3_bucket:
+        exported = export_to_s3(files.raw_zone, s3.get_client(), files.s3_bucket)
+        report(context, f"hevy api: s3://{files.s3_bucket}/{S3_PREFIX}: {exported['records']} record(s), "
+                        f"{exported['parquet_files']} Parquet file(s), {exported['pages']} page(s) written")
+        metadata |= {f"s3_{name}": count for name, count in exported.items()}
     return dg.MaterializeResult(metadata=metadata)
