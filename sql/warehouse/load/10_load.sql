@@ -101,10 +101,10 @@ WHERE (exercise_muscle_map.muscle_group_id, exercise_muscle_map.is_curated)
       IS DISTINCT FROM (EXCLUDED.muscle_group_id, EXCLUDED.is_curated);
 
 -- name: wanted_muscle_weights
+CREATE TEMP TABLE wanted_muscle_weights ON COMMIT DROP AS
 -- Sets per muscle, weighted as the hypertrophy literature counts them: a template's primary muscle
 -- group 1.0, each secondary 0.5; an exercise without a template: its one group (curated or
--- 'Unmapped') 1.0.
-CREATE TEMP TABLE wanted_muscle_weights ON COMMIT DROP AS
+-- 'Unmapped') 1.0. (CREATE first: the bench tells temporary statements by it.)
 SELECT DISTINCT ON (w.exercise_id, g.muscle_group_id) w.exercise_id, g.muscle_group_id, w.weight, w.mapped_by
 FROM (
     SELECT e.exercise_id, initcap(replace(t.primary_muscle_group, '_', ' ')) AS muscle_group, 1.0 AS weight,
