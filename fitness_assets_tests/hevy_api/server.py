@@ -29,10 +29,11 @@ from werkzeug.wrappers import Request, Response
 OPENAPI_DOCUMENT = Path("/work/shared/reference/hevy-api/openapi.json")
 
 # Page-size maxima, from the document's parameter descriptions ("Max 10", "Max 100").
-MAX_PAGE_SIZE = {"/v1/workouts": 10, "/v1/workouts/events": 10, "/v1/routines": 10,
+MAX_PAGE_SIZE = {"/v1/workouts": 10, "/v1/workouts/events": 10, "/v1/routines": 10, "/v1/body_measurements": 10,
                  "/v1/exercise_templates": 100}
 # Key of the list in each endpoint's page object.
 ITEMS_KEY = {"/v1/workouts": "workouts", "/v1/workouts/events": "events", "/v1/routines": "routines",
+             "/v1/body_measurements": "body_measurements",
              "/v1/exercise_templates": "exercise_templates"}
 UNDOCUMENTED_STATUSES = {401, 429, 400, 500}
 
@@ -86,6 +87,7 @@ class HevyApiState:
     events: list[dict] = field(default_factory=list)
     exercise_templates: list[dict] = field(default_factory=list)
     routines: list[dict] = field(default_factory=list)
+    body_measurements: list[dict] = field(default_factory=list)
     faults: deque[Fault] = field(default_factory=deque)
     served: list[ServedRequest] = field(default_factory=list)
     contract_violations: list[str] = field(default_factory=list)
@@ -175,6 +177,8 @@ class HevyApiServer:
             return state.exercise_templates
         if path == "/v1/routines":
             return state.routines
+        if path == "/v1/body_measurements":
+            return state.body_measurements
         since = since or "1970-01-01T00:00:00Z"
         # The real API's comparison is undocumented; this one is inclusive (at or after `since`),
         # the behaviour that cannot lose a same-second event.

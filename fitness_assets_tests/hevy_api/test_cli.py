@@ -29,7 +29,7 @@ def test_sync_hevy_builds_every_layer_and_never_prints_the_key(hevy_api, tmp_pat
                HEVY_API_BASE_URL=hevy_api.base_url, HEVY_API_KEY=API_KEY)
     first = fitness(["sync", "hevy"], tmp_path, **env)
     assert first.returncode == 0, first.stderr
-    assert "[1/3] sync" in first.stderr and "hevy api: full sync, 4 request(s)" in first.stderr
+    assert "[1/3] sync" in first.stderr and "hevy api: full sync, 5 request(s)" in first.stderr
     summary = dict(line.strip().rsplit(None, 1) for line in first.stdout.splitlines()
                    if line.startswith("  ") and line.strip()[-1].isdigit())
     assert (summary["workouts"], summary["sets"]) == ("14", "84")

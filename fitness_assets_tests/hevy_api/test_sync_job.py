@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import dagster as dg
+import sqlalchemy as sa
 
 from fitness_assets_tests.conftest import hevy_csv, workout_set
 from fitness_assets_tests.harness import QUIET, definitions_for, query, run_ingest, table_counts
@@ -40,7 +41,7 @@ def test_first_sync_edit_delete_and_a_sync_with_no_change(hevy_api, settings):
     instance = dg.DagsterInstance.ephemeral()
 
     first = run_sync(settings, instance)
-    assert sync_facts(first) == {"kind": "full", "requests": 4, "landed": True}
+    assert sync_facts(first) == {"kind": "full", "requests": 5, "landed": True}
     counts = table_counts(settings)
     assert (counts["workouts"], counts["sets"], counts["raw_manifest"]) == (12, 12 * 2 * 3, 1)
     assert query(settings, "SELECT min(started_at)::text AS s FROM fitness.workouts") == [{"s": "2026-01-05 09:00:00"}]
@@ -228,8 +229,46 @@ def test_with_a_bucket_the_sync_lands_the_reference_layout_in_s3(hevy_api, setti
     settings = settings.with_fields("files", s3_bucket="fitness-raw")
     synced = run_sync(settings, dg.DagsterInstance.ephemeral())
     facts = materialized(synced, "hevy_api_sync")
-    assert (facts["s3_records"], facts["s3_pages"]) == (1, 3)
+    assert (facts["s3_records"], facts["s3_pages"]) == (1, 4)
     listed = [o["Key"] for o in s3_client.list_objects_v2(Bucket="fitness-raw", Prefix="raw/hevy/")["Contents"]]
     assert {key.split("/")[2] for key in listed} >= {"workouts", "workouts__exercises", "workouts__exercises__sets",
                                                     "pages", "sync_records"}
     assert table_counts(settings)["workouts"] == 2
+
+
+def test_hevy_body_weights_fill_the_days_the_diet_log_lacks_and_the_payload_says_so(hevy_api, settings):
+    """Week of 2026-01-05: the diet log weighs Monday (80.0; Hevy's 90.0 that day loses) and logs
+    Tuesday without a weight; Hevy weighs Tuesday (81.0) and Thursday (82.0, no diet row): the week's
+    body weight is the mean of 80, 81 and 82, two days from Hevy, and the payload says 1.2. A
+    measurement in a week with nothing else makes no week; a week without measurements is unchanged."""
+    from datetime import date
+
+    from fitness_assets.lib.payloads.payload import query_weeks, validate_payload
+    from fitness_assets_tests.conftest import diet_csv
+
+    (settings.inbox / "diet.csv").write_bytes(diet_csv([
+        "2026-01-05,200,180,60,2060,90,5Cutting III (05/01/2026 - XX/XX/XXXX),80.0,",
+        "2026-01-06,210,181,61,2113,90,5Cutting III (05/01/2026 - XX/XX/XXXX),,",
+        "2026-01-12,210,181,61,2113,90,5Cutting III (05/01/2026 - XX/XX/XXXX),79.0,"]))
+    run_ingest(settings)
+    hevy_api.state.workouts = [workout(0)]
+    hevy_api.state.body_measurements = [
+        {"date": day, "weight_kg": kg, "fat_percent": None}
+        for day, kg in (("2026-01-05", 90.0), ("2026-01-06", 81.0), ("2026-01-08", 82.0), ("2026-03-02", 77.0))
+    ] + [{"date": "2026-01-07", "weight_kg": None, "fat_percent": 18.5}]  # no weight: fills nothing
+    settings = settings.with_fields("hevy_api", base_url=hevy_api.base_url, api_key=API_KEY, backoff_seconds=0.01)
+    run_sync(settings, dg.DagsterInstance.ephemeral())
+    assert query(settings, "SELECT count(*) AS n FROM fitness.body_weights") == [{"n": 4}]
+    engine = sa.create_engine(settings.database_url)
+    with engine.connect() as conn:
+        payloads = query_weeks(conn, date(2026, 1, 5), date(2026, 3, 2))
+    engine.dispose()
+    assert sorted(week for _, week in payloads) == ["2026-01-05", "2026-01-12"]
+    filled, plain = payloads["default", "2026-01-05"], payloads["default", "2026-01-12"]
+    for payload in (filled, plain):
+        validate_payload(payload)
+    assert filled["schema_version"] == "1.2"
+    assert (filled["diet"]["avg_bodyweight_kg"], filled["diet"]["bodyweight_days_from_hevy"]) == (81, 2)
+    assert list(filled["diet"])[-1] == "bodyweight_days_from_hevy"
+    assert plain["schema_version"] == "1.0" and "bodyweight_days_from_hevy" not in plain["diet"]
+    assert plain["diet"]["avg_bodyweight_kg"] == 79

@@ -13,7 +13,7 @@ from fitness_assets.lib.silver.build import ACTIVITIES, DIET, WORKOUTS, build_si
 
 SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_activities", "silver_cycles",
                   "silver_quarantine", "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts",
-                  "silver_exercise_templates")
+                  "silver_exercise_templates", "silver_body_weights")
 
 
 @dg.multi_asset(
@@ -76,5 +76,7 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
     yield dg.Output(templates, "silver_exercise_templates", metadata={
         "rows": len(templates), "custom": int(templates["is_custom"].astype(bool).sum()),
         "preview": preview(templates, rows=20)})
+    yield dg.Output(silver.body_weights, "silver_body_weights", metadata={
+        "rows": len(silver.body_weights), "preview": preview(silver.body_weights.drop(columns=["source_sha256"]))})
     yield dg.Output(accounts, "silver_file_accounts", metadata={
         "files": len(accounts), "accounts": preview(accounts.drop(columns=["sha256"]), rows=50)})

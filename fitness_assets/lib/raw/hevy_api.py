@@ -44,10 +44,14 @@ WORKOUTS = "/v1/workouts"
 WORKOUT_EVENTS = "/v1/workouts/events"
 EXERCISE_TEMPLATES = "/v1/exercise_templates"
 ROUTINES = "/v1/routines"
+BODY_MEASUREMENTS = "/v1/body_measurements"
 # The list inside each endpoint's page, and the largest page the API accepts (a larger one is a 400).
 ITEMS_KEY = {WORKOUTS: "workouts", WORKOUT_EVENTS: "events", EXERCISE_TEMPLATES: "exercise_templates",
-             ROUTINES: "routines"}
-MAX_PAGE_SIZE = {WORKOUTS: 10, WORKOUT_EVENTS: 10, EXERCISE_TEMPLATES: 100, ROUTINES: 10}
+             ROUTINES: "routines", BODY_MEASUREMENTS: "body_measurements"}
+MAX_PAGE_SIZE = {WORKOUTS: 10, WORKOUT_EVENTS: 10, EXERCISE_TEMPLATES: 100, ROUTINES: 10, BODY_MEASUREMENTS: 10}
+# A full sync pages these; an events sync asks the events endpoint alone (one request when nothing
+# changed), so templates, routines and body measurements are refreshed by a full sync.
+FULL_SYNC_ENDPOINTS = (WORKOUTS, EXERCISE_TEMPLATES, ROUTINES, BODY_MEASUREMENTS)
 # An event at the cursor's second may have been written after the last sync read that second:
 # each events sync asks again from one second before the cursor and applies idempotently.
 CURSOR_OVERLAP = timedelta(seconds=1)
@@ -73,6 +77,7 @@ class HevyApiSettings:
     workouts_page_size: int = MAX_PAGE_SIZE[WORKOUTS]
     exercise_templates_page_size: int = MAX_PAGE_SIZE[EXERCISE_TEMPLATES]
     routines_page_size: int = MAX_PAGE_SIZE[ROUTINES]
+    body_measurements_page_size: int = MAX_PAGE_SIZE[BODY_MEASUREMENTS]
     timeout_seconds: float = 30.0
     max_attempts: int = 5
     backoff_seconds: float = 1.0
@@ -80,7 +85,8 @@ class HevyApiSettings:
 
     def __post_init__(self) -> None:
         for endpoint, size in ((WORKOUTS, self.workouts_page_size), (EXERCISE_TEMPLATES, self.exercise_templates_page_size),
-                               (ROUTINES, self.routines_page_size)):
+                               (ROUTINES, self.routines_page_size),
+                               (BODY_MEASUREMENTS, self.body_measurements_page_size)):
             if not 1 <= size <= MAX_PAGE_SIZE[endpoint]:
                 raise ValueError(f"the page size of {endpoint} must be 1 to {MAX_PAGE_SIZE[endpoint]} "
                                  f"(the API answers 400 above it), not {size}")
@@ -89,7 +95,8 @@ class HevyApiSettings:
 
     def page_size(self, endpoint: str) -> int:
         return {WORKOUTS: self.workouts_page_size, WORKOUT_EVENTS: self.workouts_page_size,
-                EXERCISE_TEMPLATES: self.exercise_templates_page_size, ROUTINES: self.routines_page_size}[endpoint]
+                EXERCISE_TEMPLATES: self.exercise_templates_page_size, ROUTINES: self.routines_page_size,
+                BODY_MEASUREMENTS: self.body_measurements_page_size}[endpoint]
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,7 @@ class LandedPage:
 class SyncRecord:
     """One sync, as landed in the raw zone (format HEVY_API): what was asked and its pages in order.
 
-    `kind` is "full" (every workout, template and routine) or "events" (changes since `since`).
+    `kind` is "full" (every workout, template, routine and body measurement) or "events" (changes since `since`).
     Records form a chain through `previous_sha256`, so one record's bytes identify the whole
     history silver replays from it (and its parse can be cached by those bytes). `timezone` is
     the athlete's zone when it landed: API times are UTC, and silver reads them as local times,
@@ -118,7 +125,7 @@ class SyncRecord:
     cursor_after: str           # the newest workout update or deletion seen (UTC, ISO 8601)
     previous_sha256: str        # the athlete's record landed before this one ("" for the first)
     timezone: str
-    items: int                  # workouts, events, templates and routines on the pages
+    items: int                  # workouts, events, templates, routines and body measurements on the pages
     data_until: str             # the latest workout start on the pages, local time ("" if none)
     pages: list[LandedPage]
     format: str = HEVY_API
@@ -156,7 +163,7 @@ def sync_hevy_api(settings: HevyApiSettings, raw_zone: Path, cursor: str | None,
     fetcher = _PageFetcher(settings, sync_folder(raw_zone))
     if cursor is None:
         kind, since = "full", ""
-        pages = [page for endpoint in (WORKOUTS, EXERCISE_TEMPLATES, ROUTINES) for page in fetcher.fetch(endpoint)]
+        pages = [page for endpoint in FULL_SYNC_ENDPOINTS for page in fetcher.fetch(endpoint)]
     else:
         kind = "events"
         since = _iso(utc_time(cursor) - CURSOR_OVERLAP)

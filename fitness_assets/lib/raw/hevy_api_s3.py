@@ -3,7 +3,7 @@
     s3://<bucket>/raw/hevy/<table>/<dlt load id>.<file id>.parquet   one folder per table, as dlt's
         filesystem destination lays them out: workouts, workouts__exercises,
         workouts__exercises__sets, exercise_templates (+ __secondary_muscle_groups), routines,
-        routines__exercises, routines__exercises__sets
+        routines__exercises, routines__exercises__sets, body_measurements
     s3://<bucket>/raw/hevy/pages/<sha256[:2]>/<sha256>.json          every page, byte for byte
     s3://<bucket>/raw/hevy/sync_records/<sha256>.json                the sync record, written last
 
@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from fitness_assets.lib.raw.hevy_api import (
+    BODY_MEASUREMENTS,
     EXERCISE_TEMPLATES,
     ROUTINES,
     WORKOUT_EVENTS,
@@ -80,10 +81,12 @@ def write_parquet_tables(raw_zone: Path, records: list[SyncRecord], out_dir: Pat
                             columns=_hints({"folder_id": "bigint", "notes": "text"}),
                             nested_hints={("exercises",): mark(columns=_hints(_EXERCISE_COLUMNS | {"rest_seconds": "text"})),
                                           ("exercises", "sets"): mark(columns=_hints(_SET_COLUMNS))})
+    measurements = dlt.resource(items(BODY_MEASUREMENTS, "body_measurements"), name="body_measurements",
+                                write_disposition="append", columns=_hints({"weight_kg": "double"}))
     pipeline = dlt.pipeline(pipeline_name="hevy_raw", pipelines_dir=str(out_dir / "pipelines"),
                             destination=dlt.destinations.filesystem(bucket_url=str(out_dir / "tables")),
                             dataset_name=DATASET)
-    pipeline.run([workouts, templates, routines], loader_file_format="parquet")
+    pipeline.run([workouts, templates, routines, measurements], loader_file_format="parquet")
     tables: dict[str, list[Path]] = {}
     for path in sorted((out_dir / "tables" / DATASET).glob("*/*.parquet")):
         if not path.parent.name.startswith("_dlt"):

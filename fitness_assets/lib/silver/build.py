@@ -31,7 +31,12 @@ from fitness_assets.lib.silver.snapshots import DateBounds, mark_cut_export, qua
 # DIET and WORKOUTS are imported from here by the warehouse loader.
 from fitness_assets.lib.silver.sources import ACTIVITIES, CYCLE_DTYPES, DATASETS, DIET, SOURCES, WORKOUTS  # noqa: F401
 from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS
-from fitness_assets.lib.silver.sources.hevy_api import EXERCISE_TEMPLATE_COLUMNS, exercise_templates
+from fitness_assets.lib.silver.sources.hevy_api import (
+    BODY_WEIGHT_COLUMNS,
+    EXERCISE_TEMPLATE_COLUMNS,
+    body_weights,
+    exercise_templates,
+)
 
 PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 # The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and
@@ -87,6 +92,8 @@ class SilverLayer:
     # The Hevy API's exercise templates (of the current sync records), one row per template id.
     exercise_templates: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=EXERCISE_TEMPLATE_COLUMNS))
+    # The Hevy account's body-weight measurements, one row per athlete and date.
+    body_weights: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BODY_WEIGHT_COLUMNS))
 
     def frame(self, dataset: str) -> pd.DataFrame:
         return getattr(self, DATASETS[dataset].frame)
@@ -222,9 +229,12 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
         if (entry.athlete_id, entry.sha256) not in current_shas:
             files.append(FileAccount(entry.sha256, entry.athlete_id, entry.file_name,
                                      SOURCES[entry.detected_format].dataset, "superseded", entry.row_count))
-    templates = [exercise_templates(raw_zone, read_record(raw_zone, entry)) for entry in current.values()
-                 if entry.detected_format == HEVY_API]
+    synced = [(entry, read_record(raw_zone, entry)) for _, entry in sorted(current.items())
+              if entry.detected_format == HEVY_API]
+    templates = [exercise_templates(raw_zone, record) for _, record in synced]
+    weights = [body_weights(raw_zone, record, entry.sha256) for entry, record in synced]
     return SilverLayer(
+        body_weights=_concat(weights, BODY_WEIGHT_COLUMNS, {"measured_on": "datetime64[us]", "weight_kg": "float64"}),
         exercise_templates=_concat(templates, EXERCISE_TEMPLATE_COLUMNS, {}).drop_duplicates(
             "exercise_template_id").sort_values("exercise_template_id", ignore_index=True),
         **{spec.frame: _concat(frames[name], spec.columns, spec.dtypes) for name, spec in DATASETS.items()},

@@ -219,6 +219,7 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
                    .drop(columns=["data_until", "file_modified_at"]))
         copy_frame(conn, "stage_muscle_map", muscle_map[["exercise_title", "muscle_group"]])
         copy_frame(conn, "stage_templates", silver.exercise_templates)
+        copy_frame(conn, "stage_body_weights", silver.body_weights)
         copy_frame(conn, "stage_title_aliases", title_aliases if title_aliases is not None
                    else pd.DataFrame(columns=["alias", "template_title"]))
         # Temp tables have no statistics until analysed; the joins below need them at scale.

@@ -39,9 +39,10 @@ def test_first_sync_pages_everything_and_lands_each_page_unchanged(hevy_api, tmp
     assert record.kind == "full" and record.sequence == 1 and record.items == 23 + 7 + 3
     assert [(p.endpoint, p.page, p.page_count, p.items) for p in record.pages] == [
         ("/v1/workouts", 1, 3, 10), ("/v1/workouts", 2, 3, 10), ("/v1/workouts", 3, 3, 3),
-        ("/v1/exercise_templates", 1, 2, 5), ("/v1/exercise_templates", 2, 2, 2), ("/v1/routines", 1, 1, 3)]
-    assert result.requests == 6 and result.new_pages == 6
-    assert [r.query["pageSize"] for r in hevy_api.state.served] == ["10"] * 3 + ["5"] * 2 + ["10"]
+        ("/v1/exercise_templates", 1, 2, 5), ("/v1/exercise_templates", 2, 2, 2), ("/v1/routines", 1, 1, 3),
+        ("/v1/body_measurements", 1, 1, 0)]
+    assert result.requests == 7 and result.new_pages == 7
+    assert [r.query["pageSize"] for r in hevy_api.state.served] == ["10"] * 3 + ["5"] * 2 + ["10"] * 2
     # The bytes are the server's: reading the landed pages gives back every workout as served.
     landed = [w for p in record.pages[:3] for w in read_page(tmp_path, p)["workouts"]]
     assert landed == hevy_api.state.workouts
@@ -88,8 +89,8 @@ def test_429_waits_for_retry_after_and_500_is_retried(hevy_api, tmp_path):
     statuses = [(r.path, r.query.get("page"), r.status) for r in hevy_api.state.served]
     assert statuses == [("/v1/workouts", "1", 200), ("/v1/workouts", "2", 429), ("/v1/workouts", "2", 200),
                         ("/v1/exercise_templates", "1", 200), ("/v1/routines", "1", 500),
-                        ("/v1/routines", "1", 200)]
-    assert result.requests == 6 and len(result.record.pages) == 4
+                        ("/v1/routines", "1", 200), ("/v1/body_measurements", "1", 200)]
+    assert result.requests == 7 and len(result.record.pages) == 5
     served = hevy_api.state.served
     assert served[2].received_at - served[1].received_at >= 0.95      # Retry-After: 1, not the 0.01 s backoff
     assert served[5].received_at - served[4].received_at < 0.9

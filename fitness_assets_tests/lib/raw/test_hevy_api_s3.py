@@ -34,7 +34,7 @@ def test_landed_pages_reach_s3_as_parquet_per_table_once(hevy_api, tmp_path, s3_
     settings = HevyApiSettings(base_url=hevy_api.base_url, api_key=API_KEY, backoff_seconds=0.01)
     full = sync_hevy_api(settings, tmp_path, None)
 
-    assert export_to_s3(tmp_path, s3_client, BUCKET) == {"records": 1, "parquet_files": 8, "pages": 3}
+    assert export_to_s3(tmp_path, s3_client, BUCKET) == {"records": 1, "parquet_files": 8, "pages": 4}
     folders = {key.split("/")[2] for key in keys(s3_client)}
     assert folders == {"workouts", "workouts__exercises", "workouts__exercises__sets", "exercise_templates",
                        "exercise_templates__secondary_muscle_groups", "routines", "routines__exercises",

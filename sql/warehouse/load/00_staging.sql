@@ -52,5 +52,7 @@ CREATE TEMP TABLE stage_templates (
     secondary_muscle_groups text, is_custom boolean
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_title_aliases (alias text, template_title text) ON COMMIT DROP;
+CREATE TEMP TABLE stage_body_weights (athlete_id text, measured_on date, weight_kg numeric, source_sha256 text)
+    ON COMMIT DROP;
 -- Every diet day this load adds, changes ('diet') or removes ('diet_removed'), from 05_changes.sql.
 CREATE TEMP TABLE changed_days (athlete_id text, day date, kind text) ON COMMIT DROP;

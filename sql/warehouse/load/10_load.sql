@@ -26,6 +26,21 @@ WHERE NOT EXISTS (SELECT 1 FROM fitness.exercises e WHERE e.exercise_name = b.ex
 ORDER BY 2
 ON CONFLICT DO NOTHING;
 
+-- name: body_weights
+-- The Hevy account's body weights, one per athlete and date, as the current sync holds them.
+INSERT INTO fitness.body_weights (athlete_id, measured_on, weight_kg, source_sha256)
+SELECT athlete_id, measured_on, weight_kg, source_sha256 FROM stage_body_weights
+ON CONFLICT (athlete_id, measured_on) DO UPDATE
+SET weight_kg = EXCLUDED.weight_kg, source_sha256 = EXCLUDED.source_sha256
+WHERE (body_weights.weight_kg, body_weights.source_sha256) IS DISTINCT FROM (EXCLUDED.weight_kg, EXCLUDED.source_sha256);
+
+-- name: removed_body_weights
+-- A measurement the athlete's current sync no longer holds was deleted in the app.
+DELETE FROM fitness.body_weights b
+WHERE b.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'workouts')
+  AND NOT EXISTS (SELECT 1 FROM stage_body_weights s
+                  WHERE (s.athlete_id, s.measured_on) = (b.athlete_id, b.measured_on));
+
 -- name: exercise_templates
 -- The Hevy API's exercise templates (silver: the newest full sync of each current sync record).
 INSERT INTO fitness.exercise_templates (exercise_template_id, title, exercise_type, equipment, primary_muscle_group,

@@ -24,3 +24,13 @@ CREATE TABLE fitness.exercise_muscle_weights (
     mapped_by        text NOT NULL,
     PRIMARY KEY (exercise_id, muscle_group_id)
 );
+
+-- The Hevy account's body-weight measurements (/v1/body_measurements): they fill the body weight of
+-- days the diet log has none for (gold: weekly_fitness_summary; the payload says how many days).
+CREATE TABLE fitness.body_weights (
+    athlete_id     text NOT NULL REFERENCES fitness.athletes,
+    measured_on    date NOT NULL,
+    weight_kg      numeric(6, 2) NOT NULL CHECK (weight_kg > 0),
+    source_sha256  text NOT NULL,   -- the full sync record that holds it
+    PRIMARY KEY (athlete_id, measured_on)
+);

@@ -32,9 +32,11 @@ import pandas as pd
 from fitness_assets.lib.core.errors import ExportFileError
 from fitness_assets.lib.raw.formats import HEVY_API, DetectedExport
 from fitness_assets.lib.raw.hevy_api import (
+    BODY_MEASUREMENTS,
     EXERCISE_TEMPLATES,
     ROUTINES,
     WORKOUT_EVENTS,
+    ITEMS_KEY,
     WORKOUTS,
     SyncRecord,
     sync_folder,
@@ -85,7 +87,7 @@ def replay(raw_zone: Path, record: SyncRecord, file_name: str) -> list[dict]:
     deleted_at: dict[str, str] = {}
     for synced in reversed(chain):
         for page in synced.pages:
-            if page.endpoint in (EXERCISE_TEMPLATES, ROUTINES):
+            if page.endpoint in (EXERCISE_TEMPLATES, ROUTINES, BODY_MEASUREMENTS):
                 continue
             body = json.loads((sync_folder(raw_zone) / page.raw_path).read_bytes())
             if page.endpoint == WORKOUTS:
@@ -104,25 +106,44 @@ EXERCISE_TEMPLATE_COLUMNS = ["exercise_template_id", "title", "exercise_type", "
                              "secondary_muscle_groups", "is_custom"]
 
 
-def exercise_templates(raw_zone: Path, record: SyncRecord) -> pd.DataFrame:
+BODY_WEIGHT_COLUMNS = ["athlete_id", "measured_on", "weight_kg", "source_sha256"]
+
+
+def _full_sync_items(raw_zone: Path, record: SyncRecord, record_sha256: str, endpoint: str) -> tuple[str, list[dict]]:
+    """The items of `endpoint` on the newest full sync in `record`'s chain (an events sync pages
+    the workout events alone), and that full sync's sha256."""
+    full, sha256 = record, record_sha256
+    while full.kind != "full":
+        sha256 = full.previous_sha256
+        full = SyncRecord.from_bytes((raw_zone / "objects" / sha256[:2] / sha256).read_bytes())
+    return sha256, [item for page in full.pages if page.endpoint == endpoint
+                    for item in json.loads((sync_folder(raw_zone) / page.raw_path).read_bytes())[ITEMS_KEY[endpoint]]]
+
+
+def body_weights(raw_zone: Path, record: SyncRecord, record_sha256: str) -> pd.DataFrame:
+    """The body weights the account measured (`/v1/body_measurements` with a `weight_kg`), one
+    row per date (the API keeps one measurement a date), from the newest full sync. Their other
+    measurements (girths, fat %) stay in the raw pages."""
+    full_sha256, measurements = _full_sync_items(raw_zone, record, record_sha256, BODY_MEASUREMENTS)
+    rows = {m["date"]: float(m["weight_kg"]) for m in measurements if m.get("weight_kg") is not None}
+    frame = pd.DataFrame({"athlete_id": record.athlete_id, "measured_on": pd.to_datetime(sorted(rows)),
+                          "weight_kg": [rows[day] for day in sorted(rows)], "source_sha256": full_sha256},
+                         columns=BODY_WEIGHT_COLUMNS)
+    return frame.astype({"measured_on": "datetime64[us]", "weight_kg": "float64"})
+
+
+def exercise_templates(raw_zone: Path, record: SyncRecord, record_sha256: str = "") -> pd.DataFrame:
     """The exercise templates of the newest full sync in `record`'s chain (events syncs do not
     page templates), one row each, ordered by id; the secondary muscle groups as one text,
     comma-separated, in the API's order."""
-    full = record
-    while full.kind != "full":
-        stored = raw_zone / "objects" / full.previous_sha256[:2] / full.previous_sha256
-        full = SyncRecord.from_bytes(stored.read_bytes())
     rows = {}
-    for page in full.pages:
-        if page.endpoint != EXERCISE_TEMPLATES:
-            continue
-        for template in json.loads((sync_folder(raw_zone) / page.raw_path).read_bytes())["exercise_templates"]:
-            rows[template["id"]] = {
-                "exercise_template_id": template["id"], "title": (template.get("title") or "").strip(),
-                "exercise_type": template.get("type"), "equipment": template.get("equipment_category"),
-                "primary_muscle_group": template.get("primary_muscle_group"),
-                "secondary_muscle_groups": ",".join(template.get("secondary_muscle_groups") or []),
-                "is_custom": bool(template.get("is_custom"))}
+    for template in _full_sync_items(raw_zone, record, record_sha256, EXERCISE_TEMPLATES)[1]:
+        rows[template["id"]] = {
+            "exercise_template_id": template["id"], "title": (template.get("title") or "").strip(),
+            "exercise_type": template.get("type"), "equipment": template.get("equipment_category"),
+            "primary_muscle_group": template.get("primary_muscle_group"),
+            "secondary_muscle_groups": ",".join(template.get("secondary_muscle_groups") or []),
+            "is_custom": bool(template.get("is_custom"))}
     return pd.DataFrame([rows[key] for key in sorted(rows)], columns=EXERCISE_TEMPLATE_COLUMNS)
 
 
