@@ -171,6 +171,16 @@ def test_the_api_ids_and_exercise_templates_reach_the_warehouse(hevy_api, settin
         {"exercise_name": "Sentadilla (Barra)", **squat},
         {"exercise_name": "Squat (Barbell)", **squat},
     ]
+    # Weighted working sets per muscle (warmups out): the week of workouts 0 and 1 (bench + squat,
+    # squat + deadlift, 2 working sets each) and the CSV week (one set each, the alias via its template).
+    muscles = query(settings, """SELECT week_start::text AS week, muscle_group AS g, weighted_sets::float AS w, sets
+                                 FROM fitness.weekly_muscle_sets ORDER BY week_start, muscle_group""")
+    assert [(r["week"], r["g"], r["w"], r["sets"]) for r in muscles] == [
+        ("2025-06-02", "Abdominals", 1.0, 1), ("2025-06-02", "Glutes", 0.5, 1), ("2025-06-02", "Hamstrings", 0.5, 1),
+        ("2025-06-02", "Quadriceps", 1.0, 1), ("2025-06-02", "Unmapped", 1.0, 1),
+        ("2026-01-05", "Chest", 2.0, 2), ("2026-01-05", "Glutes", 3.0, 6), ("2026-01-05", "Hamstrings", 4.0, 6),
+        ("2026-01-05", "Lower Back", 1.0, 2), ("2026-01-05", "Quadriceps", 4.0, 4), ("2026-01-05", "Shoulders", 1.0, 2),
+        ("2026-01-05", "Triceps", 1.0, 2)]
     # The one group per exercise of the weekly views: the template's primary wins over the curated
     # map (which says Lower Back for the deadlift).
     assert query(settings, """SELECT g.muscle_group_name AS g, m.is_curated FROM fitness.exercise_muscle_map m
