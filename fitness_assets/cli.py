@@ -1,4 +1,4 @@
-"""`fitness`: run the whole pipeline, backfill weeks, or open the Dagster UI."""
+"""`fitness`: run the whole pipeline, sync the Hevy API, backfill weeks, or open the Dagster UI."""
 
 from __future__ import annotations
 
@@ -192,9 +192,7 @@ def command_run(settings: Configuration, allow_removals: bool = False) -> int:
     _configure_terminal_progress()
 
     import dagster as dg
-    import sqlalchemy as sa
 
-    from fitness_assets.defs.partitions import range_tags, weekly_partitions
     from fitness_assets.defs.quality.ingest_notification import NOTIFIED_BY_CLI, NOTIFIED_BY_TAG
 
     with dg.DagsterInstance.get() as instance:
@@ -209,32 +207,68 @@ def command_run(settings: Configuration, allow_removals: bool = False) -> int:
             print(f"\nerror: {_failure_message(ingest)}", file=sys.stderr)
             return 1
         _notify_ingest(settings, instance, ingest.run_id)
-        engine = sa.create_engine(resolve_database_url(settings.database_url, settings.home))
-        with engine.connect() as conn:
-            bounds = conn.execute(sa.text(
-                "SELECT min(week_start), max(week_start) FROM fitness.weekly_fitness_summary")).one()
-            counts = _layer_counts(conn)
-        engine.dispose()
-        keys = weekly_partitions.get_partition_keys(dynamic_partitions_store=instance)
-        weeks = [k for k in keys if bounds[0] and str(bounds[0]) <= k <= str(bounds[1])]
-        if weeks:
-            print(f"[2/3] payloads: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
-            payload_run = location.run("weekly_payload_job", IN_PROCESS_RUN_CONFIG, range_tags(weeks[0], weeks[-1]))
-            if not payload_run.success:
-                print(f"\nerror: {_failure_message(payload_run)}", file=sys.stderr)
-                return 1
-            print(f"[3/3] reports: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
-            report_run = location.run("weekly_report_job", IN_PROCESS_RUN_CONFIG, range_tags(weeks[0], weeks[-1]))
-            if not report_run.success:
-                print(_check_report(instance, report_run.run_id), file=sys.stderr)
-                print(f"\nerror: {_failure_message(report_run)}", file=sys.stderr)
-                return 1
-        else:
-            print("[2/3] payloads: no complete week with data yet", file=sys.stderr)
+        return _payloads_and_reports(settings, instance, location, started)
+
+
+def _payloads_and_reports(settings: Configuration, instance, location: CodeLocation, started: float) -> int:
+    """Steps 2 and 3 of `fitness run` (and of `fitness sync hevy`): every week's payload, then its report."""
+    import sqlalchemy as sa
+
+    from fitness_assets.defs.partitions import range_tags, weekly_partitions
+
+    engine = sa.create_engine(resolve_database_url(settings.database_url, settings.home))
+    with engine.connect() as conn:
+        bounds = conn.execute(sa.text(
+            "SELECT min(week_start), max(week_start) FROM fitness.weekly_fitness_summary")).one()
+        counts = _layer_counts(conn)
+    engine.dispose()
+    keys = weekly_partitions.get_partition_keys(dynamic_partitions_store=instance)
+    weeks = [k for k in keys if bounds[0] and str(bounds[0]) <= k <= str(bounds[1])]
+    if weeks:
+        print(f"[2/3] payloads: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
+        payload_run = location.run("weekly_payload_job", IN_PROCESS_RUN_CONFIG, range_tags(weeks[0], weeks[-1]))
+        if not payload_run.success:
+            print(f"\nerror: {_failure_message(payload_run)}", file=sys.stderr)
+            return 1
+        print(f"[3/3] reports: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
+        report_run = location.run("weekly_report_job", IN_PROCESS_RUN_CONFIG, range_tags(weeks[0], weeks[-1]))
+        if not report_run.success:
+            print(_check_report(instance, report_run.run_id), file=sys.stderr)
+            print(f"\nerror: {_failure_message(report_run)}", file=sys.stderr)
+            return 1
+    else:
+        print("[2/3] payloads: no complete week with data yet", file=sys.stderr)
     payload_files = sorted(settings.payload_dir.glob("**/weekly_fitness_context_*.json"))
     counts["report files"] = len(list(settings.report_dir.glob("**/report.md")))
     print(_summary(settings, counts, payload_files, time.monotonic() - started))
     return 0
+
+
+def command_sync_hevy(settings: Configuration, full: bool = False, allow_removals: bool = False) -> int:
+    """Sync the Hevy API (HEVY_API_KEY), rebuild silver → gold, then the payloads and reports."""
+    if not settings.hevy_api.enabled:
+        print("error: HEVY_API_KEY is not set: the Hevy API sync needs a Hevy Pro account's API key "
+              "(Hevy app → Settings → Developer)", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    prepare_dagster_instance(settings)
+    _configure_terminal_progress()
+
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        location = CodeLocation(instance)
+        print(f"[1/3] sync: Hevy API ({'every workout' if full else 'changes since the last sync'}) → raw → silver "
+              "→ warehouse → gold", file=sys.stderr)
+        config = IN_PROCESS_RUN_CONFIG | {"ops": {"hevy_api_sync": {"config": {"full": full}}}}
+        if allow_removals:
+            config |= {"resources": {"quality": {"config": {"allow_removals": True}}}}
+        synced = location.run("hevy_api_sync_job", config)
+        print(_check_report(instance, synced.run_id), file=sys.stderr)
+        if not synced.success:
+            print(f"\nerror: {_failure_message(synced)}", file=sys.stderr)
+            return 1
+        return _payloads_and_reports(settings, instance, location, started)
 
 
 def _notify_ingest(settings: Configuration, instance, run_id: str) -> None:
@@ -382,6 +416,13 @@ def main(argv: list[str] | None = None) -> int:
     backfill.add_argument("--from", dest="first_week", required=True, metavar="WEEK", help="first Monday, YYYY-MM-DD")
     backfill.add_argument("--to", dest="last_week", required=True, metavar="WEEK", help="last Monday, YYYY-MM-DD")
     backfill.add_argument("--no-reports", action="store_true", help="payloads only")
+    sync = sub.add_parser("sync", help="sync a source's API into every layer, then write the weekly payloads")
+    sync.add_argument("source", choices=["hevy"], help="hevy: the Hevy API (HEVY_API_KEY, a Hevy Pro account)")
+    sync.add_argument("--full", action="store_true",
+                      help="page through every workout instead of asking for the changes since the last sync")
+    sync.add_argument("--allow-removals", action="store_true",
+                      help="confirm, for this run, a sync that removes more than FITNESS_MAX_REMOVED_SHARE of the "
+                           "workouts")
     dev = sub.add_parser("dev", help="start the Dagster UI on workspace.yaml (extra args go to dagster dev)")
     dev.add_argument("extra", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -393,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = configuration_from()
         if args.command == "run":
             return command_run(settings, allow_removals=args.allow_removals)
+        if args.command == "sync":
+            return command_sync_hevy(settings, full=args.full, allow_removals=args.allow_removals)
         if args.command == "backfill":
             return command_backfill(settings, args.first_week, args.last_week, not args.no_reports)
         extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra

@@ -4,17 +4,24 @@ from pathlib import Path
 
 import dagster as dg
 
-from fitness_assets.defs.automation.schedules import weekly_refresh_schedule
+from fitness_assets.defs.automation.schedules import hevy_api_sync_schedule, weekly_refresh_schedule
 from fitness_assets.defs.automation.sensors import EXPORT_SENSORS
 from fitness_assets.defs.gold.assets import gold_views_asset
 from fitness_assets.defs.gold.checks import GOLD_CHECKS
 from fitness_assets.defs.insights.assets import activity_classification
 from fitness_assets.defs.insights.checks import INSIGHTS_CHECKS
-from fitness_assets.defs.jobs import ingest_job, weekly_payload_job, weekly_refresh_job, weekly_report_job
+from fitness_assets.defs.jobs import (
+    hevy_api_sync_job,
+    ingest_job,
+    weekly_payload_job,
+    weekly_refresh_job,
+    weekly_report_job,
+)
 from fitness_assets.defs.payloads.assets import weekly_payload
 from fitness_assets.defs.quality.alerts import ALERT_SENSORS
 from fitness_assets.defs.quality.ingest_notification import ingest_notifications
 from fitness_assets.defs.raw.assets import raw_exports
+from fitness_assets.defs.raw.hevy_api import hevy_api_sync
 from fitness_assets.defs.reports.assets import published_reports, weekly_report
 from fitness_assets.defs.resources import Configuration, build_resources, configuration_from
 from fitness_assets.defs.silver.assets import silver_frames
@@ -27,12 +34,12 @@ def build_definitions(configuration: Configuration | None = None) -> dg.Definiti
     """`configuration` defaults to the environment's; tests pass their own."""
     configuration = configuration or configuration_from()
     return dg.Definitions(
-        assets=[raw_exports, silver_frames, warehouse_tables, gold_views_asset(Path(configuration.warehouse.sql_dir)),
+        assets=[raw_exports, hevy_api_sync, silver_frames, warehouse_tables, gold_views_asset(Path(configuration.warehouse.sql_dir)),
                 activity_classification, weekly_payload, weekly_report, published_reports],
         asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS, *INSIGHTS_CHECKS],
-        jobs=[ingest_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
+        jobs=[ingest_job, hevy_api_sync_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, ingest_notifications, *EXPORT_SENSORS],
-        schedules=[weekly_refresh_schedule],
+        schedules=[weekly_refresh_schedule, hevy_api_sync_schedule],
         resources=build_resources(configuration),
     )
 

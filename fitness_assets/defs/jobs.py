@@ -10,6 +10,12 @@ ingest_job = dg.define_asset_job(
     "ingest_job", selection=dg.AssetSelection.groups("raw", "silver", "warehouse", "insights", "gold"),
     description="Land the inbox and rebuild silver, warehouse tables, activity labels and gold views.")
 
+# The Hevy API sync, then everything it feeds up to gold (the inbox is not landed).
+hevy_api_sync_job = dg.define_asset_job(
+    "hevy_api_sync_job",
+    selection=dg.AssetSelection.assets("hevy_api_sync") | dg.AssetSelection.groups("silver", "warehouse", "insights", "gold"),
+    description="Sync the Hevy API (HEVY_API_KEY) and rebuild silver, warehouse tables, activity labels and gold views.")
+
 weekly_payload_job = dg.define_asset_job(
     "weekly_payload_job", selection=dg.AssetSelection.assets("weekly_payload"),
     description="Write weekly payloads; give it a partition range to backfill many weeks in one run.")

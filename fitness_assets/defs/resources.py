@@ -22,6 +22,7 @@ from pydantic import PrivateAttr
 from fitness_assets.defs.partitions import TIMEZONE
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
 from fitness_assets.lib.quality.alerts import Notice, deliver
+from fitness_assets.lib.raw.hevy_api import DEFAULT_BASE_URL, HevyApiSettings
 from fitness_assets.lib.reports.bedrock import (
     WrittenReport,
     bedrock_client,
@@ -192,6 +193,39 @@ class ClassifierResource(dg.ConfigurableResource):
     life_event_date: str = ""                    # YYYY-MM-DD overrides the detected change point; '' = detect
 
 
+class HevyApiResource(dg.ConfigurableResource):
+    """The Hevy API (Hevy Pro): where it is, the key, page sizes and how long to keep trying.
+
+    The sync is off while `api_key` is empty. Page sizes are checked against the API's maxima
+    (10 for workouts and events, 100 for templates) when the settings are built."""
+
+    base_url: str = DEFAULT_BASE_URL
+    api_key: str = ""                        # a secret: bound as dg.EnvVar
+    workouts_page_size: int = 10             # also the events page
+    exercise_templates_page_size: int = 100
+    routines_page_size: int = 10
+    timeout_seconds: float = 30.0
+    max_attempts: int = 5                    # 429 (after Retry-After), 5xx, timeouts, dropped connections
+    backoff_seconds: float = 1.0             # exponential: 1, 2, 4 … seconds between attempts
+    max_retry_delay_seconds: float = 60.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._key())
+
+    def _key(self) -> str:
+        key = self.api_key
+        return (key.get_value() or "") if isinstance(key, dg.EnvVar) else key
+
+    def settings(self) -> HevyApiSettings:
+        return HevyApiSettings(
+            base_url=self.base_url.rstrip("/"), api_key=self._key(), workouts_page_size=self.workouts_page_size,
+            exercise_templates_page_size=self.exercise_templates_page_size,
+            routines_page_size=self.routines_page_size, timeout_seconds=self.timeout_seconds,
+            max_attempts=self.max_attempts, backoff_seconds=self.backoff_seconds,
+            max_retry_delay_seconds=self.max_retry_delay_seconds)
+
+
 @dataclass(frozen=True)
 class Variable:
     """One environment variable: the resource field it sets. `fallbacks` are read, in order, when
@@ -252,6 +286,10 @@ VARIABLES = (
     Variable("FITNESS_CLASSIFIER_MIN_ACTIVITIES", "classifier", "min_activities"),
     Variable("FITNESS_CLASSIFIER_CHANGE_POINT_PENALTY", "classifier", "change_point_penalty"),
     Variable("FITNESS_CLASSIFIER_LIFE_EVENT_DATE", "classifier", "life_event_date"),
+    Variable("HEVY_API_BASE_URL", "hevy_api", "base_url"),
+    Variable("HEVY_API_KEY", "hevy_api", "api_key", secret=True),
+    Variable("HEVY_API_TIMEOUT_SECONDS", "hevy_api", "timeout_seconds"),
+    Variable("HEVY_API_MAX_ATTEMPTS", "hevy_api", "max_attempts"),
     # dagster-aws's S3 resource (boto3 reads credentials and AWS_ENDPOINT_URL_S3): never the Bedrock
     # region, which may differ from the bucket's. Unset: boto3's chain decides.
     Variable("FITNESS_AWS_REGION", "s3", "region_name", ("AWS_REGION", "AWS_DEFAULT_REGION")),
@@ -259,7 +297,7 @@ VARIABLES = (
 RESOURCE_TYPES: dict[str, type[dg.ConfigurableResource]] = {
     "warehouse": WarehouseResource, "files": FitnessFilesResource, "quality": QualityResource,
     "notifier": NotifierResource, "report_writer": ReportWriterResource, "s3": S3Resource,
-    "classifier": ClassifierResource,
+    "classifier": ClassifierResource, "hevy_api": HevyApiResource,
 }
 _TRUE = ("1", "true", "yes")
 
@@ -283,6 +321,7 @@ class Configuration:
     report_writer: ReportWriterResource
     s3: S3Resource
     classifier: ClassifierResource
+    hevy_api: HevyApiResource
 
     def resources(self) -> dict[str, dg.ConfigurableResource]:
         return {key: getattr(self, key) for key in RESOURCE_TYPES}

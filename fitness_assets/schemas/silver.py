@@ -49,6 +49,19 @@ class SilverWorkoutSet(HevySetRow):
     block_index: Series[int] = pa.Field(ge=0)
     set_order: Series[int] = pa.Field(ge=0)
     workout_hash: Series[str] = pa.Field(str_length={"min_value": 64, "max_value": 64})
+    # The Hevy API's ids: missing in rows from a CSV export.
+    hevy_workout_id: Series[str] = pa.Field(nullable=True)
+    hevy_exercise_id: Series[str] = pa.Field(nullable=True)
+    hevy_set_id: Series[str] = pa.Field(nullable=True)
+    exercise_template_id: Series[str] = pa.Field(nullable=True)
+
+
+class SilverApiWorkoutSet(SilverWorkoutSet):
+    """A set from the Hevy API: every id present, each set once."""
+    hevy_workout_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    hevy_exercise_id: Series[str] = pa.Field(nullable=False)
+    hevy_set_id: Series[str] = pa.Field(nullable=False, unique=True)
+    exercise_template_id: Series[str] = pa.Field(nullable=True)  # the document does not promise one
 
 
 class SilverDietDay(pa.DataFrameModel):

@@ -1,7 +1,7 @@
 """`make bench`: ingest, re-ingest and backfill at scale, against the bare COPY floor and a row-by-row loader.
 
-    python -m tools.bench.run [--sets 1000000] [--activities 1000000] [--athletes 20]
-                              [--only sets|activities] [--out docs] [--work bench] [--keep]
+    python -m tools.bench.run [--sets 1000000] [--activities 1000000] [--athletes 20] [--hevy-workouts 10000]
+                              [--only sets|activities|hevy_api] [--out docs] [--work bench] [--keep]
 
 One run, one machine, every figure of issue 4 ("Benchmark" and "Targets"):
 
@@ -21,8 +21,11 @@ One run, one machine, every figure of issue 4 ("Benchmark" and "Targets"):
    (--activities, default 1,000,000, over the same --athletes), the run/walk classification as
    the activity_classification asset does it (read, classify, write), and an unchanged re-ingest
    plus re-classification (must write 0 rows).
+9. the Hevy API sync (issue 12), on its own fresh warehouse: a first sync of --hevy-workouts
+   (default 10,000: ~300,000 sets) from the tests' local Hevy API, then a sync with no change
+   (must make one request and write 0 rows): requests, rows written and time (tools/bench/hevy_api.py).
 
-`--only activities` runs part 8 alone and updates its section of an existing BENCHMARKS.md and
+`--only hevy_api` runs part 9 alone the same way. `--only activities` runs part 8 alone and updates its section of an existing BENCHMARKS.md and
 its key of benchmarks.json, leaving the other figures as they were; `--only sets` skips it.
 
 It writes <out>/BENCHMARKS.md (figures, targets, PASS/MISS, machine) and <out>/benchmarks.json
@@ -684,6 +687,132 @@ def write_activities(out: Path, part: dict) -> None:
     progress(f"wrote the activities figures into {md_path} and {json_path}")
 
 
+# ---------------------------------------------------------------------------------------
+# The Hevy API sync (issue 12)
+# ---------------------------------------------------------------------------------------
+
+HEVY_API_RAW = "hevy_api_raw"  # the part's own raw zone, next to the inbox
+HEVY_API_BEGIN, HEVY_API_END = "<!-- hevy_api: begin -->", "<!-- hevy_api: end -->"
+
+
+def hevy_api_part(engine, work: Path, workouts: int) -> dict:
+    """On its own warehouse state (schema `fitness` dropped and migrated) and its own raw zone."""
+    from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+    from fitness_assets.lib.warehouse.database import apply_migrations
+    from tools.bench.hevy_api import measure
+
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS fitness CASCADE")
+    apply_migrations(engine, DEFAULT_SQL_DIR / "warehouse" / "schema")
+    raw_zone = work / HEVY_API_RAW
+    shutil.rmtree(raw_zone, ignore_errors=True)
+    shutil.rmtree(work / f"{HEVY_API_RAW}_silver_cache", ignore_errors=True)
+    progress(f"hevy api: first sync of {workouts:,} workouts, then a sync with no change …")
+    started = time.perf_counter()
+    figures = measure(workouts, raw_zone, engine, DEFAULT_SQL_DIR)
+    figures["part_seconds"] = time.perf_counter() - started
+    first, quiet = figures["first_sync"], figures["no_change_sync"]
+    progress(f"hevy api: first sync {first['total_s']:.1f} s ({first['requests']:,} requests, "
+             f"{first['rows_written']:,} rows written); no-change sync {quiet['total_s']:.1f} s "
+             f"({quiet['requests']} request(s), {quiet['rows_written']} rows written)")
+    return figures
+
+
+def hevy_api_rows(h: dict) -> list[tuple[str, str, str, str]]:
+    first, quiet = h["first_sync"], h["no_change_sync"]
+    quiet_ok = quiet["requests"] == 1 and quiet["rows_written"] == 0 and not quiet["landed"]
+    return [
+        (f"Hevy API: first sync of {h['workouts']:,} workouts ({h['sets']:,} sets), local server "
+         "(`hevy_api.first_sync`)",
+         f"{first['total_s']:.1f} s (sync {first['sync_s']:.1f} + silver {first['silver_s']:.1f} + load "
+         f"{first['load_s']:.1f}); {first['requests']:,} requests, {first['pages']:,} pages, "
+         f"{first['rows_written']:,} rows written", "—", "—"),
+        ("Hevy API: sync with no change (`hevy_api.no_change_sync`)",
+         f"{quiet['requests']} request(s), {quiet['rows_written']} rows written, landed {quiet['landed']}; "
+         f"{quiet['total_s']:.1f} s (sync {quiet['sync_s']:.2f} + silver {quiet['silver_s']:.1f} + load "
+         f"{quiet['load_s']:.1f})", "1 request, 0 rows", verdict(quiet_ok)),
+    ]
+
+
+def hevy_api_lines(h: dict) -> list[str]:
+    m = h["machine"]
+    return [
+        HEVY_API_BEGIN,
+        "## Hevy API sync (issue 12)",
+        "",
+        f"Measured on {m['date_utc']}, commit {m['git_commit'] or '?'} (`{m['command']}`), same machine; the "
+        f"part took {h['part_seconds'] / 60:.1f} min.",
+        "",
+        "| measurement | figure | target | result |",
+        "|---|---|---|---|",
+        *[f"| {name} | {figure} | {target} | {result} |" for name, figure, target, result in hevy_api_rows(h)],
+        "",
+        "- **Data**: the tests' local Hevy API (`fitness_assets_tests/hevy_api/`) serving "
+        f"{h['workouts']:,} workouts of 6 exercises × 5 sets, 10 per page (the documented maximum), and 4 "
+        "exercise templates; its OpenAPI check of each request and response is off (it measures the "
+        "contract, not the client; the tests keep it on).",
+        "- **What is timed**: what `hevy_api_sync_job` does without Dagster: `sync_hevy_api` (dlt's REST client, "
+        "every page landed), `build_silver` (replay of the landed records, parse, Pandera; with the parse "
+        "cache, as the silver asset runs, so the no-change rebuild reads the first sync's parse), "
+        "`load_warehouse` into an empty warehouse. Rows written = warehouse rows the load wrote (temporary "
+        "tables not counted). The no-change sync asks the events endpoint once, lands nothing, and the "
+        "rebuild that follows writes nothing.",
+        HEVY_API_END,
+        "",
+    ]
+
+
+def splice_section(markdown_text: str, begin: str, end: str, lines: list[str]) -> str:
+    """The section between `begin` and `end` replaced (or inserted before ## Machine)."""
+    section = "\n".join(lines)
+    if begin in markdown_text and end in markdown_text:
+        head, rest = markdown_text.split(begin, 1)
+        return head + section + rest.split(end, 1)[1].lstrip("\n")
+    if "## Machine" in markdown_text:
+        head, tail = markdown_text.split("## Machine", 1)
+        return head + section + "## Machine" + tail
+    return markdown_text.rstrip("\n") + "\n\n" + section
+
+
+def main_hevy_api_only(args: argparse.Namespace) -> int:
+    """`--only hevy_api`: this part alone, merged into the existing figures in --out."""
+    work = Path(args.work).resolve()
+    database_url = args.database_url or os.environ.get("FITNESS_BENCH_DATABASE_URL", "")
+    check_work_folder(work)
+    bench_environment(work, database_url)
+    out = Path(args.out).resolve()
+    (work / "home").mkdir(parents=True, exist_ok=True)
+    engine = None
+    try:
+        progress(f"work folder {work}; starting PostgreSQL")
+        engine = make_engine(work, database_url)
+        part = hevy_api_part(engine, work, args.hevy_workouts)
+        part["machine"] = machine(engine, database_url, bench_command(args))
+    finally:
+        if engine is not None:
+            engine.dispose()
+        if not database_url:
+            down = stop_embedded_server(work)
+            progress("embedded PostgreSQL stopped" if down else "WARNING: the embedded PostgreSQL is still running")
+        if not args.keep:
+            remove_work(work)
+    write_hevy_api(out, part)
+    print("\n".join(f"{name}: {figure} (target {target}, {result})" for name, figure, target, result
+                    in hevy_api_rows(part)))
+    return 0
+
+
+def write_hevy_api(out: Path, part: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = out / "benchmarks.json", out / "BENCHMARKS.md"
+    results = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
+    results["hevy_api"] = part
+    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    existing = md_path.read_text(encoding="utf-8") if md_path.exists() else "# Benchmarks\n\n"
+    md_path.write_text(splice_section(existing, HEVY_API_BEGIN, HEVY_API_END, hevy_api_lines(part)), encoding="utf-8")
+    progress(f"wrote the Hevy API figures into {md_path} and {json_path}")
+
+
 def check_work_folder(work: Path) -> None:
     user_homes = {Path(os.environ.get("FITNESS_HOME") or ".fitness").resolve(), (REPO / ".fitness").resolve()}
     if any(work == h or h in work.parents or work in h.parents for h in user_homes):
@@ -696,7 +825,8 @@ def bench_command(args: argparse.Namespace) -> str:
                + (f" --only {args.only}" if args.only else "")
                + (f" --sets {args.sets}" if args.sets != 1_000_000 and args.only != "activities" else "")
                + (f" --activities {args.activities}" if args.activities != 1_000_000 and args.only != "sets" else "")
-               + (f" --athletes {args.athletes}" if args.athletes != 20 else ""))
+               + (f" --athletes {args.athletes}" if args.athletes != 20 else "")
+               + (f" --hevy-workouts {args.hevy_workouts}" if args.hevy_workouts != 10_000 else ""))
     return "make bench (" + command + ")" if os.environ.get("MAKELEVEL") else command
 
 
@@ -1022,6 +1152,7 @@ def markdown(r: dict) -> str:
         *(dagster_lines(r) if "dagster_ingest" in r else []),
         *breakdown_lines(r),
         *(activities_lines(r["activities"]) if "activities" in r else []),
+        *(hevy_api_lines(r["hevy_api"]) if "hevy_api" in r else []),
         "## Machine",
         "",
         f"- CPU: {m['cpu_model']} × {m['cpu_count']} (from /proc/cpuinfo)",
@@ -1211,7 +1342,7 @@ def stop_embedded_server(work: Path) -> bool:
 
 def remove_work(work: Path) -> None:
     """Remove what the benchmark put in the work folder, and the folder when that leaves it empty."""
-    for name in ("inbox", ACTIVITY_INBOX, "home", "dagster"):
+    for name in ("inbox", ACTIVITY_INBOX, HEVY_API_RAW, f"{HEVY_API_RAW}_silver_cache", "home", "dagster"):
         shutil.rmtree(work / name, ignore_errors=True)
     for path in [*work.glob("ingest-*.json"), *work.glob("activities-*.json"), work / "appended.csv",
                  work / "original.csv"]:
@@ -1229,6 +1360,8 @@ def main_bench(args: argparse.Namespace) -> int:
 
     if args.only == "activities":
         return main_activities_only(args)
+    if args.only == "hevy_api":
+        return main_hevy_api_only(args)
     work = Path(args.work).resolve()
     check_work_folder(work)
     database_url = args.database_url or os.environ.get("FITNESS_BENCH_DATABASE_URL", "")
@@ -1356,6 +1489,8 @@ def main_bench(args: argparse.Namespace) -> int:
             results["activities"] = activities_part(engine, work, database_url, args.activities, args.athletes)
             results["activities"]["machine"] = results["machine"]
             results["activities"]["part_seconds"] = time.perf_counter() - part_started
+            results["hevy_api"] = hevy_api_part(engine, work, args.hevy_workouts)
+            results["hevy_api"]["machine"] = results["machine"]
 
         results["ratio_ingest_over_copy"] = s["total"] / results["copy_floor"]["seconds"]
         results["ratio_row_by_row_over_ingest"] = results["row_by_row"]["extrapolated_seconds"] / s["total"]
@@ -1396,8 +1531,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder (data, raw zone, pgdata)")
     parser.add_argument("--activities", type=int, default=1_000_000,
                         help="synthetic MapMyRun activities in all, over the same athletes (default 1,000,000)")
-    parser.add_argument("--only", choices=["sets", "activities"],
-                        help="run one part only; `activities` updates that section of an existing BENCHMARKS.md "
+    parser.add_argument("--hevy-workouts", type=int, default=10_000,
+                        help="workouts the local Hevy API serves for the sync part (default 10,000: 300,000 sets)")
+    parser.add_argument("--only", choices=["sets", "activities", "hevy_api"],
+                        help="run one part only; `activities` or `hevy_api` updates that section of an existing BENCHMARKS.md "
                              "and benchmarks.json in --out, leaving the other figures as they were")
     parser.add_argument("--stage", choices=["ingest", "dagster", "activities"], help=argparse.SUPPRESS)
     parser.add_argument("--label", default="full", help=argparse.SUPPRESS)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from dagster_aws.s3 import S3Resource
 from dagster_aws.s3.sensor import get_objects
 
-from fitness_assets.defs.jobs import ingest_job, weekly_refresh_job
+from fitness_assets.defs.jobs import hevy_api_sync_job, ingest_job, weekly_refresh_job
 from fitness_assets.defs.partitions import range_tags, weekly_partitions
 from fitness_assets.defs.resources import FitnessFilesResource, WarehouseResource
 from fitness_assets.lib.raw.export_watch import (
@@ -101,7 +101,7 @@ def weeks_to_refresh(warehouse: WarehouseResource, files: FitnessFilesResource) 
     return [key for key in weekly_partitions.get_partition_keys() if min(weeks) <= key <= max(weeks)]
 
 
-@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[ingest_job],
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[ingest_job, hevy_api_sync_job],
                       request_job=weekly_refresh_job, name="refresh_changed_weeks",
                       default_status=dg.DefaultSensorStatus.RUNNING,
                       description="After each successful ingest, refreshes every week with data: payloads are "
@@ -112,10 +112,23 @@ def refresh_changed_weeks(context: dg.RunStatusSensorContext, warehouse: Warehou
     refresh covers every week; weeks still in progress have no partition yet: the Monday
     schedule publishes them."""
     run_id = context.dagster_run.run_id
+    if context.dagster_run.job_name == hevy_api_sync_job.name and not _hevy_sync_loaded_something(context, run_id):
+        # Nothing landed and nothing was left to load: the warehouse wrote nothing, no week changed.
+        return dg.SkipReason(f"hevy api sync {run_id[:8]} changed nothing")
     ranges = contiguous_ranges(weeks_to_refresh(warehouse, files))
     context.log.info(f"ingest {run_id[:8]}: {len(ranges)} range(s) of weeks to refresh")
     return [dg.RunRequest(run_key=f"{run_id}:{first}:{last}", tags=range_tags(first, last) | {"fitness/trigger": "ingest"})
             for first, last in ranges]
+
+
+def _hevy_sync_loaded_something(context: dg.RunStatusSensorContext, run_id: str) -> bool:
+    records = context.instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+    for record in records:
+        materialization = record.event_log_entry.asset_materialization
+        if materialization is not None and materialization.asset_key == dg.AssetKey("hevy_api_sync"):
+            metadata = materialization.metadata
+            return any(metadata[key].value for key in ("landed", "unloaded_record") if key in metadata)
+    return True  # no record of the sync itself: refresh, as after any ingest
 
 
 EXPORT_SENSORS = [inbox_exports, s3_exports, refresh_changed_weeks]

@@ -12,12 +12,13 @@ from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
 from fitness_assets.lib.silver.build import ACTIVITIES, DIET, WORKOUTS, build_silver, current_counts, source_of_dataset
 
 SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_activities", "silver_cycles",
-                  "silver_quarantine", "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts")
+                  "silver_quarantine", "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts",
+                  "silver_exercise_templates", "silver_body_weights")
 
 
 @dg.multi_asset(
     group_name="silver",
-    deps=["raw_exports"],
+    deps=["raw_exports", "hevy_api_sync"],
     outs={name: dg.AssetOut(kinds={"pandas"}) for name in SILVER_OUTPUTS},
 )
 def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource, quality: QualityResource):
@@ -71,5 +72,11 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
     yield dg.Output(silver.corrections_applied, "silver_corrections_applied", metadata={
         "applied": len(silver.corrections_applied), "preview": preview(silver.corrections_applied, rows=20)})
     yield dg.Output(stale, "silver_stale_corrections", metadata={"stale": len(stale), "preview": preview(stale, rows=20)})
+    templates = silver.exercise_templates
+    yield dg.Output(templates, "silver_exercise_templates", metadata={
+        "rows": len(templates), "custom": int(templates["is_custom"].astype(bool).sum()),
+        "preview": preview(templates, rows=20)})
+    yield dg.Output(silver.body_weights, "silver_body_weights", metadata={
+        "rows": len(silver.body_weights), "preview": preview(silver.body_weights.drop(columns=["source_sha256"]))})
     yield dg.Output(accounts, "silver_file_accounts", metadata={
         "files": len(accounts), "accounts": preview(accounts.drop(columns=["sha256"]), rows=50)})

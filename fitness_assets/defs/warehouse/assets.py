@@ -7,20 +7,22 @@ import sqlalchemy as sa
 
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource, WarehouseResource
-from fitness_assets.lib.silver.muscle_map import curated_muscle_map
+from fitness_assets.lib.silver.muscle_map import curated_muscle_map, exercise_title_aliases
 from fitness_assets.lib.raw.zone import load_manifest
 from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
 from fitness_assets.lib.silver.build import (ACTIVITIES, DIET, WORKOUTS, SilverLayer, current_exports,
                                              snapshots_that_may_remove, source_of_dataset)
 from fitness_assets.lib.warehouse.load import LargeRemovalError, RemovalGuard, load_warehouse
 
-WAREHOUSE_TABLES = ("raw_manifest", "exercises", "muscle_groups", "exercise_muscle_map", "workouts",
+WAREHOUSE_TABLES = ("raw_manifest", "exercises", "exercise_templates", "muscle_groups", "exercise_muscle_map",
+                    "exercise_muscle_weights", "workouts",
                     "workout_exercises", "sets", "removed_workouts", "cycles", "diet_daily", "activities",
-                    "removed_activities", "quarantine", "corrections_applied")
+                    "removed_activities", "quarantine", "corrections_applied", "body_weights")
 # The table of each dataset's rows: its materialization reports what the load changed in the dataset.
 DATASET_OF_TABLE = {"workouts": WORKOUTS, "diet_daily": DIET, "activities": ACTIVITIES}
 SILVER_INPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_activities", "silver_quarantine",
-                 "silver_corrections_applied", "silver_file_accounts")
+                 "silver_corrections_applied", "silver_file_accounts", "silver_exercise_templates",
+                 "silver_body_weights")
 
 
 @dg.multi_asset(
@@ -32,20 +34,22 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                      quality: QualityResource,
                      silver_workout_sets: pd.DataFrame, silver_diet_days: pd.DataFrame, silver_cycles: pd.DataFrame,
                      silver_activities: pd.DataFrame, silver_quarantine: pd.DataFrame, silver_corrections_applied: pd.DataFrame,
-                     silver_file_accounts: pd.DataFrame):
+                     silver_file_accounts: pd.DataFrame, silver_exercise_templates: pd.DataFrame,
+                     silver_body_weights: pd.DataFrame):
     """COPY into staging, then INSERT … ON CONFLICT / replace-changed-workouts. Unchanged data
     writes nothing; workouts missing from the newest complete export are removed and logged,
     unless the removal guard stops a large removal (then nothing is written)."""
     silver = SilverLayer(
         workout_sets=silver_workout_sets, diet_days=silver_diet_days, cycles=silver_cycles, activities=silver_activities,
         quarantine=silver_quarantine, corrections_applied=silver_corrections_applied,
-        snapshots=snapshots_that_may_remove(silver_file_accounts),
+        snapshots=snapshots_that_may_remove(silver_file_accounts), exercise_templates=silver_exercise_templates,
+        body_weights=silver_body_weights,
     )
     guard = RemovalGuard(quality.max_removed_share, quality.min_removed_rows, quality.allow_removals,
                          current_exports(silver_file_accounts))
     try:
         loaded = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
-                                curated_muscle_map(), guard=guard)
+                                curated_muscle_map(), guard=guard, title_aliases=exercise_title_aliases())
     except LargeRemovalError as err:
         raise dg.Failure(description=str(err), metadata={"removals": preview(err.removals, rows=50)}) from None
     written = loaded.rows_written

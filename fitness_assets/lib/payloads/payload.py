@@ -6,7 +6,9 @@ away from zero) and are emitted as integers or as the shortest decimal that roun
 UTF-8, two-space indent, trailing newline; no wall-clock time anywhere in the body.
 
 Versions are additive: a week with logged activities carries a `running` section and says
-"1.1"; every other week is the 1.0 document, byte for byte as before running existed.
+"1.1"; a week where a Hevy body-weight measurement filled a day the diet log has no body weight
+for says how many in `diet.bodyweight_days_from_hevy` and "1.2" (with or without `running`);
+every other week is the 1.0 document, byte for byte as before running existed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 
 SCHEMA_VERSION = "1.0"
 RUNNING_SCHEMA_VERSION = "1.1"  # 1.0 plus `running`, only in weeks with logged activities
+MEASURED_BODYWEIGHT_SCHEMA_VERSION = "1.2"  # 1.1 plus diet.bodyweight_days_from_hevy, only in weeks it is > 0
 FIGURES = ("total_sets", "total_reps", "avg_reps", "avg_weight_kg", "max_weight_kg", "failure_sets")
 INTEGER_FIGURES = {"total_sets", "total_reps", "failure_sets", "sessions_count"}
 # weekly_fitness_summary column → `running` key, in payload order (counts are integers).
@@ -141,8 +144,10 @@ def build_payload(summary: dict, exercise_rows: list[dict]) -> dict:
             "delta_vs_last_trained_week": last_trained,
         })
     running = running_section(summary)
+    from_hevy = int(summary.get("bodyweight_days_from_hevy") or 0)
     payload = {
-        "schema_version": SCHEMA_VERSION if running is None else RUNNING_SCHEMA_VERSION,
+        "schema_version": (MEASURED_BODYWEIGHT_SCHEMA_VERSION if from_hevy else
+                           SCHEMA_VERSION if running is None else RUNNING_SCHEMA_VERSION),
         "athlete_id": summary["athlete_id"],
         "week_start": str(summary["week_start"]),
         "cycle": {
@@ -166,6 +171,8 @@ def build_payload(summary: dict, exercise_rows: list[dict]) -> dict:
             "avg_reps_per_set": _number(summary["avg_reps_per_set"]),
         },
     }
+    if from_hevy:
+        payload["diet"]["bodyweight_days_from_hevy"] = from_hevy
     if running is not None:
         payload["running"] = running
     payload["exercises"] = exercises

@@ -26,17 +26,24 @@ def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame
     superseded export is not compared: the newer snapshot replaced its rows. An incomplete
     export (cut or damaged) removes nothing, so the warehouse may hold more rows than it: its
     accepted rows must all be there, and the rest are counted as kept from earlier exports.
+    A Hevy CSV export beside an API sync (status "history", lib/silver/reconcile.py) loads its
+    rows before the API's reach; its rows in the reach are accounted as held by the API sync.
     """
     loaded = _query(conn, sql_dir, "loaded_rows_per_athlete")
     loaded = loaded[loaded["dataset"] == dataset].set_index("athlete_id")["rows_loaded"]
-    files = file_accounts[(file_accounts["dataset"] == dataset) & (file_accounts["status"] == "current")]
+    files = file_accounts[(file_accounts["dataset"] == dataset)
+                          & file_accounts["status"].isin(["current", "history"])]
     stored = _query(conn, sql_dir, "stored_quarantine_lines", shas=list(files["sha256"]))
     stored_lines = set(zip(stored["source_sha256"], stored["line"].astype(int)))
     current = silver_quarantine[["source_sha256", "line"]].drop_duplicates()
     kept = pd.Series([(sha, int(line)) in stored_lines for sha, line in current.itertuples(index=False)],
                      index=current.index, dtype=bool)
     quarantined = current[kept].groupby("source_sha256").size()
-    held = files["athlete_id"].map(loaded).fillna(0).astype("int64")
+    history = files["status"] == "history"
+    history_rows = files["rows_accepted"].where(history, 0).groupby(files["athlete_id"]).transform("sum")
+    held = (files["athlete_id"].map(loaded).fillna(0).astype("int64") - history_rows).where(
+        ~history, files["rows_accepted"]).astype("int64")
+    in_api_reach = files.get("rows_in_api_reach", pd.Series(0, index=files.index)).fillna(0).astype("int64")
     incomplete = files.get("incomplete_line", pd.Series(0, index=files.index)) > 0
     accounts = files.assign(
         # An export whose every row was quarantined is not a snapshot: the warehouse keeps the
@@ -45,7 +52,8 @@ def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame
         rows_quarantined_in_warehouse=files["sha256"].map(quarantined).fillna(0).astype("int64"),
     )
     accounts["rows_kept_from_earlier_exports"] = (held - accounts["rows_loaded"]).where(incomplete, 0)
-    accounts["difference"] = accounts["rows_read"] - accounts["rows_loaded"] - accounts["rows_quarantined_in_warehouse"]
+    accounts["difference"] = (accounts["rows_read"] - accounts["rows_loaded"] - accounts["rows_quarantined_in_warehouse"]
+                              - in_api_reach)
     bad = accounts[accounts["difference"] != 0]
     offending = pd.DataFrame({
         "file": bad["file_name"], "athlete": bad["athlete_id"], "rows_read": bad["rows_read"],
@@ -55,7 +63,8 @@ def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame
     return finding(offending, int(accounts["rows_read"].sum()), files=len(accounts),
                    rows_read=int(accounts["rows_read"].sum()), rows_loaded=int(accounts["rows_loaded"].sum()),
                    rows_quarantined=int(accounts["rows_quarantined_in_warehouse"].sum()),
-                   rows_kept_from_earlier_exports=int(accounts["rows_kept_from_earlier_exports"].sum()))
+                   rows_kept_from_earlier_exports=int(accounts["rows_kept_from_earlier_exports"].sum()),
+                   rows_held_by_the_api_sync=int(in_api_reach.sum()))
 
 
 def no_orphans(conn: sa.Connection, sql_dir: Path, query_name: str) -> Finding:

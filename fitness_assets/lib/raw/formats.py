@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -15,9 +16,13 @@ HEVY = "hevy_workouts_csv"
 DIET_CSV = "diet_log_csv"
 DIET_SQLITE = "diet_log_sqlite"
 MAPMYRUN = "mapmyrun_workouts_csv"
+# One Hevy API sync as landed by lib/raw/hevy_api.py: a JSON record naming its pages by sha256.
+HEVY_API = "hevy_api_sync"
 # The source each format belongs to, as the ingest notification names it: both diet formats are
-# the one diet source (an export in either form replaces the athlete's earlier diet export).
-SOURCE_NAMES = {HEVY: "hevy_csv", DIET_CSV: "diet", DIET_SQLITE: "diet", MAPMYRUN: "mapmyrun"}
+# the one diet source (an export in either form replaces the athlete's earlier diet export). A Hevy
+# API sync record is counted with the Hevy CSV exports: both are snapshots of the one workouts
+# dataset (the newest of either kind is the athlete's current workouts), so they are one source.
+SOURCE_NAMES = {HEVY: "hevy_csv", HEVY_API: "hevy_csv", DIET_CSV: "diet", DIET_SQLITE: "diet", MAPMYRUN: "mapmyrun"}
 
 # Hevy's header with the two unit-dependent columns left out; each has a kg/km or lbs/miles form.
 HEVY_FIXED_COLUMNS = (
@@ -150,6 +155,10 @@ def unreadable_csv(file_name: str, line: int, err: csv.Error) -> ExportFileError
 
 def detect_export(data: bytes, file_name: str, sqlite_path: Path | None = None,
                   sqlite_table: str = "") -> DetectedExport:
+    if data[:1] == b"{":
+        detected = _detect_json_record(data)
+        if detected is not None:
+            return detected
     if data.startswith(SQLITE_MAGIC):
         if sqlite_path is None:
             raise ExportFileError(file_name, None, "SQLite content given without a file path", "a file on disk")
@@ -163,6 +172,18 @@ def detect_export(data: bytes, file_name: str, sqlite_path: Path | None = None,
     except csv.Error as err:
         raise unreadable_csv(file_name, reader.line_num, err) from None
     return detect_header(tuple(h.strip() for h in header_row), file_name)
+
+
+def _detect_json_record(data: bytes) -> DetectedExport | None:
+    """A Hevy API sync record (its "format" says so); any other JSON is left to the CSV checks,
+    which reject it with the usual explanation."""
+    try:
+        record = json.loads(data)
+    except ValueError:
+        return None
+    if isinstance(record, dict) and record.get("format") == HEVY_API:
+        return DetectedExport(HEVY_API, (), {})
+    return None
 
 
 def detect_header(header: tuple[str, ...], file_name: str) -> DetectedExport:

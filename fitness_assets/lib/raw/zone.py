@@ -26,6 +26,7 @@ from fitness_assets.lib.raw.formats import (
     DIET_HEADERS,
     DIET_SQLITE,
     HEVY,
+    HEVY_API,
     MAPMYRUN,
     SOURCE_NAMES,
     DetectedExport,
@@ -83,6 +84,9 @@ def profile_rows(data: bytes, detected: DetectedExport, path: Path) -> tuple[int
         return rows, _latest_diet_date(values)
     records, _, malformed = read_csv_records(decode_export(data, path.name), len(detected.header), path.name)
     header = [h.strip() for h in detected.header]
+    if detected.kind == HEVY_API:  # counted and dated when the sync landed it (lib/raw/hevy_api.py)
+        record = json.loads(data)
+        return int(record["items"]), record["data_until"]
     if detected.kind == HEVY:
         column = header.index("start_time")
         times = (parse_hevy_datetime(t) for t in {r[column] for r in records})
@@ -114,6 +118,30 @@ def _write_manifest(raw_zone: Path, entries: list[ManifestEntry]) -> None:
     tmp = raw_zone / "manifest.json.tmp"
     tmp.write_text(json.dumps([asdict(e) for e in ordered], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, raw_zone / "manifest.json")
+
+
+def land_record(raw_zone: Path, athlete_id: str, file_name: str, data: bytes,
+                now: datetime | None = None) -> ManifestEntry:
+    """Land bytes produced in-process (a Hevy API sync record) exactly as an inbox file lands:
+    stored under their sha256 and added to the manifest, so silver's snapshot rules rank them
+    with the athlete's other exports."""
+    detected = detect_export(data, file_name)
+    rows, data_until = profile_rows(data, detected, Path(file_name))
+    digest = sha256_of(data)
+    landed_at = (now or datetime.now(timezone.utc)).isoformat(timespec="microseconds")
+    entry = ManifestEntry(sha256=digest, athlete_id=athlete_id, file_name=file_name, size_bytes=len(data),
+                          detected_format=detected.kind, row_count=rows, landed_at=landed_at,
+                          raw_path=f"objects/{digest[:2]}/{digest}", data_until=data_until,
+                          file_modified_at=landed_at)
+    target = raw_zone / entry.raw_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    manifest = [e for e in load_manifest(raw_zone) if (e.athlete_id, e.sha256) != (athlete_id, digest)]
+    _write_manifest(raw_zone, manifest + [entry])
+    return entry
 
 
 def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",

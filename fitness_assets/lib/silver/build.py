@@ -20,15 +20,23 @@ from pathlib import Path
 import pandas as pd
 
 from fitness_assets.lib.core.processes import die_with, process_started_at
-from fitness_assets.lib.raw.formats import SOURCE_NAMES, decode_export, detect_export
+from fitness_assets.lib.raw.formats import HEVY, HEVY_API, SOURCE_NAMES, decode_export, detect_export
+from fitness_assets.lib.raw.hevy_api import read_record
 from fitness_assets.lib.raw.zone import ManifestEntry
 from fitness_assets.lib.silver.corrections import APPLIED_COLUMNS, STALE_COLUMNS, Correction
 from fitness_assets.lib.silver.parsed import ParsedRows
 from fitness_assets.lib.silver.quarantine import QUARANTINE_COLUMNS, SourceFile
+from fitness_assets.lib.silver.reconcile import before_api_reach
 from fitness_assets.lib.silver.snapshots import DateBounds, mark_cut_export, quarantine_out_of_bounds, recency_key
 # DIET and WORKOUTS are imported from here by the warehouse loader.
 from fitness_assets.lib.silver.sources import ACTIVITIES, CYCLE_DTYPES, DATASETS, DIET, SOURCES, WORKOUTS  # noqa: F401
 from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS
+from fitness_assets.lib.silver.sources.hevy_api import (
+    BODY_WEIGHT_COLUMNS,
+    EXERCISE_TEMPLATE_COLUMNS,
+    body_weights,
+    exercise_templates,
+)
 
 PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 # The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and
@@ -50,12 +58,16 @@ class FileAccount:
     athlete_id: str
     file_name: str
     dataset: str
-    status: str  # "current" (the snapshot in use) or "superseded"
+    # "current" (the snapshot in use), "history" (a Hevy CSV export beside an API sync: its workouts
+    # before the API's reach are current too) or "superseded"
+    status: str
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
     # First line where the export looks cut (0 = intact): an incomplete export removes nothing.
     incomplete_line: int = 0
+    # A "history" export's rows from the API's earliest workout on: the API sync holds that span.
+    rows_in_api_reach: int = 0
 
 
 def empty_frame(dataset: str) -> pd.DataFrame:
@@ -77,17 +89,25 @@ class SilverLayer:
     snapshots: list[tuple[str, str]] = field(default_factory=list)
     files: list[FileAccount] = field(default_factory=list)
     activities: pd.DataFrame = field(default_factory=lambda: empty_frame(ACTIVITIES))
+    # The Hevy API's exercise templates (of the current sync records), one row per template id.
+    exercise_templates: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EXERCISE_TEMPLATE_COLUMNS))
+    # The Hevy account's body-weight measurements, one row per athlete and date.
+    body_weights: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BODY_WEIGHT_COLUMNS))
 
     def frame(self, dataset: str) -> pd.DataFrame:
         return getattr(self, DATASETS[dataset].frame)
 
 
 def current_snapshots(manifest: list[ManifestEntry], today: date | None = None) -> dict[tuple[str, str], ManifestEntry]:
-    """The newest export per (athlete, dataset): see snapshots.recency_key."""
+    """The newest export per (athlete, dataset): see snapshots.recency_key. Once an athlete has a
+    Hevy API sync, the newest sync is the workouts snapshot whatever landed after it: the API has
+    the ids and exact kg (a CSV export rounds and has no ids); see csv_history_snapshots."""
     today = today or date.today()
 
     def recency(entry: ManifestEntry) -> tuple:
-        return recency_key(entry.landed_at, entry.data_until, entry.file_modified_at, entry.sha256, today)
+        return (entry.detected_format == HEVY_API,
+                *recency_key(entry.landed_at, entry.data_until, entry.file_modified_at, entry.sha256, today))
 
     newest: dict[tuple[str, str], ManifestEntry] = {}
     for entry in manifest:
@@ -95,6 +115,26 @@ def current_snapshots(manifest: list[ManifestEntry], today: date | None = None) 
         if key not in newest or recency(entry) > recency(newest[key]):
             newest[key] = entry
     return newest
+
+
+def csv_history_snapshots(manifest: list[ManifestEntry], current: dict[tuple[str, str], ManifestEntry],
+                          today: date) -> dict[tuple[str, str], ManifestEntry]:
+    """Per athlete whose workouts snapshot is a Hevy API sync: the newest Hevy CSV export, whose
+    workouts before the API's earliest workout stay current (history the API does not reach, e.g.
+    another app's import); from that workout on, the API is the truth (lib/silver/reconcile.py)."""
+    synced = {athlete for (athlete, dataset), entry in current.items()
+              if dataset == WORKOUTS and entry.detected_format == HEVY_API}
+    history: dict[tuple[str, str], ManifestEntry] = {}
+    for entry in manifest:
+        if entry.detected_format != HEVY or entry.athlete_id not in synced:
+            continue
+        key = (entry.athlete_id, WORKOUTS)
+        recency = recency_key(entry.landed_at, entry.data_until, entry.file_modified_at, entry.sha256, today)
+        held = history.get(key)
+        if held is None or recency > recency_key(held.landed_at, held.data_until, held.file_modified_at,
+                                                 held.sha256, today):
+            history[key] = entry
+    return history
 
 
 def snapshots_that_may_remove(accounts: pd.DataFrame) -> list[tuple[str, str]]:
@@ -142,7 +182,8 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
     """
     bounds = bounds or DateBounds(today=date.today())
     current = current_snapshots(manifest, bounds.today)
-    current_shas = {(e.athlete_id, e.sha256) for e in current.values()}
+    history = csv_history_snapshots(manifest, current, bounds.today)
+    current_shas = {(e.athlete_id, e.sha256) for e in [*current.values(), *history.values()]}
     frames: dict[str, list[pd.DataFrame]] = {name: [] for name in DATASETS}
     cycles, quarantine, applied, stale, files = [], [], [], [], []
     # Each parse gets only its own athlete's corrections for its dataset (the only ones it can
@@ -150,19 +191,31 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
     jobs = [(raw_zone, entry, dataset,
              [c for c in corrections if (c.athlete_id, DATASET_OF_CORRECTION[c.dataset]) == (athlete_id, dataset)],
              sqlite_table, cache_dir)
-            for (athlete_id, dataset), entry in sorted(current.items())]
-    for job, (parsed, file_cycles) in zip(jobs, _parse_all(jobs)):
+            for (athlete_id, dataset), entry in [*sorted(current.items()), *sorted(history.items())]]
+    parsed_current: dict[tuple[str, str], ParsedRows] = {}
+    for number, (job, (parsed, file_cycles)) in enumerate(zip(jobs, _parse_all(jobs))):
         entry, dataset = job[1], job[2]
         source = SourceFile(entry.athlete_id, entry.sha256, entry.file_name)
         spec = SOURCES[entry.detected_format]
         parsed = quarantine_out_of_bounds(parsed, bounds, spec.date_column, spec.date_label, source)
+        is_history = number >= len(current)  # current jobs come first: the API sync is parsed by now
+        in_api_reach = 0
+        if is_history:
+            parsed, in_api_reach = before_api_reach(parsed, parsed_current[entry.athlete_id, dataset].rows)
+        else:
+            parsed_current[entry.athlete_id, dataset] = parsed
         frames[dataset].append(parsed.rows)
         if file_cycles is not None:
             cycles.append(file_cycles)
         quarantine.append(parsed.quarantine)
         applied.append(parsed.corrections_applied)
-        stale.extend(parsed.stale_corrections)
-        files.append(_account(entry, dataset, "current", parsed))
+        if is_history:
+            # A correction is stale when it matches neither of the athlete's workouts snapshots.
+            in_sync = {_stale_key(c) for c in parsed_current[entry.athlete_id, dataset].stale_corrections}
+            stale.extend(c for c in parsed.stale_corrections if _stale_key(c) in in_sync)
+        else:
+            stale.extend(parsed.stale_corrections)
+        files.append(_account(entry, dataset, "history" if is_history else "current", parsed, in_api_reach))
     # A correction for an athlete or dataset without a current export (a typo in `athlete:`)
     # was compared with no row above: it changes nothing, so it is stale too.
     for correction in corrections:
@@ -176,7 +229,14 @@ def build_silver(raw_zone: Path, manifest: list[ManifestEntry], corrections: lis
         if (entry.athlete_id, entry.sha256) not in current_shas:
             files.append(FileAccount(entry.sha256, entry.athlete_id, entry.file_name,
                                      SOURCES[entry.detected_format].dataset, "superseded", entry.row_count))
+    synced = [(entry, read_record(raw_zone, entry)) for _, entry in sorted(current.items())
+              if entry.detected_format == HEVY_API]
+    templates = [exercise_templates(raw_zone, record) for _, record in synced]
+    weights = [body_weights(raw_zone, record, entry.sha256) for entry, record in synced]
     return SilverLayer(
+        body_weights=_concat(weights, BODY_WEIGHT_COLUMNS, {"measured_on": "datetime64[us]", "weight_kg": "float64"}),
+        exercise_templates=_concat(templates, EXERCISE_TEMPLATE_COLUMNS, {}).drop_duplicates(
+            "exercise_template_id").sort_values("exercise_template_id", ignore_index=True),
         **{spec.frame: _concat(frames[name], spec.columns, spec.dtypes) for name, spec in DATASETS.items()},
         cycles=_concat(cycles, SILVER_CYCLE_COLUMNS, CYCLE_DTYPES),
         quarantine=_concat(quarantine, QUARANTINE_COLUMNS, {}),
@@ -248,11 +308,16 @@ def _parse_cached(raw_zone: Path, entry: ManifestEntry, dataset: str, correction
     return result
 
 
-def _account(entry: ManifestEntry, dataset: str, status: str, parsed: ParsedRows) -> FileAccount:
+def _stale_key(stale: dict) -> tuple:
+    return tuple(stale.get(column) for column in STALE_COLUMNS[:4])
+
+
+def _account(entry: ManifestEntry, dataset: str, status: str, parsed: ParsedRows,
+             rows_in_api_reach: int = 0) -> FileAccount:
     return FileAccount(entry.sha256, entry.athlete_id, entry.file_name, dataset, status,
                        rows_read=parsed.rows_read, rows_accepted=len(parsed.rows),
                        rows_quarantined=int(parsed.quarantine["line"].nunique()) if len(parsed.quarantine) else 0,
-                       incomplete_line=parsed.incomplete_line)
+                       incomplete_line=parsed.incomplete_line, rows_in_api_reach=rows_in_api_reach)
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:

@@ -31,10 +31,10 @@ BULK_LOAD_MIN_ROWS = 50_000
 BULK_TABLES = ("fitness.workouts", "fitness.workout_exercises", "fitness.sets", "fitness.diet_daily")
 WORKOUT_KEY = ["athlete_id", "started_at", "title"]
 _WORKOUT_COLUMNS = ["athlete_id", "started_at", "title", "ended_at", "description", "training_date",
-                    "duration_minutes", "workout_hash", "source_sha256"]
-_BLOCK_COLUMNS = ["block_index", "exercise_title", "superset_id", "exercise_notes"]
+                    "duration_minutes", "workout_hash", "source_sha256", "hevy_workout_id"]
+_BLOCK_COLUMNS = ["block_index", "exercise_title", "superset_id", "exercise_notes", "exercise_template_id"]
 _SET_COLUMNS = ["block_index", "set_order", "set_index", "set_type", "weight_kg", "reps", "distance_km",
-                "duration_seconds", "rpe", "source_line"]
+                "duration_seconds", "rpe", "source_line", "hevy_set_id"]
 
 
 CHANGE_FIELDS = ("new", "changed", "removed", "quarantined")
@@ -173,8 +173,11 @@ def diff_workouts(conn: sa.Connection, sets: pd.DataFrame, snapshot_athletes: li
 
 
 def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manifest: list[ManifestEntry],
-                   muscle_map: pd.DataFrame, guard: RemovalGuard = RemovalGuard()) -> LoadResult:
+                   muscle_map: pd.DataFrame, guard: RemovalGuard = RemovalGuard(),
+                   title_aliases: pd.DataFrame | None = None) -> LoadResult:
     """Rows affected per named statement (0 everywhere when nothing changed) and the workout diff.
+    `title_aliases` (alias, template_title): CSV exercise titles that name a Hevy exercise template
+    under another title (lib/silver/muscle_map.py).
 
     Raises LargeRemovalError, having written nothing, when the removal guard stops the load.
     """
@@ -215,6 +218,10 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
                                                         columns=[*ManifestEntry.__dataclass_fields__])
                    .drop(columns=["data_until", "file_modified_at"]))
         copy_frame(conn, "stage_muscle_map", muscle_map[["exercise_title", "muscle_group"]])
+        copy_frame(conn, "stage_templates", silver.exercise_templates)
+        copy_frame(conn, "stage_body_weights", silver.body_weights)
+        copy_frame(conn, "stage_title_aliases", title_aliases if title_aliases is not None
+                   else pd.DataFrame(columns=["alias", "template_title"]))
         # Temp tables have no statistics until analysed; the joins below need them at scale.
         conn.exec_driver_sql("ANALYZE stage_workouts, stage_blocks, stage_sets, stage_removed, stage_diet, "
                              "stage_activities")

@@ -1,4 +1,4 @@
--- Exercises absent from the curated muscle map (they count under 'Unmapped' in the views).
+-- Exercises with neither a Hevy exercise template nor a curated muscle group (they count under 'Unmapped' in the views).
 SELECT e.exercise_name, count(DISTINCT we.workout_id) AS workouts, count(s.set_id) AS sets
 FROM fitness.exercises e
 LEFT JOIN fitness.exercise_muscle_map m USING (exercise_id)

@@ -4,15 +4,16 @@
 CREATE TEMP TABLE stage_workouts (
     workout_ref integer PRIMARY KEY, athlete_id text, started_at timestamp, title text, ended_at timestamp,
     description text, training_date date, duration_minutes numeric, workout_hash text, source_sha256 text,
-    is_new boolean
+    hevy_workout_id text, is_new boolean
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_blocks (
-    workout_ref integer, block_index integer, exercise_title text, superset_id integer, exercise_notes text
+    workout_ref integer, block_index integer, exercise_title text, superset_id integer, exercise_notes text,
+    exercise_template_id text
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_sets (
     workout_ref integer, block_index integer, set_order integer, set_index integer, set_type text,
     weight_kg numeric, reps integer, distance_km numeric, duration_seconds integer, rpe numeric,
-    source_line integer
+    source_line integer, hevy_set_id text
 ) ON COMMIT DROP;
 -- Workouts the athlete's newest full export no longer contains.
 CREATE TEMP TABLE stage_removed (athlete_id text, started_at timestamp, title text) ON COMMIT DROP;
@@ -46,5 +47,12 @@ CREATE TEMP TABLE stage_manifest (
     row_count integer, landed_at timestamptz, raw_path text
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_muscle_map (exercise_title text, muscle_group text) ON COMMIT DROP;
+CREATE TEMP TABLE stage_templates (
+    exercise_template_id text, title text, exercise_type text, equipment text, primary_muscle_group text,
+    secondary_muscle_groups text, is_custom boolean
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_title_aliases (alias text, template_title text) ON COMMIT DROP;
+CREATE TEMP TABLE stage_body_weights (athlete_id text, measured_on date, weight_kg numeric, source_sha256 text)
+    ON COMMIT DROP;
 -- Every diet day this load adds, changes ('diet') or removes ('diet_removed'), from 05_changes.sql.
 CREATE TEMP TABLE changed_days (athlete_id text, day date, kind text) ON COMMIT DROP;

@@ -26,24 +26,134 @@ WHERE NOT EXISTS (SELECT 1 FROM fitness.exercises e WHERE e.exercise_name = b.ex
 ORDER BY 2
 ON CONFLICT DO NOTHING;
 
+-- name: body_weights
+-- The Hevy account's body weights, one per athlete and date, as the current sync holds them.
+INSERT INTO fitness.body_weights (athlete_id, measured_on, weight_kg, source_sha256)
+SELECT athlete_id, measured_on, weight_kg, source_sha256 FROM stage_body_weights
+ON CONFLICT (athlete_id, measured_on) DO UPDATE
+SET weight_kg = EXCLUDED.weight_kg, source_sha256 = EXCLUDED.source_sha256
+WHERE (body_weights.weight_kg, body_weights.source_sha256) IS DISTINCT FROM (EXCLUDED.weight_kg, EXCLUDED.source_sha256);
+
+-- name: removed_body_weights
+-- A measurement the athlete's current sync no longer holds was deleted in the app.
+DELETE FROM fitness.body_weights b
+WHERE b.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'workouts')
+  AND NOT EXISTS (SELECT 1 FROM stage_body_weights s
+                  WHERE (s.athlete_id, s.measured_on) = (b.athlete_id, b.measured_on));
+
+-- name: exercise_templates
+-- The Hevy API's exercise templates (silver: the newest full sync of each current sync record).
+INSERT INTO fitness.exercise_templates (exercise_template_id, title, exercise_type, equipment, primary_muscle_group,
+                                        secondary_muscle_groups, is_custom)
+SELECT exercise_template_id, title, exercise_type, equipment, primary_muscle_group,
+       coalesce(string_to_array(nullif(secondary_muscle_groups, ''), ','), '{}'), is_custom
+FROM stage_templates
+ON CONFLICT (exercise_template_id) DO UPDATE
+SET title = EXCLUDED.title, exercise_type = EXCLUDED.exercise_type, equipment = EXCLUDED.equipment,
+    primary_muscle_group = EXCLUDED.primary_muscle_group, secondary_muscle_groups = EXCLUDED.secondary_muscle_groups,
+    is_custom = EXCLUDED.is_custom
+WHERE (exercise_templates.title, exercise_templates.exercise_type, exercise_templates.equipment,
+       exercise_templates.primary_muscle_group, exercise_templates.secondary_muscle_groups, exercise_templates.is_custom)
+      IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.exercise_type, EXCLUDED.equipment, EXCLUDED.primary_muscle_group,
+                        EXCLUDED.secondary_muscle_groups, EXCLUDED.is_custom);
+
+-- name: exercise_template_of
+-- Each exercise's template, first found of: the id an API block of that title carries (this
+-- load), the one already held, a template of the same title (case-insensitive), a template whose
+-- title an alias gives (data/exercise_title_aliases.csv: renamed or localised CSV titles). So a
+-- CSV-only exercise and the API's are the same exercise. Among equals, a built-in template first.
+WITH candidates (exercise_id, exercise_template_id, rank) AS (
+    SELECT DISTINCT fitness.exercise_id_for(b.exercise_title), b.exercise_template_id, 1
+    FROM stage_blocks b WHERE b.exercise_template_id IS NOT NULL
+    UNION ALL
+    SELECT exercise_id, exercise_template_id, 2 FROM fitness.exercises WHERE exercise_template_id IS NOT NULL
+    UNION ALL
+    SELECT e.exercise_id, t.exercise_template_id, 3
+    FROM fitness.exercises e JOIN fitness.exercise_templates t ON lower(t.title) = lower(e.exercise_name)
+    UNION ALL
+    SELECT e.exercise_id, t.exercise_template_id, 4
+    FROM fitness.exercises e
+    JOIN stage_title_aliases a ON lower(a.alias) = lower(e.exercise_name)
+    JOIN fitness.exercise_templates t ON lower(t.title) = lower(a.template_title)
+), chosen AS (
+    SELECT DISTINCT ON (c.exercise_id) c.exercise_id, t.exercise_template_id, t.exercise_type, t.equipment
+    FROM candidates c JOIN fitness.exercise_templates t USING (exercise_template_id)
+    ORDER BY c.exercise_id, c.rank, t.is_custom, t.exercise_template_id
+)
+UPDATE fitness.exercises e
+SET exercise_template_id = c.exercise_template_id, exercise_type = c.exercise_type, equipment = c.equipment
+FROM chosen c
+WHERE e.exercise_id = c.exercise_id
+  AND (e.exercise_template_id, e.exercise_type, e.equipment)
+      IS DISTINCT FROM (c.exercise_template_id, c.exercise_type, c.equipment);
+
 -- name: muscle_groups
+-- The curated groups, 'Unmapped', and the templates' groups as labels ("lower_back" → "Lower Back",
+-- the curated map's spelling).
 INSERT INTO fitness.muscle_groups (muscle_group_name)
-SELECT g FROM (SELECT muscle_group FROM stage_muscle_map UNION SELECT 'Unmapped') AS groups (g)
+SELECT g FROM (SELECT muscle_group FROM stage_muscle_map UNION SELECT 'Unmapped'
+               UNION SELECT initcap(replace(m, '_', ' '))
+               FROM fitness.exercise_templates t, unnest(t.primary_muscle_group || t.secondary_muscle_groups) m
+               WHERE m IS NOT NULL) AS groups (g)
 WHERE NOT EXISTS (SELECT 1 FROM fitness.muscle_groups m WHERE m.muscle_group_name = g)
 ORDER BY g
 ON CONFLICT DO NOTHING;
 
 -- name: exercise_muscle_map
--- Titles match case-insensitively; anything not in the curated list maps to 'Unmapped'.
+-- One group per exercise: its template's primary muscle group, else the curated map's (titles
+-- match case-insensitively), else 'Unmapped'. is_curated: the group comes from a template or the
+-- curated map (false: 'Unmapped').
 INSERT INTO fitness.exercise_muscle_map (exercise_id, muscle_group_id, is_curated)
-SELECT e.exercise_id, g.muscle_group_id, m.muscle_group IS NOT NULL
+SELECT e.exercise_id, g.muscle_group_id, coalesce(t.primary_muscle_group, m.muscle_group) IS NOT NULL
 FROM fitness.exercises e
+LEFT JOIN fitness.exercise_templates t USING (exercise_template_id)
 LEFT JOIN stage_muscle_map m ON lower(m.exercise_title) = lower(e.exercise_name)
-JOIN fitness.muscle_groups g ON g.muscle_group_name = coalesce(m.muscle_group, 'Unmapped')
+JOIN fitness.muscle_groups g
+  ON g.muscle_group_name = coalesce(initcap(replace(t.primary_muscle_group, '_', ' ')), m.muscle_group, 'Unmapped')
 ON CONFLICT (exercise_id) DO UPDATE
 SET muscle_group_id = EXCLUDED.muscle_group_id, is_curated = EXCLUDED.is_curated
 WHERE (exercise_muscle_map.muscle_group_id, exercise_muscle_map.is_curated)
       IS DISTINCT FROM (EXCLUDED.muscle_group_id, EXCLUDED.is_curated);
+
+-- name: wanted_muscle_weights
+CREATE TEMP TABLE wanted_muscle_weights ON COMMIT DROP AS
+-- Sets per muscle, weighted as the hypertrophy literature counts them: a template's primary muscle
+-- group 1.0, each secondary 0.5; an exercise without a template: its one group (curated or
+-- 'Unmapped') 1.0. (CREATE first: the bench tells temporary statements by it.)
+SELECT DISTINCT ON (w.exercise_id, g.muscle_group_id) w.exercise_id, g.muscle_group_id, w.weight, w.mapped_by
+FROM (
+    SELECT e.exercise_id, initcap(replace(t.primary_muscle_group, '_', ' ')) AS muscle_group, 1.0 AS weight,
+           'template' AS mapped_by
+    FROM fitness.exercises e JOIN fitness.exercise_templates t USING (exercise_template_id)
+    WHERE t.primary_muscle_group IS NOT NULL
+    UNION ALL
+    SELECT e.exercise_id, initcap(replace(secondary, '_', ' ')), 0.5, 'template'
+    FROM fitness.exercises e JOIN fitness.exercise_templates t USING (exercise_template_id),
+         unnest(t.secondary_muscle_groups) secondary
+    WHERE t.primary_muscle_group IS NOT NULL
+    UNION ALL
+    SELECT e.exercise_id, g.muscle_group_name, 1.0, CASE WHEN m.is_curated THEN 'curated' ELSE 'unmapped' END
+    FROM fitness.exercises e
+    JOIN fitness.exercise_muscle_map m USING (exercise_id)
+    JOIN fitness.muscle_groups g USING (muscle_group_id)
+    LEFT JOIN fitness.exercise_templates t USING (exercise_template_id)
+    WHERE t.primary_muscle_group IS NULL
+) w
+JOIN fitness.muscle_groups g ON g.muscle_group_name = w.muscle_group
+ORDER BY w.exercise_id, g.muscle_group_id, w.weight DESC;
+
+-- name: exercise_muscle_weights
+INSERT INTO fitness.exercise_muscle_weights (exercise_id, muscle_group_id, weight, mapped_by)
+SELECT exercise_id, muscle_group_id, weight, mapped_by FROM wanted_muscle_weights
+ON CONFLICT (exercise_id, muscle_group_id) DO UPDATE
+SET weight = EXCLUDED.weight, mapped_by = EXCLUDED.mapped_by
+WHERE (exercise_muscle_weights.weight, exercise_muscle_weights.mapped_by)
+      IS DISTINCT FROM (EXCLUDED.weight, EXCLUDED.mapped_by);
+
+-- name: stale_muscle_weights
+DELETE FROM fitness.exercise_muscle_weights x
+WHERE NOT EXISTS (SELECT 1 FROM wanted_muscle_weights w
+                  WHERE (w.exercise_id, w.muscle_group_id) = (x.exercise_id, x.muscle_group_id));
 
 -- name: deleted_workout_ids
 CREATE TEMP TABLE deleted_workout_ids ON COMMIT DROP AS
@@ -98,9 +208,9 @@ WHERE w.workout_id = d.workout_id AND NOT d.is_removed;
 
 -- name: workouts
 INSERT INTO fitness.workouts (athlete_id, started_at, ended_at, title, description, training_date,
-                              duration_minutes, content_hash, source_sha256)
+                              duration_minutes, content_hash, source_sha256, hevy_workout_id)
 SELECT athlete_id, started_at, ended_at, title, description, training_date, duration_minutes,
-       workout_hash, source_sha256
+       workout_hash, source_sha256, hevy_workout_id
 FROM stage_workouts
 ORDER BY athlete_id, started_at, title;
 
@@ -111,17 +221,19 @@ FROM stage_workouts s
 JOIN fitness.workouts w ON (w.athlete_id, w.started_at, w.title) = (s.athlete_id, s.started_at, s.title);
 
 -- name: workout_exercises
-INSERT INTO fitness.workout_exercises (workout_id, block_index, exercise_id, superset_id, exercise_notes)
-SELECT r.workout_id, b.block_index, fitness.exercise_id_for(b.exercise_title), b.superset_id, b.exercise_notes
+INSERT INTO fitness.workout_exercises (workout_id, block_index, exercise_id, superset_id, exercise_notes,
+                                       exercise_template_id)
+SELECT r.workout_id, b.block_index, fitness.exercise_id_for(b.exercise_title), b.superset_id, b.exercise_notes,
+       b.exercise_template_id
 FROM stage_blocks b
 JOIN workout_refs r USING (workout_ref)
 ORDER BY r.workout_id, b.block_index;
 
 -- name: sets
 INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, weight_kg, reps,
-                          distance_km, duration_seconds, rpe, source_line)
+                          distance_km, duration_seconds, rpe, source_line, hevy_set_id)
 SELECT we.workout_exercise_id, s.set_order, s.set_index, s.set_type, s.weight_kg, s.reps,
-       s.distance_km, s.duration_seconds, s.rpe, s.source_line
+       s.distance_km, s.duration_seconds, s.rpe, s.source_line, s.hevy_set_id
 FROM stage_sets s
 JOIN workout_refs r USING (workout_ref)
 JOIN fitness.workout_exercises we ON we.workout_id = r.workout_id AND we.block_index = s.block_index

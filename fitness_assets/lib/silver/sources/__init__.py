@@ -15,15 +15,22 @@ from typing import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from fitness_assets.lib.raw.formats import DIET_CSV, DIET_SQLITE, HEVY, MAPMYRUN, DetectedExport
+from fitness_assets.lib.raw.formats import DIET_CSV, DIET_SQLITE, HEVY, HEVY_API, MAPMYRUN, DetectedExport
 from fitness_assets.lib.silver import corrections
 from fitness_assets.lib.silver.corrections import Correction
 from fitness_assets.lib.silver.parsed import ParsedRows
 from fitness_assets.lib.silver.quarantine import SourceFile
+from fitness_assets.lib.silver.sources.hevy_api import parse_hevy_api
 from fitness_assets.lib.silver.sources.diet import SILVER_CYCLE_COLUMNS, SILVER_DIET_COLUMNS, parse_diet
 from fitness_assets.lib.silver.sources.hevy_csv import SILVER_SET_COLUMNS, parse_hevy
 from fitness_assets.lib.silver.sources.mapmyrun import ACTIVITY_DTYPES, SILVER_ACTIVITY_COLUMNS, parse_mapmyrun
-from fitness_assets.schemas.silver import SilverActivity, SilverCycle, SilverDietDay, SilverWorkoutSet
+from fitness_assets.schemas.silver import (
+    SilverActivity,
+    SilverApiWorkoutSet,
+    SilverCycle,
+    SilverDietDay,
+    SilverWorkoutSet,
+)
 
 WORKOUTS = "workouts"
 DIET = "diet"
@@ -75,6 +82,10 @@ def _parse_hevy(data, detected, source, path, corrections):
     return parse_hevy(data, detected, source, corrections), None
 
 
+def _parse_hevy_api(data, detected, source, path, corrections):
+    return parse_hevy_api(data, detected, source, path, corrections), None
+
+
 def _parse_mapmyrun(data, detected, source, path, corrections):
     return parse_mapmyrun(data, detected, source, corrections), None
 
@@ -85,6 +96,9 @@ _DIET = dict(dataset=DIET, parse=parse_diet, model=SilverDietDay, date_column="d
 SOURCES: dict[str, Source] = {
     HEVY: Source(WORKOUTS, _parse_hevy, SilverWorkoutSet, "started_at", "workout start", text=True,
                  cut_unit=("started_at", "title")),
+    # A sync record replays to the account's whole history, like an export: it joins the same
+    # snapshot rules (the one landed last is the athlete's current workouts).
+    HEVY_API: Source(WORKOUTS, _parse_hevy_api, SilverApiWorkoutSet, "started_at", "workout start", text=False),
     DIET_CSV: Source(**_DIET, text=True),
     DIET_SQLITE: Source(**_DIET, text=False),
     MAPMYRUN: Source(ACTIVITIES, _parse_mapmyrun, SilverActivity, "activity_date", "activity date", text=True),

@@ -31,7 +31,10 @@ SILVER_SET_COLUMNS = [
     "block_index", "exercise_title", "superset_id", "exercise_notes",
     "set_order", "set_index", "set_type", "weight_kg", "reps", "distance_km", "duration_seconds", "rpe",
     "workout_hash",
+    # The Hevy API's ids (lib/silver/sources/hevy_api.py); a CSV export has none of them.
+    "hevy_workout_id", "hevy_exercise_id", "hevy_set_id", "exercise_template_id",
 ]
+API_ID_COLUMNS = SILVER_SET_COLUMNS[-4:]
 _INTEGER_FIELDS = ("set_index", "reps", "duration_seconds", "superset_id")
 _TEXT_FIELDS = ("title", "description", "exercise_title", "exercise_notes", "set_type")
 # A workout title or exercise name is a key in the warehouse, and PostgreSQL cannot index a key
@@ -50,7 +53,9 @@ def parse_hevy(data: bytes, detected: DetectedExport, source: SourceFile,
     rows, applied, stale = apply_corrections(rows, list(corrections), WORKOUT_SETS, source.athlete_id)
     rows, invalid = quarantine_failures(HevySetRow, rows, source, raw)
     rejected.append(invalid)
-    rows = _assign_workout_structure(rows)
+    rows = assign_workout_structure(rows)
+    for column in API_ID_COLUMNS:
+        rows[column] = None
     quarantine = pd.concat(rejected, ignore_index=True) if rejected else empty_quarantine()
     return ParsedRows(rows[SILVER_SET_COLUMNS].reset_index(drop=True), quarantine,
                       rows_read=rows_read, corrections_applied=applied, stale_corrections=stale)
@@ -130,7 +135,7 @@ def _reject_unusable_names(frame: pd.DataFrame, raw: pd.DataFrame,
     return frame
 
 
-def _assign_workout_structure(frame: pd.DataFrame) -> pd.DataFrame:
+def assign_workout_structure(frame: pd.DataFrame) -> pd.DataFrame:
     """Derive training date, duration, exercise blocks, set order and a per-workout content hash.
 
     A block is a run of rows of one exercise; the same exercise later in the workout, or a
