@@ -33,7 +33,7 @@ MEAN_AD_SCALE = 1.253314
 DECIMALS = 6
 INPUT_COLUMNS = ["athlete_id", "dataset", "record_key", "record_date", "group_key", "metric", "value"]
 ANOMALY_COLUMNS = ["athlete_id", "dataset", "record_key", "record_date", "group_key", "metric", "method", "value",
-                   "score", "threshold", "lower_bound", "upper_bound", "centre", "group_size", "reason"]
+                   "score", "threshold", "lower_bound", "upper_bound", "centre", "group_median", "group_size", "reason"]
 GROUP = ["athlete_id", "dataset", "group_key", "metric"]
 
 
@@ -56,6 +56,7 @@ def flag_method(values: pd.DataFrame, method: str, params: AnomalyParameters) ->
     frame = values.dropna(subset=["value"]).reset_index(drop=True)
     groups = frame.groupby(GROUP, sort=False, dropna=False)["value"]
     size = groups.transform("size")
+    median = groups.transform("median").to_numpy(dtype=float)
     x = frame["value"].to_numpy(dtype=float)
     if method == "iqr":
         k = float(params.iqr_k)
@@ -103,6 +104,7 @@ def flag_method(values: pd.DataFrame, method: str, params: AnomalyParameters) ->
     out["method"] = method
     out["score"], out["threshold"] = score[chosen], threshold[chosen]
     out["lower_bound"], out["upper_bound"], out["centre"] = lower[chosen], upper[chosen], centre[chosen]
+    out["group_median"] = median[chosen]
     out["group_size"] = size.to_numpy()[chosen].astype("int64")
     out["reason"] = [f"{m} {_fmt(v)} " + ("above" if v > c else "below") + f" its group: {words[i]}"
                      for i, m, v, c in zip(chosen, out["metric"], out["value"], out["centre"])]
@@ -114,7 +116,7 @@ def find_anomalies(values: pd.DataFrame, params: AnomalyParameters, methods: tup
     """Every method's flagged rows, ordered by athlete, date, dataset, record, metric, method."""
     found = [flag_method(values, method, params) for method in methods]
     result = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ANOMALY_COLUMNS)
-    for column in ("value", "score", "threshold", "lower_bound", "upper_bound", "centre"):
+    for column in ("value", "score", "threshold", "lower_bound", "upper_bound", "centre", "group_median"):
         result[column] = result[column].astype(float).round(DECIMALS) + 0.0
     result["group_size"] = result["group_size"].astype("int64")
     return result.sort_values(["athlete_id", "record_date", "dataset", "record_key", "metric", "method"],

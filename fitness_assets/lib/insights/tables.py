@@ -9,13 +9,12 @@ floats, and Python's CSV writes a float's shortest round-trip form: COPY reads b
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Sequence
 
 import pandas as pd
 import sqlalchemy as sa
-
-from fitness_assets.lib.warehouse.database import copy_frame
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,19 @@ class Synced:
     @property
     def written(self) -> int:
         return self.inserted + self.updated + self.deleted
+
+
+def _copy(conn: sa.Connection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
+    """COPY the frame as CSV; empty unquoted fields are NULL, except in the text columns that hold
+    an empty string somewhere (FORCE_NOT_NULL reads those as '')."""
+    empty_text = [c for c in columns if (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
+                  and frame[c].astype("object").eq("").any()]
+    buffer = io.StringIO()
+    frame.to_csv(buffer, columns=columns, index=False, header=False, na_rep="", lineterminator="\r\n")
+    buffer.seek(0)
+    force = f", FORCE_NOT_NULL ({', '.join(empty_text)})" if empty_text else ""
+    with conn.connection.dbapi_connection.cursor() as cur:
+        cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})", buffer)
 
 
 def sync_statement(table: str, staging: str, columns: Sequence[str], key: Sequence[str]) -> str:
@@ -50,12 +62,13 @@ def sync_statement(table: str, staging: str, columns: Sequence[str], key: Sequen
 
 def sync_table(conn: sa.Connection, table: str, frame: pd.DataFrame, key: Sequence[str]) -> Synced:
     """Replace `table`'s rows with `frame`'s (its columns are the table's), in the caller's
-    transaction; returns what changed. A transaction-scoped lock on the table keeps two runs apart."""
+    transaction; returns what changed. A transaction-scoped lock on the table keeps two runs apart.
+    Text columns of `frame` with an empty string (exercise_name '' = not a lift) travel as ''."""
     columns = list(frame.columns)
     staging = f"staging_{table.split('.')[-1]}"
     conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
     conn.exec_driver_sql(f"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-    copy_frame(conn, staging, frame, columns)
+    _copy(conn, staging, frame, columns)
     conn.exec_driver_sql(f"ANALYZE {staging}")
     row = conn.exec_driver_sql(sync_statement(table, staging, columns, key)).one()
     total = conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()

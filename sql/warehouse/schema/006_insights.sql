@@ -78,7 +78,7 @@ CREATE TABLE fitness.trends (
     last_week        date NOT NULL,
     points           integer NOT NULL,
     slope_per_week   double precision NOT NULL,
-    slope_ci_low     double precision NOT NULL,     -- 95 % confidence interval of the slope
+    slope_ci_low     double precision NOT NULL,     -- 95 percent confidence interval of the slope
     slope_ci_high    double precision NOT NULL,
     slope_std_error  double precision NOT NULL,
     t_statistic      double precision,              -- NULL when the fit is exact (no residual)
@@ -98,9 +98,9 @@ CREATE TABLE fitness.trend_forecasts (
     week_start     date NOT NULL,
     weeks_ahead    integer NOT NULL,
     predicted      double precision NOT NULL,
-    mean_ci_low    double precision NOT NULL,       -- 95 % interval of the fitted line
+    mean_ci_low    double precision NOT NULL,       -- 95 percent interval of the fitted line
     mean_ci_high   double precision NOT NULL,
-    pi_low         double precision NOT NULL,       -- 95 % prediction interval of one new week
+    pi_low         double precision NOT NULL,       -- 95 percent prediction interval of one new week
     pi_high        double precision NOT NULL,
     PRIMARY KEY (athlete_id, metric, exercise_name, window_weeks, week_start)
 );
@@ -120,6 +120,7 @@ CREATE TABLE fitness.anomalies (
     lower_bound   double precision NOT NULL,
     upper_bound   double precision NOT NULL,
     centre        double precision NOT NULL,      -- median (iqr, mad) or mean (zscore)
+    group_median  double precision NOT NULL,      -- the group's median, whatever the method
     group_size    integer NOT NULL,
     reason        text NOT NULL,
     PRIMARY KEY (athlete_id, dataset, record_key, metric, method)
