@@ -198,7 +198,7 @@ class InsightsResource(dg.ConfigurableResource):
 
     consistency_window_weeks: int = 8            # trailing weeks the consistency dimensions look at
     streak_target_weeks: int = 8                 # weeks in a row that give the streak dimension full marks
-    trend_windows_weeks: list[int] = [12, 26, 52]  # one OLS fit per window (last N weeks of each series)
+    trend_windows_weeks: list[int] = [12, 26, 52]  # noqa: RUF012 - pydantic copies defaults; one fit per window
     forecast_weeks: int = 8                      # weeks forecast after each series' last week
     main_lifts: int = 5                          # lifts per athlete with a top-weight trend (most weeks trained)
     iqr_k: float = 1.5                           # Tukey's fences: Q1 − k·IQR, Q3 + k·IQR

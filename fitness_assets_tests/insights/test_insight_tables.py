@@ -15,13 +15,19 @@ import sqlalchemy as sa
 from fitness_assets.defs.insights.assets import activity_classification
 from fitness_assets.defs.insights.tables import INSIGHT_TABLE_ASSETS
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
-from fitness_assets.lib.payloads.payload import build_payload, contract_errors, insights_section
+from fitness_assets.lib.insights.tables import sync_table
+from fitness_assets.lib.payloads.payload import (
+    build_payload,
+    contract_errors,
+    insights_section,
+)
 from fitness_assets.lib.reports.grounding import ungrounded_numbers
 from fitness_assets.lib.reports.template import number, write_report
-from fitness_assets.lib.insights.tables import sync_table
 from fitness_assets_tests.harness import QUIET, query
 from fitness_assets_tests.insights.synthetic import EVENT, history
-from fitness_assets_tests.insights.test_activity_classification_asset import insert_activities
+from fitness_assets_tests.insights.test_activity_classification_asset import (
+    insert_activities,
+)
 
 ASSETS = [activity_classification, *INSIGHT_TABLE_ASSETS]
 
@@ -86,7 +92,7 @@ def test_insight_tables_from_the_warehouse_and_a_rerun_writes_nothing(settings):
     assert event["method"] == "detected" and abs((event["event_week"] - EVENT).days) <= 14
     periods = {r["period"]: r for r in query(settings, "SELECT * FROM fitness.before_after")}
     assert periods["before"]["event_week"] == periods["after"]["event_week"] == event["event_week"]
-    assert periods["after"]["walk_share"] > 0.7 > 0.1 > periods["before"]["walk_share"]
+    assert periods["after"]["walk_share"] > 0.7 and periods["before"]["walk_share"] < 0.1
     assert periods["after"]["activities_per_month"] > 3 * periods["before"]["activities_per_month"]
     assert periods["after"]["avg_pace_min_per_km"] > periods["before"]["avg_pace_min_per_km"]
 

@@ -8,7 +8,11 @@ import dagster as dg
 import pandas as pd
 
 from fitness_assets.defs.progress import preview, report
-from fitness_assets.defs.resources import ClassifierResource, FitnessFilesResource, WarehouseResource
+from fitness_assets.defs.resources import (
+    ClassifierResource,
+    FitnessFilesResource,
+    WarehouseResource,
+)
 from fitness_assets.lib.insights.classify import LABEL_COLUMNS, Classification, classify
 from fitness_assets.lib.insights.store import (
     life_event_rows,
@@ -16,7 +20,10 @@ from fitness_assets.lib.insights.store import (
     write_classification,
     write_life_events,
 )
-from fitness_assets.lib.insights.user_labels import load_user_labels, resolve_user_labels
+from fitness_assets.lib.insights.user_labels import (
+    load_user_labels,
+    resolve_user_labels,
+)
 
 # Rows shown per metadata table; the counts are always complete.
 TABLE_ROWS = 50

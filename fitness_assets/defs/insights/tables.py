@@ -16,8 +16,15 @@ from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.quality.checks import check_result, check_specs
 from fitness_assets.defs.resources import InsightsResource, WarehouseResource
 from fitness_assets.lib.insights import sources, table_rules
-from fitness_assets.lib.insights.anomalies import activity_values, diet_values, find_anomalies, set_values
-from fitness_assets.lib.insights.before_after import before_after as before_after_periods
+from fitness_assets.lib.insights.anomalies import (
+    activity_values,
+    diet_values,
+    find_anomalies,
+    set_values,
+)
+from fitness_assets.lib.insights.before_after import (
+    before_after as before_after_periods,
+)
 from fitness_assets.lib.insights.consistency import consistency_scores
 from fitness_assets.lib.insights.tables import Synced, sync_table
 from fitness_assets.lib.insights.trends import trend_tables

@@ -37,6 +37,10 @@ def _mean(values: pd.Series) -> float | None:
     return float(values.mean()) if len(values) else None
 
 
+def _per_month(count: int, months: float) -> float | None:
+    return count / months if months > 0 else None
+
+
 def _period(athlete: str, period: str, event: pd.Series, activities: pd.DataFrame, workouts: pd.DataFrame,
             first: pd.Timestamp, last: pd.Timestamp) -> dict:
     days = (last - first).days + 1 if last >= first else 0
@@ -45,12 +49,11 @@ def _period(athlete: str, period: str, event: pd.Series, activities: pd.DataFram
     labelled = int(sum(counts.get(label, 0) for label in LABELS))
     on_foot = activities[activities["label"].isin(["run", "walk", "mixed"])]
     runs = activities[activities["label"] == "run"]
-    per_month = (lambda n: n / months if months > 0 else None)  # noqa: E731
     return {
         "athlete_id": athlete, "period": period, "event_week": event["event_week"], "event_method": event["method"],
         "first_date": first.date() if days else None, "last_date": last.date() if days else None,
-        "months": months, "activities": len(activities), "activities_per_month": per_month(len(activities)),
-        "lifting_sessions": len(workouts), "lifting_sessions_per_month": per_month(len(workouts)),
+        "months": months, "activities": len(activities), "activities_per_month": _per_month(len(activities), months),
+        "lifting_sessions": len(workouts), "lifting_sessions_per_month": _per_month(len(workouts), months),
         "runs": int(counts.get("run", 0)), "walks": int(counts.get("walk", 0)), "mixed": int(counts.get("mixed", 0)),
         "outliers": int(counts.get("outlier", 0)),
         **{f"{label}_share": (counts.get(label, 0) / labelled if labelled else None) for label in LABELS},

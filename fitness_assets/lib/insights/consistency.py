@@ -33,7 +33,8 @@ their first session to their last week with data of any kind (`through`).
 
 from __future__ import annotations
 
-from typing import Mapping, Protocol
+from collections.abc import Mapping
+from typing import Protocol
 
 import numpy as np
 import pandas as pd

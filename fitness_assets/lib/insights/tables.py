@@ -10,8 +10,8 @@ floats, and Python's CSV writes a float's shortest round-trip form: COPY reads b
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import pandas as pd
 import sqlalchemy as sa
@@ -43,13 +43,16 @@ def _copy(conn: sa.Connection, table: str, frame: pd.DataFrame, columns: list[st
         cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})", buffer)
 
 
+def _row(alias: str, names: Sequence[str]) -> str:
+    return f"({', '.join(f'{alias}.{n}' for n in names)})"
+
+
 def sync_statement(table: str, staging: str, columns: Sequence[str], key: Sequence[str]) -> str:
     """The delete/update/insert statement; identifiers are the code's own table and column names."""
     values = [c for c in columns if c not in key]
     same_key = " AND ".join(f"t.{k} = s.{k}" for k in key)
-    row = lambda alias, names: f"({', '.join(f'{alias}.{n}' for n in names)})"  # noqa: E731
     update = (f"UPDATE {table} t SET {', '.join(f'{v} = s.{v}' for v in values)} FROM {staging} s "
-              f"WHERE {same_key} AND {row('t', values)} IS DISTINCT FROM {row('s', values)} RETURNING 1"
+              f"WHERE {same_key} AND {_row('t', values)} IS DISTINCT FROM {_row('s', values)} RETURNING 1"
               if values else "SELECT 1 WHERE false")
     return (
         f"WITH deleted AS (DELETE FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM {staging} s WHERE {same_key}) "

@@ -19,8 +19,9 @@ slope is not 0 (p = 1 when it is) and zero-width intervals.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
