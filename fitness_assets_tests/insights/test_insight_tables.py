@@ -10,6 +10,7 @@ from datetime import date
 
 import dagster as dg
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 
 from fitness_assets.defs.insights.assets import activity_classification
@@ -176,3 +177,37 @@ def test_the_insights_section_groups_methods_and_is_absent_without_a_score():
                                      "metric": "weight_kg", "value": 1000.0, "group_median": 140.0,
                                      "methods": ["iqr", "zscore"]}]
     assert section["consistency"]["timing_regularity"] is None and insights_section(None, rows) is None
+
+
+def test_the_contract_ties_insights_to_version_1_2_in_both_validators():
+    import fastjsonschema
+
+    from fitness_assets.lib.payloads.payload import draft7_equivalent, payload_schema
+
+    score = {"consistency_score": 50.0, "frequency_score": 100.0, "timing_score": 25.0, "stability_score": None,
+             "streak_score": 25.0, "sessions": 1, "norm_sessions": None, "current_streak_weeks": 2,
+             "longest_streak_weeks": 2, "current_streak_days": 1, "longest_streak_days": 1}
+    summary = {"athlete_id": "default", "week_start": "2025-09-08", "cycle_id": None, "cycle_name": None,
+               "cycle_type": None, "avg_calories_kcal": None, "avg_carbs_g": None, "avg_protein_g": None,
+               "avg_fat_g": None, "cardio_weekly_min": None, "avg_bodyweight_kg": None, "logged_days": 0,
+               "training_sessions": 1, "total_sets": 3, "failure_sets": 0, "avg_reps_per_set": 5}
+    week = build_payload(summary, [], score, [])
+    compiled = fastjsonschema.compile(draft7_equivalent(payload_schema()))
+    compiled(week)
+    assert week["schema_version"] == "1.2" and contract_errors(week) == []
+    without = {k: v for k, v in week.items() if k != "insights"}
+    insights = week["insights"]
+    broken = {
+        "insights under 1.1": week | {"schema_version": "1.1"},
+        "1.2 without insights": without,
+        "a score above 100": week | {"insights": insights | {"consistency": insights["consistency"] | {"score": 101}}},
+        "an unknown method": week | {"insights": insights | {"anomalies": [
+            {"date": "2025-09-09", "dataset": "sets", "subject": "x", "metric": "reps", "value": 1, "group_median": 1,
+             "methods": ["grubbs"]}]}},
+    }
+    for why, payload in broken.items():
+        assert contract_errors(payload) != [], why
+        with pytest.raises(fastjsonschema.JsonSchemaException):
+            compiled(payload)
+    assert contract_errors(without | {"schema_version": "1.0"}) == []
+    assert build_payload(summary, [])["schema_version"] == "1.0"   # no score: the 1.0 document
