@@ -10,6 +10,7 @@ from fitness_assets.defs.gold.assets import gold_views_asset
 from fitness_assets.defs.gold.checks import GOLD_CHECKS
 from fitness_assets.defs.insights.assets import activity_classification
 from fitness_assets.defs.insights.checks import INSIGHTS_CHECKS
+from fitness_assets.defs.insights.tables import INSIGHT_TABLE_ASSETS
 from fitness_assets.defs.jobs import (
     hevy_api_sync_job,
     ingest_job,
@@ -35,7 +36,7 @@ def build_definitions(configuration: Configuration | None = None) -> dg.Definiti
     configuration = configuration or configuration_from()
     return dg.Definitions(
         assets=[raw_exports, hevy_api_sync, silver_frames, warehouse_tables, gold_views_asset(Path(configuration.warehouse.sql_dir)),
-                activity_classification, weekly_payload, weekly_report, published_reports],
+                activity_classification, *INSIGHT_TABLE_ASSETS, weekly_payload, weekly_report, published_reports],
         asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS, *INSIGHTS_CHECKS],
         jobs=[ingest_job, hevy_api_sync_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, ingest_notifications, *EXPORT_SENSORS],

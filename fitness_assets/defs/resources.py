@@ -226,6 +226,21 @@ class HevyApiResource(dg.ConfigurableResource):
             max_retry_delay_seconds=self.max_retry_delay_seconds)
 
 
+class InsightsResource(dg.ConfigurableResource):
+    """Settings of the insight tables (lib/insights/): consistency, trends, anomalies. Each
+    asset's metadata shows the values it ran with; a changed value rewrites only the rows it changes."""
+
+    consistency_window_weeks: int = 8            # trailing weeks the consistency dimensions look at
+    streak_target_weeks: int = 8                 # weeks in a row that give the streak dimension full marks
+    trend_windows_weeks: list[int] = [12, 26, 52]  # noqa: RUF012 - pydantic copies defaults; one fit per window
+    forecast_weeks: int = 8                      # weeks forecast after each series' last week
+    main_lifts: int = 5                          # lifts per athlete with a top-weight trend (most weeks trained)
+    iqr_k: float = 1.5                           # Tukey's fences: Q1 − k·IQR, Q3 + k·IQR
+    zscore_threshold: float = 3.0                # |x − mean| / σ above this is flagged
+    modified_zscore_threshold: float = 3.5       # |0.6745 (x − median) / MAD| above this (Iglewicz–Hoaglin)
+    anomaly_min_group: int = 8                   # smaller groups of like values are not judged
+
+
 @dataclass(frozen=True)
 class Variable:
     """One environment variable: the resource field it sets. `fallbacks` are read, in order, when
@@ -290,6 +305,15 @@ VARIABLES = (
     Variable("HEVY_API_KEY", "hevy_api", "api_key", secret=True),
     Variable("HEVY_API_TIMEOUT_SECONDS", "hevy_api", "timeout_seconds"),
     Variable("HEVY_API_MAX_ATTEMPTS", "hevy_api", "max_attempts"),
+    Variable("FITNESS_CONSISTENCY_WINDOW_WEEKS", "insights", "consistency_window_weeks"),
+    Variable("FITNESS_STREAK_TARGET_WEEKS", "insights", "streak_target_weeks"),
+    Variable("FITNESS_TREND_WINDOWS_WEEKS", "insights", "trend_windows_weeks"),
+    Variable("FITNESS_FORECAST_WEEKS", "insights", "forecast_weeks"),
+    Variable("FITNESS_MAIN_LIFTS", "insights", "main_lifts"),
+    Variable("FITNESS_ANOMALY_IQR_K", "insights", "iqr_k"),
+    Variable("FITNESS_ANOMALY_ZSCORE", "insights", "zscore_threshold"),
+    Variable("FITNESS_ANOMALY_MODIFIED_ZSCORE", "insights", "modified_zscore_threshold"),
+    Variable("FITNESS_ANOMALY_MIN_GROUP", "insights", "anomaly_min_group"),
     # dagster-aws's S3 resource (boto3 reads credentials and AWS_ENDPOINT_URL_S3): never the Bedrock
     # region, which may differ from the bucket's. Unset: boto3's chain decides.
     Variable("FITNESS_AWS_REGION", "s3", "region_name", ("AWS_REGION", "AWS_DEFAULT_REGION")),
@@ -297,7 +321,7 @@ VARIABLES = (
 RESOURCE_TYPES: dict[str, type[dg.ConfigurableResource]] = {
     "warehouse": WarehouseResource, "files": FitnessFilesResource, "quality": QualityResource,
     "notifier": NotifierResource, "report_writer": ReportWriterResource, "s3": S3Resource,
-    "classifier": ClassifierResource, "hevy_api": HevyApiResource,
+    "classifier": ClassifierResource, "hevy_api": HevyApiResource, "insights": InsightsResource,
 }
 _TRUE = ("1", "true", "yes")
 
@@ -308,6 +332,8 @@ def _value(variable: Variable, raw: str, resource_type: type) -> object:
     annotation = resource_type.model_fields[variable.field].annotation
     if annotation in (bool, "bool"):
         return raw.strip().lower() in _TRUE
+    if annotation in (list[int], "list[int]"):  # "12,26,52"; pydantic converts (and rejects) each item
+        return [item.strip() for item in raw.split(",") if item.strip()]
     return raw  # pydantic converts numbers; a malformed one fails naming the field
 
 
@@ -322,6 +348,7 @@ class Configuration:
     s3: S3Resource
     classifier: ClassifierResource
     hevy_api: HevyApiResource
+    insights: InsightsResource
 
     def resources(self) -> dict[str, dg.ConfigurableResource]:
         return {key: getattr(self, key) for key in RESOURCE_TYPES}

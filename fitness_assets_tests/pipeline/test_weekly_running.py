@@ -244,7 +244,9 @@ def test_a_running_export_changes_only_the_weeks_with_activities(settings):
     assert labels == {"2000": None, "2001": "run", "2002": "walk", "2003": "run"}
     diet_week = json.loads(after["weekly_fitness_context_2026-01-19.json"][0])
     validate_payload(diet_week)
-    assert diet_week["schema_version"] == "1.1" and diet_week["diet"]["logged_days"] == 1
+    # every week from the first session on carries a consistency score: contract 1.2 (running as in 1.1)
+    assert diet_week["schema_version"] == "1.2" and diet_week["diet"]["logged_days"] == 1
+    assert diet_week["insights"]["consistency"]["sessions"] == 3  # the run, the walk and the bike ride; no workout
     # 4.0 mi = 6.437376 km in 33 min; 3.1 mi is the next week's
     assert diet_week["running"] == {
         "logged_activities": 3, "runs": 1, "walks": 1, "mixed": 0, "outliers": 0, "other_activities": 1,

@@ -1,4 +1,5 @@
-"""insights: labels derived from the warehouse. `activity_classification` tells runs from walks."""
+"""insights: labels derived from the warehouse. `activity_classification` tells runs from walks
+(and records each athlete's life event); the insight tables are in insights/tables.py."""
 
 import time
 from pathlib import Path
@@ -7,10 +8,22 @@ import dagster as dg
 import pandas as pd
 
 from fitness_assets.defs.progress import preview, report
-from fitness_assets.defs.resources import ClassifierResource, FitnessFilesResource, WarehouseResource
+from fitness_assets.defs.resources import (
+    ClassifierResource,
+    FitnessFilesResource,
+    WarehouseResource,
+)
 from fitness_assets.lib.insights.classify import LABEL_COLUMNS, Classification, classify
-from fitness_assets.lib.insights.store import read_activities, write_classification
-from fitness_assets.lib.insights.user_labels import load_user_labels, resolve_user_labels
+from fitness_assets.lib.insights.store import (
+    life_event_rows,
+    read_activities,
+    write_classification,
+    write_life_events,
+)
+from fitness_assets.lib.insights.user_labels import (
+    load_user_labels,
+    resolve_user_labels,
+)
 
 # Rows shown per metadata table; the counts are always complete.
 TABLE_ROWS = 50
@@ -67,6 +80,8 @@ def activity_classification(context: dg.AssetExecutionContext, warehouse: Wareho
     seconds = time.perf_counter() - started
     with warehouse.engine.begin() as conn:
         written = write_classification(conn, warehouse.sql_path, result.labels)
+        # the split the labels were made with, for before/after (fitness.life_events)
+        events_written = write_life_events(conn, life_event_rows(result.athletes, result.model_version))
     labels = result.labels
     by_label = labels["label"].value_counts()
     by_method = labels["method"].value_counts()
@@ -75,6 +90,7 @@ def activity_classification(context: dg.AssetExecutionContext, warehouse: Wareho
                     f"rows written this run: {written.written:,}, removed {written.removed:,}")
     return dg.MaterializeResult(metadata={
         "rows": written.total, "rows_written_this_run": written.written, "rows_removed_this_run": written.removed,
+        "life_events_written_this_run": events_written,
         "activities": len(activities), "model_version": result.model_version,
         **{f"labels_{k}": int(by_label.get(k, 0)) for k in LABEL_ORDER},
         **{f"method_{m}": int(by_method.get(m, 0)) for m in ("kmeans", "era_default", "rule", "user")},

@@ -28,7 +28,7 @@ PAYLOAD = dg.AssetKey("weekly_payload")
     group_name="payloads",
     partitions_def=weekly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    deps=list(GOLD_VIEWS),
+    deps=[*GOLD_VIEWS, "consistency_weekly", "anomalies"],  # the insights section (contract 1.2) reads both
     kinds={"json"},
     check_specs=check_specs("weekly_payload"),
 )

@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from fitness_assets.lib.insights.classify import LABEL_COLUMNS
+from fitness_assets.lib.insights.tables import sync_table
 from fitness_assets.lib.warehouse.database import copy_frame, foreign_keys_suspended
 from fitness_assets.lib.warehouse.load import BULK_LOAD_MIN_ROWS
 
@@ -79,3 +80,25 @@ def read_labelled_activities(conn: sa.Connection) -> pd.DataFrame:
                             "a.duration_s, a.avg_pace_min_per_km, c.label, c.method, c.confidence "
                             "FROM fitness.activity_classification c JOIN fitness.activities a USING (activity_id) "
                             "ORDER BY a.activity_id")
+
+
+LIFE_EVENT_COLUMNS = ["athlete_id", "event_week", "method", "gain", "weeks_before", "weeks_after",
+                      "weekly_count_before", "weekly_count_after", "median_pace_before", "median_pace_after",
+                      "model_version"]
+
+
+def life_event_rows(athletes: list[dict], version: str) -> pd.DataFrame:
+    """The change point of each athlete's classification report (those that have one), as stored
+    in fitness.life_events: before/after reads the split the labels were made with."""
+    rows = [{"athlete_id": a["athlete_id"], **{("event_week" if k == "week" else k): v
+                                               for k, v in a["change_point"].items()},
+             "model_version": version} for a in athletes if a.get("change_point")]
+    frame = pd.DataFrame(rows, columns=LIFE_EVENT_COLUMNS)
+    for column in ("weeks_before", "weeks_after"):
+        frame[column] = frame[column].astype("int64")
+    return frame.sort_values("athlete_id", kind="stable").reset_index(drop=True)
+
+
+def write_life_events(conn: sa.Connection, events: pd.DataFrame) -> int:
+    """Make fitness.life_events hold exactly `events`; returns the rows written or removed."""
+    return sync_table(conn, "fitness.life_events", events[LIFE_EVENT_COLUMNS], ["athlete_id"]).written

@@ -6,16 +6,19 @@ away from zero) and are emitted as integers or as the shortest decimal that roun
 UTF-8, two-space indent, trailing newline; no wall-clock time anywhere in the body.
 
 Versions are additive: a week with logged activities carries a `running` section and says
-"1.1"; a week where a Hevy body-weight measurement filled a day the diet log has no body weight
-for says how many in `diet.bodyweight_days_from_hevy` and "1.2" (with or without `running`);
-every other week is the 1.0 document, byte for byte as before running existed.
+"1.1"; every other week is the 1.0 document, byte for byte as before running existed. A week
+with a consistency score (every week from the athlete's first session on) also carries
+`insights` (the score, its dimensions and the week's flagged anomalies), and a week where a
+Hevy body-weight measurement filled a day the diet log has no body weight for says how many in
+`diet.bodyweight_days_from_hevy`: either makes it "1.2"; weeks with neither keep their 1.0 or
+1.1 bytes.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,7 +32,16 @@ from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 
 SCHEMA_VERSION = "1.0"
 RUNNING_SCHEMA_VERSION = "1.1"  # 1.0 plus `running`, only in weeks with logged activities
-MEASURED_BODYWEIGHT_SCHEMA_VERSION = "1.2"  # 1.1 plus diet.bodyweight_days_from_hevy, only in weeks it is > 0
+INSIGHTS_SCHEMA_VERSION = "1.2"  # plus `insights` and/or diet.bodyweight_days_from_hevy, in weeks that have them
+# fitness.consistency_weekly column → `insights.consistency` key, in payload order.
+CONSISTENCY_FIGURES = {"consistency_score": "score", "frequency_score": "frequency",
+                       "timing_score": "timing_regularity", "stability_score": "performance_stability",
+                       "streak_score": "streak", "sessions": "sessions", "norm_sessions": "norm_sessions",
+                       "current_streak_weeks": "current_streak_weeks", "longest_streak_weeks": "longest_streak_weeks",
+                       "current_streak_days": "current_streak_days", "longest_streak_days": "longest_streak_days"}
+CONSISTENCY_INTEGERS = {"sessions", "current_streak_weeks", "longest_streak_weeks", "current_streak_days",
+                        "longest_streak_days"}
+ANOMALY_METHODS = ("iqr", "zscore", "mad")
 FIGURES = ("total_sets", "total_reps", "avg_reps", "avg_weight_kg", "max_weight_kg", "failure_sets")
 INTEGER_FIGURES = {"total_sets", "total_reps", "failure_sets", "sessions_count"}
 # weekly_fitness_summary column → `running` key, in payload order (counts are integers).
@@ -126,7 +138,42 @@ def running_section(summary: dict) -> dict | None:
             **{name: _number(summary[name]) for name in RUNNING_FIGURES}}
 
 
-def build_payload(summary: dict, exercise_rows: list[dict]) -> dict:
+def _two_decimals(value) -> float | None:
+    number = _number(value)
+    return None if number is None else float(Decimal(str(number)).quantize(Decimal("0.01"), ROUND_HALF_UP)) + 0.0
+
+
+def insights_section(consistency: dict | None, anomaly_rows: list[dict]) -> dict | None:
+    """The week's consistency score and its flagged anomalies, or None for a week without a score
+    (the payload then has no `insights` key, so its bytes stay those of 1.0 or 1.1). One anomaly
+    per flagged value, with every method that flagged it; value and group median to 2 decimals."""
+    if consistency is None:
+        return None
+    flagged: dict[tuple, dict] = {}
+    for row in anomaly_rows:
+        key = (str(row["record_date"]), row["dataset"], row["record_key"], row["metric"])
+        item = flagged.setdefault(key, {
+            "date": str(row["record_date"]), "dataset": row["dataset"], "subject": row["group_key"],
+            "metric": row["metric"], "value": _two_decimals(row["value"]),
+            "group_median": _two_decimals(row["group_median"]), "methods": []})
+        item["methods"].append(row["method"])
+    anomalies = []
+    for key in sorted(flagged, key=lambda k: (k[0], k[1], _natural(k[2]), k[3])):
+        item = flagged[key]
+        item["methods"] = [m for m in ANOMALY_METHODS if m in item["methods"]]
+        anomalies.append(item)
+    return {"consistency": {key: _number(consistency[column], key in CONSISTENCY_INTEGERS)
+                            for column, key in CONSISTENCY_FIGURES.items()},
+            "anomalies": anomalies}
+
+
+def _natural(record_key: str) -> tuple:
+    """Numeric ids in numeric order, dates as text."""
+    return (0, int(record_key), "") if record_key.isdigit() else (1, 0, record_key)
+
+
+def build_payload(summary: dict, exercise_rows: list[dict], consistency: dict | None = None,
+                  anomaly_rows: list[dict] | None = None) -> dict:
     exercises = []
     for row in sorted(exercise_rows, key=lambda r: (r["exercise_name"], int(r["exercise_id"]))):
         current = _figures(row)
@@ -145,9 +192,11 @@ def build_payload(summary: dict, exercise_rows: list[dict]) -> dict:
         })
     running = running_section(summary)
     from_hevy = int(summary.get("bodyweight_days_from_hevy") or 0)
+    insights = insights_section(consistency, anomaly_rows or [])
+    version = (INSIGHTS_SCHEMA_VERSION if insights is not None or from_hevy else
+               RUNNING_SCHEMA_VERSION if running is not None else SCHEMA_VERSION)
     payload = {
-        "schema_version": (MEASURED_BODYWEIGHT_SCHEMA_VERSION if from_hevy else
-                           SCHEMA_VERSION if running is None else RUNNING_SCHEMA_VERSION),
+        "schema_version": version,
         "athlete_id": summary["athlete_id"],
         "week_start": str(summary["week_start"]),
         "cycle": {
@@ -175,6 +224,8 @@ def build_payload(summary: dict, exercise_rows: list[dict]) -> dict:
         payload["diet"]["bodyweight_days_from_hevy"] = from_hevy
     if running is not None:
         payload["running"] = running
+    if insights is not None:
+        payload["insights"] = insights
     payload["exercises"] = exercises
     return payload
 
@@ -212,13 +263,24 @@ def _query_weeks(conn: sa.Connection, first_week: date, last_week: date,
     progression = conn.execute(sa.text(
         "SELECT * FROM fitness.weekly_exercise_progression WHERE week_start BETWEEN :first AND :last" + only),
         params).mappings().all()
+    consistency = conn.execute(sa.text(
+        "SELECT * FROM fitness.consistency_weekly WHERE week_start BETWEEN :first AND :last" + only),
+        params).mappings().all()
+    anomalies = conn.execute(sa.text(
+        "SELECT athlete_id, date_trunc('week', record_date)::date AS week_start, record_date, dataset, record_key, "
+        "group_key, metric, method, value, group_median FROM fitness.anomalies "
+        "WHERE record_date BETWEEN :first AND CAST(:last AS date) + 6" + only), params).mappings().all()
     by_week: dict[tuple[str, str], list[dict]] = {}
     for row in progression:
         by_week.setdefault((row["athlete_id"], str(row["week_start"])), []).append(dict(row))
+    scores = {(row["athlete_id"], str(row["week_start"])): dict(row) for row in consistency}
+    flagged: dict[tuple[str, str], list[dict]] = {}
+    for row in anomalies:
+        flagged.setdefault((row["athlete_id"], str(row["week_start"])), []).append(dict(row))
     payloads = {}
     for summary in summaries:
         key = (summary["athlete_id"], str(summary["week_start"]))
-        payloads[key] = build_payload(dict(summary), by_week.get(key, []))
+        payloads[key] = build_payload(dict(summary), by_week.get(key, []), scores.get(key), flagged.get(key, []))
     return dict(sorted(payloads.items()))
 
 

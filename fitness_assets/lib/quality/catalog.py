@@ -108,6 +108,15 @@ RULES: tuple[Rule, ...] = (
          "and no run, walk or mixed outing is outside FITNESS_CLASSIFIER_MIN_PACE–MAX_PACE"),
     Rule("logged_type_agrees", "activity_classification", WARN, False,
          "in no week with 3 or more runs and walks does the label differ from the logged type for more than half"),
+    Rule("scores_in_range", "consistency_weekly", ERROR, False,
+         "every consistency score and dimension score is between 0 and 100"),
+    Rule("intervals_contain_estimates", "trends", ERROR, False,
+         "every slope lies inside its 95 % confidence interval, every forecast inside its intervals, and the "
+         "prediction interval contains the line's"),
+    Rule("flags_outside_bounds", "anomalies", ERROR, False,
+         "every flagged value lies outside the bounds of the method that flagged it"),
+    Rule("shares_sum_to_one", "before_after", ERROR, False,
+         "in each period with labelled activities, the run, walk, mixed and outlier shares sum to 1"),
     # outputs
     Rule("payload_matches_contract", "weekly_payload", ERROR, True,
          "every payload validates against the contract's JSON Schema before any is written"),

@@ -76,6 +76,8 @@ def write_report(payload: dict) -> str:
     lines.append("")
     if "running" in payload:  # only weeks with logged activities: other reports keep their bytes
         lines += ["## Running and walking", "", *_running_lines(payload["running"]), ""]
+    if "insights" in payload:  # only weeks with a consistency score (contract 1.2)
+        lines += ["## Consistency and anomalies", "", *_insights_lines(payload["insights"]), ""]
 
     progressed = [e for e in exercises if _trend(e) > 0]
     regressed = [e for e in exercises if _trend(e) < 0]
@@ -147,6 +149,39 @@ def _running_lines(running: dict) -> list[str]:
         if running[key]]
     if counted:
         lines.append(f"- Also logged: {', '.join(counted)}.")
+    return lines
+
+
+METRIC_NAMES = {"weight_kg": "weight (kg)", "reps": "reps", "distance_km": "distance (km)",
+                "duration_min": "duration (min)", "pace_min_per_km": "pace (min/km)",
+                "calories_kcal": "calories (kcal)", "protein_g": "protein (g)", "carbs_g": "carbs (g)",
+                "fat_g": "fat (g)", "bodyweight_kg": "bodyweight (kg)"}
+METHOD_NAMES = {"iqr": "IQR fences", "zscore": "z-score", "mad": "modified z-score (MAD)"}
+DATASET_NAMES = {"activities": "activity", "sets": "set", "diet_days": "diet day"}
+
+
+def _insights_lines(insights: dict) -> list[str]:
+    """The consistency score with its dimensions, the streaks, then each flagged value; every
+    number is an `insights` value, every export name quoted."""
+    c = insights["consistency"]
+    dimensions = [f"frequency {number(c['frequency'])} ({_plural(c['sessions'], 'session', 'sessions')}"
+                  + (f" against a recent norm of {number(c['norm_sessions'])})" if c["norm_sessions"] is not None
+                     else ", no recent norm yet)")]
+    for key, name in (("timing_regularity", "timing regularity"), ("performance_stability", "performance stability")):
+        dimensions.append(f"{name} {number(c[key])}" if c[key] is not None else f"{name} not enough data")
+    dimensions.append(f"streak {number(c['streak'])}")
+    lines = [f"- Consistency score {number(c['score'])}: {', '.join(dimensions)}.",
+             f"- Streaks: {_plural(c['current_streak_weeks'], 'week', 'weeks')} in a row with a session (longest "
+             f"{number(c['longest_streak_weeks'])}); {_plural(c['current_streak_days'], 'day', 'days')} in a row "
+             f"up to Sunday (longest {number(c['longest_streak_days'])})."]
+    if not insights["anomalies"]:
+        return [*lines, "- No anomalies flagged this week."]
+    for item in insights["anomalies"]:
+        methods = ", ".join(METHOD_NAMES[m] for m in item["methods"])
+        lines.append(f"- Flagged {DATASET_NAMES.get(item['dataset'], item['dataset'])} on {item['date']}, "
+                     f"{quoted(item['subject'])}: {METRIC_NAMES.get(item['metric'], item['metric'])} "
+                     f"{number(item['value'])} against a group median of {number(item['group_median'])} "
+                     f"(by {methods}).")
     return lines
 
 

@@ -1,0 +1,161 @@
+"""insights: consistency, trends, anomalies and before/after, computed once into warehouse tables.
+
+Each asset reads the warehouse, calls one library function (lib/insights/), checks the frame
+against its rule (before writing: the rules are arithmetic the tables promise) and makes its
+table hold exactly that frame, writing only the rows that changed (lib/insights/tables.py).
+The weekly payload, the report and the dashboard read these tables; none recomputes them.
+"""
+
+
+import time
+
+import dagster as dg
+import pandas as pd
+
+from fitness_assets.defs.progress import preview, report
+from fitness_assets.defs.quality.checks import check_result, check_specs
+from fitness_assets.defs.resources import InsightsResource, WarehouseResource
+from fitness_assets.lib.insights import sources, table_rules
+from fitness_assets.lib.insights.anomalies import (
+    activity_values,
+    diet_values,
+    find_anomalies,
+    set_values,
+)
+from fitness_assets.lib.insights.before_after import (
+    before_after as before_after_periods,
+)
+from fitness_assets.lib.insights.consistency import consistency_scores
+from fitness_assets.lib.insights.tables import Synced, sync_table
+from fitness_assets.lib.insights.trends import trend_tables
+from fitness_assets.lib.quality.core import finding
+
+LABELS = "activity_classification"
+
+
+def _written(*synced: Synced) -> dict[str, object]:
+    metadata: dict[str, object] = {"rows_written_this_run": sum(s.written for s in synced)}
+    for s in synced:
+        name = s.table.split(".")[-1]
+        metadata |= {f"{name}_rows": s.total, f"{name}_inserted": s.inserted, f"{name}_updated": s.updated,
+                     f"{name}_deleted": s.deleted}
+    return metadata
+
+
+def _settings(insights: InsightsResource, *fields: str) -> dict[str, object]:
+    return {f"setting_{f}": dg.MetadataValue.text(str(getattr(insights, f))) for f in fields}
+
+
+@dg.asset(group_name="insights", kinds={"postgres"}, deps=["workouts", "activities", LABELS, "diet_daily", "sets"],
+          check_specs=check_specs("consistency_weekly"))
+def consistency_weekly(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insights: InsightsResource):
+    """Consistency 0–100 per athlete-week with its four dimensions and their inputs
+    (lib/insights/consistency.py has the formula) → fitness.consistency_weekly."""
+    started = time.perf_counter()
+    with warehouse.engine.connect() as conn:
+        sessions = sources.read_sessions(conn)
+        activities = sources.read_activities_labelled(conn)
+        volume = sources.read_weekly_volume(conn)
+        through = sources.read_last_dates(conn)
+    runs = activities[activities["label"] == "run"]
+    scores = consistency_scores(sessions, runs, volume, insights, through)
+    offending = table_rules.scores_out_of_range(scores)
+    yield check_result("consistency_weekly", "scores_in_range", finding(offending, len(scores),
+                                                                        key_columns=("athlete_id", "week_start")))
+    with warehouse.engine.begin() as conn:
+        synced = sync_table(conn, "fitness.consistency_weekly", scores, ["athlete_id", "week_start"])
+    seconds = time.perf_counter() - started
+    report(context, f"consistency_weekly: {len(scores):,} athlete-week(s); rows written this run: {synced.written:,} "
+                    f"({seconds:.1f} s)")
+    latest = scores.sort_values("week_start").groupby("athlete_id").tail(1)
+    yield dg.MaterializeResult(metadata={
+        **_written(synced), "athletes": int(scores["athlete_id"].nunique()), "seconds": round(seconds, 3),
+        **_settings(insights, "consistency_window_weeks", "streak_target_weeks"),
+        "latest_week_per_athlete": preview(latest[["athlete_id", "week_start", "consistency_score", "frequency_score",
+                                                   "timing_score", "stability_score", "streak_score"]], rows=20),
+    })
+
+
+@dg.asset(group_name="insights", kinds={"postgres", "scipy"},
+          deps=["sets", "workouts", "exercises", "activities", LABELS, "diet_daily"], check_specs=check_specs("trends"))
+def trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insights: InsightsResource):
+    """Weekly run distance, run pace, bodyweight, calories and each main lift's top weight
+    (fitness.trend_series); an OLS slope with its 95 % interval and t test per series and window
+    (fitness.trends); a forecast with 95 % intervals for the next weeks (fitness.trend_forecasts)."""
+    started = time.perf_counter()
+    with warehouse.engine.connect() as conn:
+        series = sources.read_trend_series(conn, warehouse.sql_path, insights.main_lifts)
+    fitted, forecasts = trend_tables(series, insights)
+    offending = table_rules.intervals_without_estimate(fitted, forecasts)
+    yield check_result("trends", "intervals_contain_estimates", finding(offending, len(fitted) + len(forecasts)))
+    with warehouse.engine.begin() as conn:
+        synced = (sync_table(conn, "fitness.trend_series", series,
+                             ["athlete_id", "metric", "exercise_name", "week_start"]),
+                  sync_table(conn, "fitness.trends", fitted, ["athlete_id", "metric", "exercise_name", "window_weeks"]),
+                  sync_table(conn, "fitness.trend_forecasts", forecasts,
+                             ["athlete_id", "metric", "exercise_name", "window_weeks", "week_start"]))
+    seconds = time.perf_counter() - started
+    report(context, f"trends: {len(fitted):,} fit(s) over {series.groupby(['athlete_id', 'metric', 'exercise_name']).ngroups:,} "
+                    f"series; rows written this run: {sum(s.written for s in synced):,} ({seconds:.1f} s)")
+    yield dg.MaterializeResult(metadata={
+        **_written(*synced), "seconds": round(seconds, 3),
+        "significant_trends": int(fitted["significant"].sum()) if len(fitted) else 0,
+        **_settings(insights, "trend_windows_weeks", "forecast_weeks", "main_lifts"),
+        "preview": preview(fitted[["athlete_id", "metric", "exercise_name", "window_weeks", "points", "slope_per_week",
+                                   "slope_ci_low", "slope_ci_high", "p_value"]], rows=20),
+    })
+
+
+@dg.asset(group_name="insights", kinds={"postgres"},
+          deps=["sets", "workouts", "exercises", "activities", LABELS, "diet_daily", "cycles"],
+          check_specs=check_specs("anomalies"))
+def anomalies(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insights: InsightsResource):
+    """Runs and walks, sets and diet days flagged by IQR fences, z-score and modified z-score (MAD),
+    each with the numbers that flagged it (lib/insights/anomalies.py) → fitness.anomalies."""
+    started = time.perf_counter()
+    with warehouse.engine.connect() as conn:
+        values = pd.concat([activity_values(sources.read_activities_labelled(conn)),
+                            set_values(sources.read_sets(conn)), diet_values(sources.read_diet(conn))],
+                           ignore_index=True)
+    found = find_anomalies(values, insights)
+    offending = table_rules.flags_inside_bounds(found)
+    yield check_result("anomalies", "flags_outside_bounds", finding(offending, len(found)))
+    with warehouse.engine.begin() as conn:
+        synced = sync_table(conn, "fitness.anomalies", found, ["athlete_id", "dataset", "record_key", "metric", "method"])
+    seconds = time.perf_counter() - started
+    by_method = found.groupby(["dataset", "method"]).size().unstack(fill_value=0) if len(found) else pd.DataFrame()
+    report(context, f"anomalies: {len(found):,} flag(s) over {len(values):,} value(s); rows written this run: "
+                    f"{synced.written:,} ({seconds:.1f} s)")
+    yield dg.MaterializeResult(metadata={
+        **_written(synced), "values_judged": len(values), "seconds": round(seconds, 3),
+        **{f"flags_{m}": int((found["method"] == m).sum()) for m in ("iqr", "zscore", "mad")},
+        **_settings(insights, "iqr_k", "zscore_threshold", "modified_zscore_threshold", "anomaly_min_group"),
+        "flags_by_dataset_and_method": dg.MetadataValue.md(by_method.reset_index().to_markdown(index=False)
+                                                           if len(by_method) else "_none_"),
+        "preview": preview(found[["athlete_id", "record_date", "dataset", "group_key", "metric", "method", "value",
+                                  "reason"]], rows=10),
+    })
+
+
+@dg.asset(group_name="insights", kinds={"postgres"}, deps=["activities", LABELS, "workouts"],
+          check_specs=check_specs("before_after"))
+def before_after(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Activities and lifting per month, label shares, average pace and distance before and after
+    each athlete's life event (fitness.life_events) → fitness.before_after."""
+    with warehouse.engine.connect() as conn:
+        periods = before_after_periods(sources.read_activities_labelled(conn), sources.read_workout_dates(conn),
+                                       sources.read_life_events(conn))
+    offending = table_rules.shares_not_summing_to_one(periods)
+    yield check_result("before_after", "shares_sum_to_one", finding(offending, len(periods)))
+    with warehouse.engine.begin() as conn:
+        synced = sync_table(conn, "fitness.before_after", periods, ["athlete_id", "period"])
+    report(context, f"before_after: {len(periods) // 2:,} athlete(s) with a life event; rows written this run: "
+                    f"{synced.written:,}")
+    yield dg.MaterializeResult(metadata={
+        **_written(synced), "athletes": int(periods["athlete_id"].nunique()) if len(periods) else 0,
+        "periods": preview(periods[["athlete_id", "period", "event_week", "activities_per_month", "run_share",
+                                    "walk_share", "avg_pace_min_per_km", "avg_distance_km"]], rows=20),
+    })
+
+
+INSIGHT_TABLE_ASSETS = [consistency_weekly, trends, anomalies, before_after]
