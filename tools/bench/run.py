@@ -1,7 +1,7 @@
 """`make bench`: ingest, re-ingest and backfill at scale, against the bare COPY floor and a row-by-row loader.
 
     python -m tools.bench.run [--sets 1000000] [--activities 1000000] [--athletes 20] [--hevy-workouts 10000]
-                              [--only sets|activities|hevy_api] [--out docs] [--work bench] [--keep]
+                              [--only sets|activities|hevy_api|sample] [--out docs] [--work bench] [--keep]
 
 One run, one machine, every figure of issue 4 ("Benchmark" and "Targets"):
 
@@ -25,7 +25,8 @@ One run, one machine, every figure of issue 4 ("Benchmark" and "Targets"):
    (default 10,000: ~300,000 sets) from the tests' local Hevy API, then a sync with no change
    (must make one request and write 0 rows): requests, rows written and time (tools/bench/hevy_api.py).
 
-`--only hevy_api` runs part 9 alone the same way. `--only activities` runs part 8 alone and updates its section of an existing BENCHMARKS.md and
+`--only hevy_api` runs part 9 alone the same way, and `--only sample` part 10 (`fitness run` on the
+sample and a one-week refresh: sample_run_s, report_ms_per_week, refresh_run_s; tools/bench/sample.py). `--only activities` runs part 8 alone and updates its section of an existing BENCHMARKS.md and
 its key of benchmarks.json, leaving the other figures as they were; `--only sets` skips it.
 
 It writes <out>/BENCHMARKS.md (figures, targets, PASS/MISS, machine) and <out>/benchmarks.json
@@ -813,6 +814,81 @@ def write_hevy_api(out: Path, part: dict) -> None:
     progress(f"wrote the Hevy API figures into {md_path} and {json_path}")
 
 
+# ---------------------------------------------------------------------------------------
+# What a newcomer waits for: `fitness run` on the sample, a one-week refresh (issue 15)
+# ---------------------------------------------------------------------------------------
+
+SAMPLE_BEGIN, SAMPLE_END = "<!-- sample: begin -->", "<!-- sample: end -->"
+SAMPLE_TARGETS = {"sample_run_s": 10.0, "report_ms_per_week": 20.0, "refresh_run_s": 2.0}
+
+
+def sample_part(work: Path) -> dict:
+    from tools.bench.sample import measure
+
+    progress("sample: fitness run on the sample exports, then a one-week refresh")
+    part = measure(work / "sample")
+    part["verdicts"] = {name: verdict(part[name] <= target) for name, target in SAMPLE_TARGETS.items()}
+    return part
+
+
+def sample_rows(p: dict) -> list[tuple[str, str, str, str]]:
+    runs = " + ".join(f"{r['job'].removesuffix('_job')} {r['seconds']:.1f}" for r in p["sample_runs"])
+    refresh = " + ".join(f"{r['job'].removesuffix('_job')} {r['seconds']:.2f}" for r in p["refresh_runs"])
+    return [
+        ("`fitness run` on the sample, pipeline only (`sample_run_s`)",
+         f"{p['sample_run_s']:.1f} s ({runs}); whole command {p['sample_command_s']:.1f} s",
+         "≤ 10 s", p["verdicts"]["sample_run_s"]),
+        ("Report writing per athlete-week, charts included (`report_ms_per_week`)",
+         f"{p['report_ms_per_week']:.1f} ms ({p['report_step_s']:.2f} s for {p['reports']} reports)",
+         "≤ 20 ms", p["verdicts"]["report_ms_per_week"]),
+        ("A one-week refresh run, start to end (`refresh_run_s`)",
+         f"{p['refresh_run_s']:.2f} s ({refresh}; week {p['refresh_week']}); whole command {p['refresh_command_s']:.1f} s",
+         "≤ 2 s", p["verdicts"]["refresh_run_s"]),
+    ]
+
+
+def sample_lines(p: dict) -> list[str]:
+    return [SAMPLE_BEGIN, "## What a newcomer waits for (issue 15)", "",
+            f"Measured on {p['machine']['date_utc']}, commit {p['machine']['git_commit']} "
+            f"(`{p['machine']['command']}`). Run times are Dagster's (start to end of each run, "
+            "read from the instance); the whole command adds Python start-up, imports and the embedded "
+            "PostgreSQL's start.", "",
+            "| measurement | figure | target | result |", "|---|---|---|---|",
+            *[f"| {name} | {figure} | {target} | {result} |" for name, figure, target, result in sample_rows(p)],
+            "", SAMPLE_END, ""]
+
+
+def main_sample_only(args: argparse.Namespace) -> int:
+    """`--only sample`: this part alone (its own embedded server), merged into --out."""
+    work = Path(args.work).resolve()
+    check_work_folder(work)
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        part = sample_part(work)
+    finally:
+        if not args.keep:
+            remove_work(work)
+    part["machine"] = {"date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                       "git_commit": code_state()[0], "command": bench_command(args)}
+    write_sample(Path(args.out).resolve(), part)
+    print("\n".join(f"{name}: {figure} (target {target}, {result})" for name, figure, target, result
+                    in sample_rows(part)))
+    return 0
+
+
+def write_sample(out: Path, part: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = out / "benchmarks.json", out / "BENCHMARKS.md"
+    results = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
+    results["sample"] = part
+    for name in SAMPLE_TARGETS:  # the headline figures under their stable names, at the top level too
+        results[name] = part[name]
+    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    existing = md_path.read_text(encoding="utf-8") if md_path.exists() else "# Benchmarks\n\n"
+    md_path.write_text(splice_section(existing, SAMPLE_BEGIN, SAMPLE_END, sample_lines(part)), encoding="utf-8")
+    progress(f"wrote the sample figures into {md_path} and {json_path}")
+
+
 def check_work_folder(work: Path) -> None:
     user_homes = {Path(os.environ.get("FITNESS_HOME") or ".fitness").resolve(), (REPO / ".fitness").resolve()}
     if any(work == h or h in work.parents or work in h.parents for h in user_homes):
@@ -1153,6 +1229,7 @@ def markdown(r: dict) -> str:
         *breakdown_lines(r),
         *(activities_lines(r["activities"]) if "activities" in r else []),
         *(hevy_api_lines(r["hevy_api"]) if "hevy_api" in r else []),
+        *(sample_lines(r["sample"]) if "sample" in r else []),
         "## Machine",
         "",
         f"- CPU: {m['cpu_model']} × {m['cpu_count']} (from /proc/cpuinfo)",
@@ -1342,7 +1419,7 @@ def stop_embedded_server(work: Path) -> bool:
 
 def remove_work(work: Path) -> None:
     """Remove what the benchmark put in the work folder, and the folder when that leaves it empty."""
-    for name in ("inbox", ACTIVITY_INBOX, HEVY_API_RAW, f"{HEVY_API_RAW}_silver_cache", "home", "dagster"):
+    for name in ("inbox", ACTIVITY_INBOX, HEVY_API_RAW, f"{HEVY_API_RAW}_silver_cache", "home", "dagster", "sample"):
         shutil.rmtree(work / name, ignore_errors=True)
     for path in [*work.glob("ingest-*.json"), *work.glob("activities-*.json"), work / "appended.csv",
                  work / "original.csv"]:
@@ -1362,6 +1439,8 @@ def main_bench(args: argparse.Namespace) -> int:
         return main_activities_only(args)
     if args.only == "hevy_api":
         return main_hevy_api_only(args)
+    if args.only == "sample":
+        return main_sample_only(args)
     work = Path(args.work).resolve()
     check_work_folder(work)
     database_url = args.database_url or os.environ.get("FITNESS_BENCH_DATABASE_URL", "")
@@ -1491,6 +1570,9 @@ def main_bench(args: argparse.Namespace) -> int:
             results["activities"]["part_seconds"] = time.perf_counter() - part_started
             results["hevy_api"] = hevy_api_part(engine, work, args.hevy_workouts)
             results["hevy_api"]["machine"] = results["machine"]
+            results["sample"] = sample_part(work)
+            results["sample"]["machine"] = results["machine"]
+            results.update({name: results["sample"][name] for name in SAMPLE_TARGETS})
 
         results["ratio_ingest_over_copy"] = s["total"] / results["copy_floor"]["seconds"]
         results["ratio_row_by_row_over_ingest"] = results["row_by_row"]["extrapolated_seconds"] / s["total"]
@@ -1533,7 +1615,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="synthetic MapMyRun activities in all, over the same athletes (default 1,000,000)")
     parser.add_argument("--hevy-workouts", type=int, default=10_000,
                         help="workouts the local Hevy API serves for the sync part (default 10,000: 300,000 sets)")
-    parser.add_argument("--only", choices=["sets", "activities", "hevy_api"],
+    parser.add_argument("--only", choices=["sets", "activities", "hevy_api", "sample"],
                         help="run one part only; `activities` or `hevy_api` updates that section of an existing BENCHMARKS.md "
                              "and benchmarks.json in --out, leaving the other figures as they were")
     parser.add_argument("--stage", choices=["ingest", "dagster", "activities"], help=argparse.SUPPRESS)
