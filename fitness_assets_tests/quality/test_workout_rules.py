@@ -270,3 +270,18 @@ def test_fingerprint_follows_the_rows_at_fault_not_their_description():
 def test_rules_accept_an_inbox_without_workout_rows():
     sets, quarantine = silver_sets([])
     assert failing(all_findings(sets, quarantine)) == set()
+
+
+def test_fingerprint_ignores_the_file_and_line_of_rows_identified_by_content():
+    import pandas as pd
+
+    from fitness_assets.lib.quality.core import finding
+
+    rows = pd.DataFrame({"file": ["hevy_2026-01.csv", "hevy_2026-01.csv"], "line": [12, 40],
+                         "athlete": ["default", "default"], "date": ["2026-01-05", "2026-01-07"],
+                         "exercise": ["Squat (Barbell)", "Chin Up"], "problem": ["x", "y"]})
+    renamed = rows.assign(file="hevy_2026-02.csv", line=[15, 43]).iloc[::-1]
+    assert finding(rows, 10).fingerprint() == finding(renamed, 10).fingerprint()
+    assert finding(rows, 10).fingerprint() != finding(rows.assign(date=["2026-01-05", "2026-01-08"]), 10).fingerprint()
+    located_only = pd.DataFrame({"file": ["a.csv"], "line": [3], "problem": ["unreadable"]})
+    assert finding(located_only, 1).fingerprint() != finding(located_only.assign(line=[4]), 1).fingerprint()

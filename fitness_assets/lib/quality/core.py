@@ -37,6 +37,7 @@ class Tolerances(Protocol):
 # Columns that say *which* row or thing is at fault (not how it is described today).
 IDENTITY_COLUMNS = ("file", "line", "athlete", "date", "workout", "exercise", "exercise_name", "from", "to",
                     "cycles", "table_name", "row_id", "week", "entry", "natural_key")
+LOCATION_COLUMNS = ("file", "line")  # where a row was read, not what it is
 
 
 @dataclass
@@ -56,11 +57,16 @@ class Finding:
         """Identifies *what* failed, so an unchanged failure is not alerted on every run.
 
         Descriptive text (today's date, fences, counts of other sets) can change while the same
-        rows are at fault; only the identifying columns are hashed.
+        rows are at fault; only the identifying columns are hashed. Where a row is identified by
+        its content (athlete, date, workout, exercise …), its file and line are left out too: the
+        next export of the same history has another name and other line numbers, and the same
+        unchanged failure must not alert again. Rows are hashed in sorted order for the same reason.
         """
-        columns = list(self.key_columns or [c for c in IDENTITY_COLUMNS if c in self.offending.columns])
-        keyed = self.offending[columns] if columns else self.offending
-        text = keyed.astype("string").fillna("").to_csv(index=False)
+        present = [c for c in IDENTITY_COLUMNS if c in self.offending.columns]
+        by_content = [c for c in present if c not in LOCATION_COLUMNS]
+        columns = list(self.key_columns or by_content or present)
+        keyed = (self.offending[columns] if columns else self.offending).astype("string").fillna("")
+        text = keyed.sort_values(list(keyed.columns)).to_csv(index=False)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def markdown(self, rows: int = TABLE_ROWS) -> str:
