@@ -1,0 +1,39 @@
+"""What every page shares: the read-only engine, the report folder and the athlete selector."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+import streamlit as st
+
+from fitness_assets.lib.dashboard import queries
+
+DATABASE_URL_VARIABLE = "FITNESS_DASHBOARD_DATABASE_URL"
+REPORT_DIR_VARIABLE = "FITNESS_DASHBOARD_REPORT_DIR"
+
+
+@st.cache_resource
+def engine() -> sa.Engine:
+    url = os.environ.get(DATABASE_URL_VARIABLE)
+    if not url:
+        st.error(f"{DATABASE_URL_VARIABLE} is not set: start the dashboard with `fitness dashboard`.")
+        st.stop()
+    return queries.read_only_engine(url)
+
+
+def report_dir() -> Path:
+    return Path(os.environ.get(REPORT_DIR_VARIABLE, ""))
+
+
+def athlete() -> str:
+    """The athlete chosen in the sidebar (app.py draws the selector before any page runs)."""
+    return st.session_state["athlete"]
+
+
+def number(value, digits: int = 1) -> str:
+    """A figure as the page shows it; a missing one as an em dash."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    return f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
