@@ -17,8 +17,11 @@ if not athletes:
     st.title("Fitness dashboard")
     st.info("The warehouse has no training, diet or activity weeks yet: run `fitness run` first.")
     st.stop()
-# Kept in session state, so the choice follows the user from page to page.
-st.sidebar.selectbox("Athlete", athletes, key="athlete")
+# The choice is kept under a plain session-state key (a widget's own key is dropped by Streamlit
+# when a page switch reruns the script), so it follows the user from page to page.
+chosen = st.session_state.get("athlete")
+st.session_state["athlete"] = st.sidebar.selectbox(
+    "Athlete", athletes, index=athletes.index(chosen) if chosen in athletes else 0)
 navigation = st.navigation([
     st.Page(PAGES / "this_week.py", title="This week", default=True),
     st.Page(PAGES / "before_after.py", title="Before/after"),

@@ -12,7 +12,7 @@ LABELS = {"iqr": "IQR fences", "zscore": "z-score", "mad": "Modified z-score (MA
 athlete_id = athlete()
 db = engine()
 st.title("Anomalies")
-method = st.radio("Method", list(LABELS), format_func=LABELS.get, horizontal=True)
+method = st.radio("Method", list(LABELS), format_func=LABELS.get, horizontal=True, key="anomaly_method")
 flagged = queries.anomalies(db, athlete_id, method=method)
 datasets = st.multiselect("Datasets", ["activities", "sets", "diet_days"],
                           default=["activities", "sets", "diet_days"])

@@ -17,9 +17,10 @@ if choices.empty:
     st.info("No trend fitted for this athlete yet.")
     st.stop()
 choices["series"] = choices["metric"] + choices["exercise_name"].map(lambda name: f" — {name}" if name else "")
-series_name = st.selectbox("Metric", sorted(choices["series"].unique()))
+series_name = st.selectbox("Metric", sorted(choices["series"].unique()), key="trend_metric")
 picked = choices[choices["series"] == series_name]
-window = st.radio("Window (weeks)", sorted(picked["window_weeks"].unique()), horizontal=True)
+window = st.radio("Window (weeks)", sorted(int(w) for w in picked["window_weeks"].unique()), horizontal=True,
+                  key="trend_window")
 metric, exercise = picked.iloc[0]["metric"], picked.iloc[0]["exercise_name"]
 fit, series, forecast = queries.trend(db, athlete_id, metric, exercise, int(window))
 row = fit.iloc[0]
