@@ -421,7 +421,8 @@ def command_dashboard(settings: Configuration, port: int, extra: list[str]) -> i
                                 "FITNESS_DASHBOARD_REPORT_DIR": str(settings.report_dir)}
     return subprocess.call([sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
                             "--server.address", "127.0.0.1", "--server.port", str(port),
-                            "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra],
+                            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                            "--client.toolbarMode", "viewer", *extra],
                            env=environment)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def athlete() -> str:
 
 def number(value, digits: int = 1) -> str:
     """A figure as the page shows it; a missing one as an em dash."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
+    if isinstance(value, float):
+        return f"{round(value):,}" if digits == 0 else f"{value:,.{digits}f}"
+    return f"{value:,}"

@@ -17,8 +17,13 @@ from fitness_assets.lib.warehouse.database import run_sql_file
 from fitness_assets_tests.conftest import new_database
 from fitness_assets_tests.harness import run_payloads, run_reports
 from fitness_assets_tests.insights.synthetic import history
-from fitness_assets_tests.insights.test_activity_classification_asset import insert_activities
-from fitness_assets_tests.insights.test_insight_tables import insert_lifting_and_diet, materialize
+from fitness_assets_tests.insights.test_activity_classification_asset import (
+    insert_activities,
+)
+from fitness_assets_tests.insights.test_insight_tables import (
+    insert_lifting_and_diet,
+    materialize,
+)
 
 LAST_WEEK = "2025-12-29"
 REPORTED_WEEK = "2025-12-22"  # the last full week; its report is the latest one

@@ -16,7 +16,7 @@ COMPARED = {
     "Lifting": [("Sessions", "training_sessions", 0), ("Working sets", "total_sets", 0),
                 ("Volume (kg)", "volume_kg", 0)],
     "Running": [("Runs", "runs", 0), ("Run distance (km)", "run_distance_km", 2),
-                ("Avg run pace (min/km)", "avg_run_pace_min_per_km", 2), ("Walks", "walks", 0)],
+                ("Avg run pace (min/km)", "avg_run_pace_min_per_km", 2), ("Walks", "walks", 0)],  # pace: lower is better
     "Diet": [("Days logged", "logged_days", 0), ("Calories (kcal)", "avg_calories_kcal", 0),
              ("Protein (g)", "avg_protein_g", 0), ("Bodyweight (kg)", "avg_bodyweight_kg", 2)],
 }
@@ -46,7 +46,8 @@ for section, figures in COMPARED.items():
     for column, (label, field, digits) in zip(st.columns(len(figures)), figures):
         now, before = _value(current, field), _value(previous, field)
         delta = None if now is None or before is None else round(now - before, digits)
-        column.metric(label, number(now, digits), delta=delta)
+        column.metric(label, number(now, digits), delta=None if delta is None else number(delta, digits),
+                      delta_color="inverse" if field == "avg_run_pace_min_per_km" else "normal")
 
 st.subheader("Consistency")
 scores = queries.consistency(db, athlete_id)
