@@ -413,17 +413,28 @@ def command_dashboard(settings: Configuration, port: int, extra: list[str]) -> i
 
     The URL travels to the app in an environment variable (never on the command line, where `ps`
     would show a password); with the embedded server, this process's handle keeps it up while
-    the dashboard runs, as `fitness dev` does."""
+    the dashboard runs, as `fitness dev` does. The Streamlit server ends with this process, even
+    when it is killed (it ignores SIGTERM and would otherwise live on as an orphan)."""
+    from fitness_assets.lib.core.processes import die_with_parent
+
     url = resolve_database_url(settings.database_url, settings.home)
     if settings.database_url:
         check_connection(url, "the warehouse, FITNESS_DATABASE_URL")
     environment = os.environ | {"FITNESS_DASHBOARD_DATABASE_URL": url,
                                 "FITNESS_DASHBOARD_REPORT_DIR": str(settings.report_dir)}
-    return subprocess.call([sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
-                            "--server.address", "127.0.0.1", "--server.port", str(port),
-                            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                            "--client.toolbarMode", "viewer", *extra],
-                           env=environment)
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+                               "--server.address", "127.0.0.1", "--server.port", str(port),
+                               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                               "--client.toolbarMode", "viewer", *extra],
+                              env=environment, preexec_fn=die_with_parent())  # noqa: PLW1509 - one system call
+    try:
+        return server.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached both: give Streamlit a moment to close, then end it
+        try:
+            return server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            return 130
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,12 +15,18 @@ DATABASE_URL_VARIABLE = "FITNESS_DASHBOARD_DATABASE_URL"
 REPORT_DIR_VARIABLE = "FITNESS_DASHBOARD_REPORT_DIR"
 
 
-@st.cache_resource
 def engine() -> sa.Engine:
     url = os.environ.get(DATABASE_URL_VARIABLE)
     if not url:
         st.error(f"{DATABASE_URL_VARIABLE} is not set: start the dashboard with `fitness dashboard`.")
         st.stop()
+    return _engine(url)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> sa.Engine:
+    """One pooled engine per URL for the server's life (keyed by the URL, so a changed setting
+    is a new engine, never the old database)."""
     return queries.read_only_engine(url)
 
 

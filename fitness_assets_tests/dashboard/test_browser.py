@@ -8,7 +8,6 @@ import base64
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -55,8 +54,17 @@ def dashboard_url(warehouse, tmp_path):
                 time.sleep(0.2)
         yield url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        # SIGKILL of `fitness dashboard` alone: the Streamlit server it started must end with it
+        server.kill()
         server.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+        except OSError:
+            break
+        assert time.monotonic() < deadline, "the Streamlit server outlived `fitness dashboard`"
+        time.sleep(0.2)
 
 
 class Chromium:

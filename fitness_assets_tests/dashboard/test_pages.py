@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from fitness_assets.dashboard.common import DATABASE_URL_VARIABLE, REPORT_DIR_VARIABLE
 from fitness_assets.lib.core.constants import PACKAGE_DIR
+from fitness_assets_tests.conftest import new_database
 from fitness_assets_tests.dashboard.conftest import LAST_WEEK, REPORTED_WEEK
 from fitness_assets_tests.harness import query
 
@@ -22,6 +23,15 @@ def app(warehouse, monkeypatch):
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+def test_an_empty_warehouse_says_what_to_run(postgres_server, monkeypatch, tmp_path):
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, new_database(postgres_server))
+    monkeypatch.setenv(REPORT_DIR_VARIABLE, str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.run()
+    assert not app.exception, app.exception
+    assert "run `fitness run` first" in app.info[0].value
 
 
 def page(app: AppTest, name: str) -> AppTest:

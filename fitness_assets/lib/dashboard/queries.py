@@ -35,7 +35,11 @@ def _frame(engine: sa.Engine, sql: str, **params) -> pd.DataFrame:
 
 
 def athletes(engine: sa.Engine) -> list[str]:
-    """Athletes with any training, diet or activity week, in name order."""
+    """Athletes with any training, diet or activity week, in name order; none before the first
+    `fitness run` has built the gold views."""
+    with engine.connect() as conn:
+        if conn.execute(sa.text("SELECT to_regclass('fitness.weekly_fitness_summary')")).scalar() is None:
+            return []
     frame = _frame(engine, "SELECT DISTINCT athlete_id FROM fitness.weekly_fitness_summary ORDER BY 1")
     return frame["athlete_id"].tolist()
 
