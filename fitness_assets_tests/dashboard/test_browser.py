@@ -1,6 +1,6 @@
 """`fitness dashboard` in a real browser: the CLI starts Streamlit on a free port against the built
-warehouse, headless Chromium (the Debian package) loads the This week page, and the rendered DOM
-shows the report's heading and the stored consistency score, with no error on the page."""
+warehouse, headless Chromium (the Debian package) loads every page; This week shows the report's
+heading and the stored consistency score, and no page shows an error."""
 
 from __future__ import annotations
 
@@ -117,21 +117,40 @@ class Chromium:
         self.process.wait(timeout=10)
 
 
-def test_the_this_week_page_in_headless_chromium(dashboard_url, warehouse, tmp_path):
+# The other pages: URL path and the texts that show once the page has run to its end.
+OTHER_PAGES = {
+    "before_after": ("Before/after story", "Life event: week of", "Sample activities"),
+    "calendar": ("Calendar", "Weekly totals"),
+    "trends": ("Trends", "Slope per week", "Light band: 95 % prediction interval"),
+    "anomalies": ("Anomalies", "flagged value(s) by IQR fences"),
+    "classifier": ("Classifier", "Labels per year", "Life event"),
+}
+ERRORS = "document.querySelectorAll('[data-testid=\"stException\"], [data-testid=\"stAlertContentError\"]').length"
+
+
+def test_every_page_in_headless_chromium(dashboard_url, warehouse, tmp_path):
+    """This week shows the report's heading and the stored consistency score; every page runs to
+    its end without an exception or error box; a screenshot per page is kept in tmp_path."""
     score = query(warehouse, "SELECT consistency_score FROM fitness.consistency_weekly WHERE week_start = :w",
                   w=LAST_WEEK)[0]["consistency_score"]
     profile = tmp_path / "profile"
     profile.mkdir()
     browser = Chromium(dashboard_url, profile)
+    errors = {}
     try:
         text = browser.wait_for_text(f"Weekly report: week of {REPORTED_WEEK}", "Consistency score",
                                      f"{score:,.1f}")
         browser.screenshot(tmp_path / "this_week.png")
-        errors = browser.call("Runtime.evaluate", returnByValue=True, expression=(
-            "document.querySelectorAll('[data-testid=\"stException\"], [data-testid=\"stAlertContentError\"]')"
-            ".length"))["result"]["value"]
+        errors["this_week"] = browser.call("Runtime.evaluate", expression=ERRORS, returnByValue=True)
+        for path, expected in OTHER_PAGES.items():
+            browser.call("Page.navigate", url=f"{dashboard_url}/{path}")
+            browser.wait_for_text(*expected)
+            browser.screenshot(tmp_path / f"{path}.png")
+            errors[path] = browser.call("Runtime.evaluate", expression=ERRORS, returnByValue=True)
+            assert "Traceback" not in browser.text(), path
     finally:
         browser.close()
-    assert "This week" in text and "Consistency score" in text and f"{score:,.1f}" in text
-    assert errors == 0 and "Traceback" not in text
-    assert (tmp_path / "this_week.png").read_bytes()[:4] == b"\x89PNG"
+    assert "This week" in text and "Traceback" not in text
+    assert {page: result["result"]["value"] for page, result in errors.items()} == dict.fromkeys(
+        ["this_week", *OTHER_PAGES], 0)
+    assert all((tmp_path / f"{page}.png").read_bytes()[:4] == b"\x89PNG" for page in errors)

@@ -52,6 +52,7 @@ def test_this_week_shows_the_comparison_the_score_and_the_report(app, warehouse)
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Consistency score"] == f"{score:,.1f}" and metrics["Sessions"] == "2"
     assert f"# Weekly report: week of {REPORTED_WEEK}" in markdown_text(app)
+    assert "Data up to: last workout 2026-01-01, " in "\n".join(caption.value for caption in app.caption)
     assert len(app.get("image")) == 3  # the report's three SVG charts
 
 

@@ -38,6 +38,10 @@ def test_this_week_against_last_and_its_consistency(engine, warehouse):
     chosen = queries.this_week_and_last(engine, "default", date.fromisoformat(REPORTED_WEEK))
     assert [str(w) for w in chosen["week_start"]] == [REPORTED_WEEK, "2025-12-15"]
 
+    fresh = queries.freshness(engine, "default").iloc[0]
+    assert (str(fresh["last_workout"]), str(fresh["last_diet_day"])) == ("2026-01-01", "2025-12-31")
+    assert fresh["last_activity"] == query(warehouse, "SELECT max(activity_date) AS d FROM fitness.activities")[0]["d"]
+
     scores = queries.consistency(engine, "default", weeks=4)
     assert len(scores) == 4 and str(scores.iloc[-1]["week_start"]) == LAST_WEEK
     assert scores.iloc[-1]["consistency_score"] == query(

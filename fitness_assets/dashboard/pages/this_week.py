@@ -40,6 +40,10 @@ week = current["week_start"]
 previous = weeks.iloc[1] if len(weeks) > 1 else None
 st.caption(f"Week of {week} (Monday), against the week of {week - timedelta(days=7)}"
            + ("" if previous is not None else " — nothing logged that week"))
+fresh = queries.freshness(db, athlete_id).iloc[0]
+st.caption("Data up to: " + ", ".join(f"{label} {fresh[field] if pd.notna(fresh[field]) else 'none'}" for label, field in
+                                       [("last workout", "last_workout"), ("last run or walk", "last_activity"),
+                                        ("last diet day", "last_diet_day")]))
 
 for section, figures in COMPARED.items():
     st.subheader(section)

@@ -36,10 +36,12 @@ observed = series.assign(week_start=pd.to_datetime(series["week_start"]))
 ahead = forecast.assign(week_start=pd.to_datetime(forecast["week_start"]))
 base = alt.Chart(ahead).encode(x=alt.X("week_start:T", title="Week"))
 layers = [
-    base.mark_area(opacity=0.15).encode(y=alt.Y("pi_low:Q", title=metric), y2="pi_high:Q"),
+    base.mark_area(opacity=0.15).encode(y=alt.Y("pi_low:Q", title=metric, scale=alt.Scale(zero=False)),
+                                        y2="pi_high:Q"),
     base.mark_area(opacity=0.3).encode(y="mean_ci_low:Q", y2="mean_ci_high:Q"),
     base.mark_line(strokeDash=[4, 3]).encode(y="predicted:Q"),
-    alt.Chart(observed).mark_line(point=True).encode(x="week_start:T", y=alt.Y("value:Q", title=metric),
+    alt.Chart(observed).mark_line(point=True).encode(x="week_start:T",
+                                                     y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
                                                      tooltip=["week_start:T", "value:Q"]),
 ]
 st.altair_chart(alt.layer(*layers).interactive(), use_container_width=True)

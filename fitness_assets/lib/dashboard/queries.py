@@ -76,6 +76,15 @@ def this_week_and_last(engine: sa.Engine, athlete_id: str, week: date | None = N
         ORDER BY s.week_start DESC""", athlete=athlete_id, week=week)
 
 
+def freshness(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """The latest date each source holds for the athlete (NULL when it holds nothing)."""
+    return _frame(engine, """
+        SELECT (SELECT max(training_date) FROM fitness.workouts WHERE athlete_id = :athlete) AS last_workout,
+               (SELECT max(activity_date) FROM fitness.activities WHERE athlete_id = :athlete) AS last_activity,
+               (SELECT max(diet_date) FROM fitness.diet_daily WHERE athlete_id = :athlete) AS last_diet_day""",
+                  athlete=athlete_id)
+
+
 def consistency(engine: sa.Engine, athlete_id: str, weeks: int = 26) -> pd.DataFrame:
     """The last `weeks` rows of consistency_weekly (every dimension and its inputs), oldest first."""
     return _frame(engine, """
