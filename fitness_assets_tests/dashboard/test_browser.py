@@ -108,7 +108,18 @@ class Chromium:
             time.sleep(0.25)
         return text
 
+    def settle(self, seconds: float = 20) -> None:
+        """Wait until no element is still a placeholder (Streamlit draws lazily loaded widgets and
+        charts as grey skeletons first)."""
+        deadline = time.monotonic() + seconds
+        while self.call("Runtime.evaluate", returnByValue=True, expression=(
+                "document.querySelectorAll('[data-testid*=\"Skeleton\"], [class*=\"skeleton\" i]').length"
+        ))["result"]["value"]:
+            assert time.monotonic() < deadline, "the page never finished drawing"
+            time.sleep(0.25)
+
     def screenshot(self, path: Path) -> None:
+        self.settle()
         path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
 
     def close(self) -> None:

@@ -32,7 +32,9 @@ field = {"Training sessions": "sessions", "Lifting": "lifting_sessions", "Runs":
          "Diet logged": "diet_logged"}[kind]
 chart_data = days.assign(value=days[field].astype(int))
 st.altair_chart(alt.Chart(chart_data).mark_rect().encode(
-    x=alt.X("week:T", title="Week"), y=alt.Y("weekday:O", sort=order, title=None),
+    # ordinal weeks: one cell per week (a temporal axis would stretch each rect over the range)
+    x=alt.X("yearmonthdate(week):O", title="Week", axis=alt.Axis(format="%d %b", labelAngle=-45)),
+    y=alt.Y("weekday:O", sort=order, title=None),
     color=alt.Color("value:Q", title=kind, scale=alt.Scale(scheme="greens")),
     tooltip=["day:T", "lifting_sessions:Q", "runs:Q", "walks:Q", "other_activities:Q", "diet:N"]
 ).properties(height=220), use_container_width=True)
