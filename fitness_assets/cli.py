@@ -1,4 +1,4 @@
-"""`fitness`: run the whole pipeline, sync the Hevy API, backfill weeks, or open the Dagster UI."""
+"""`fitness`: run the whole pipeline, sync the Hevy API, backfill weeks, open the Dagster UI or the dashboard."""
 
 from __future__ import annotations
 
@@ -405,6 +405,38 @@ def command_dev(settings: Configuration, extra: list[str]) -> int:
     return subprocess.call([sys.executable, "-m", "dagster", "dev", "-w", str(WORKSPACE), *extra])
 
 
+DASHBOARD_APP = PACKAGE_DIR / "dashboard" / "app.py"
+
+
+def command_dashboard(settings: Configuration, port: int, extra: list[str]) -> int:
+    """`streamlit run` the dashboard on the configured warehouse, bound to localhost.
+
+    The URL travels to the app in an environment variable (never on the command line, where `ps`
+    would show a password); with the embedded server, this process's handle keeps it up while
+    the dashboard runs, as `fitness dev` does. The Streamlit server ends with this process, even
+    when it is killed (it ignores SIGTERM and would otherwise live on as an orphan)."""
+    from fitness_assets.lib.core.processes import die_with_parent
+
+    url = resolve_database_url(settings.database_url, settings.home)
+    if settings.database_url:
+        check_connection(url, "the warehouse, FITNESS_DATABASE_URL")
+    environment = os.environ | {"FITNESS_DASHBOARD_DATABASE_URL": url,
+                                "FITNESS_DASHBOARD_REPORT_DIR": str(settings.report_dir)}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+                               "--server.address", "127.0.0.1", "--server.port", str(port),
+                               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                               "--client.toolbarMode", "viewer", *extra],
+                              env=environment, preexec_fn=die_with_parent())  # noqa: PLW1509 - one system call
+    try:
+        return server.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached both: give Streamlit a moment to close, then end it
+        try:
+            return server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            return 130
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fitness", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -425,6 +457,10 @@ def main(argv: list[str] | None = None) -> int:
                            "workouts")
     dev = sub.add_parser("dev", help="start the Dagster UI on workspace.yaml (extra args go to dagster dev)")
     dev.add_argument("extra", nargs=argparse.REMAINDER)
+    dashboard = sub.add_parser("dashboard", help="open the Streamlit dashboard on the warehouse (localhost:8501); "
+                                                 "extra args go to streamlit run")
+    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard.add_argument("extra", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     # Library notices (beta flags, XDG_RUNTIME_DIR fallbacks) are noise on a user's terminal.
     warnings.filterwarnings("ignore")
@@ -439,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "backfill":
             return command_backfill(settings, args.first_week, args.last_week, not args.no_reports)
         extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra
+        if args.command == "dashboard":
+            return command_dashboard(settings, args.port, extra)
         return command_dev(settings, extra)
     except CommandError as error:
         print(f"error: {redact_text(str(error))}", file=sys.stderr)

@@ -1,9 +1,9 @@
 """The import graph of fitness_assets/lib follows the data flow, read statically with `ast`.
 
-core < raw < silver < warehouse < insights < quality < payloads < reports: a module may import its own
-layer and earlier ones, never a later one. schemas/ declares the silver models and imports
+core < raw < silver < warehouse < insights < quality < payloads < reports < dashboard: a module may
+import its own layer and earlier ones, never a later one. schemas/ declares the silver models and imports
 nothing from lib. lib/ never imports dagster (the Dagster wiring lives in defs/) nor the
-packages built on top of it (defs, cli, definitions). Nothing in fitness_assets imports the
+packages built on top of it (defs, cli, definitions, the Streamlit app in dashboard/), nor streamlit. Nothing in fitness_assets imports the
 dev-only tools/ (the generator and the benchmark), which is not installed.
 """
 
@@ -13,9 +13,9 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "fitness_assets"
-LAYERS = ("core", "raw", "silver", "warehouse", "insights", "quality", "payloads", "reports")
+LAYERS = ("core", "raw", "silver", "warehouse", "insights", "quality", "payloads", "reports", "dashboard")
 RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
-ABOVE_LIB = ("fitness_assets.defs", "fitness_assets.cli", "fitness_assets.definitions")
+ABOVE_LIB = ("fitness_assets.defs", "fitness_assets.cli", "fitness_assets.definitions", "fitness_assets.dashboard")
 
 
 def module_name(path: Path) -> str:
@@ -60,8 +60,8 @@ def violations(graph: dict[str, set[str]]) -> list[str]:
     for module, imported in sorted(graph.items()):
         in_schemas = module.startswith("fitness_assets.schemas")
         for target in sorted(imported):
-            if target.split(".")[0] == "dagster":
-                found.append(f"{module} imports dagster")
+            if target.split(".")[0] in ("dagster", "streamlit"):
+                found.append(f"{module} imports {target.split('.')[0]}")
             elif target.startswith(ABOVE_LIB):
                 found.append(f"{module} imports {target}, which is built on lib")
             elif in_schemas and target.startswith("fitness_assets.lib"):

@@ -84,3 +84,21 @@ def die_with(owner_pid: int, owner_started_at: float | None = None) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
     threading.Thread(target=watch, name=f"die-with-{owner_pid}", daemon=True).start()
+
+
+def die_with_parent():
+    """A `preexec_fn` for a child that must not outlive this process (Linux): the kernel sends it
+    SIGKILL when this process ends, however it ends (Streamlit, for one, does not stop on SIGTERM).
+    For direct children only (pool workers use die_with). libc is looked up here, before the fork:
+    the function run in the child only makes the system call."""
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+    pr_set_pdeathsig = 1
+
+    def arm() -> None:
+        if prctl(pr_set_pdeathsig, signal.SIGKILL) != 0 or os.getppid() != parent:
+            os._exit(1)  # not armed, or this process already ended before it was
+
+    return arm

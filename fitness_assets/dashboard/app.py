@@ -1,0 +1,33 @@
+"""Entry point of `fitness dashboard` (streamlit run): the athlete selector and the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from fitness_assets.dashboard.common import engine
+from fitness_assets.lib.dashboard import queries
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="Fitness dashboard", layout="wide")
+athletes = queries.athletes(engine())
+if not athletes:
+    st.title("Fitness dashboard")
+    st.info("The warehouse has no training, diet or activity weeks yet: run `fitness run` first.")
+    st.stop()
+# The choice is kept under a plain session-state key (a widget's own key is dropped by Streamlit
+# when a page switch reruns the script), so it follows the user from page to page.
+chosen = st.session_state.get("athlete")
+st.session_state["athlete"] = st.sidebar.selectbox(
+    "Athlete", athletes, index=athletes.index(chosen) if chosen in athletes else 0)
+navigation = st.navigation([
+    st.Page(PAGES / "this_week.py", title="This week", default=True),
+    st.Page(PAGES / "before_after.py", title="Before/after"),
+    st.Page(PAGES / "calendar.py", title="Calendar"),
+    st.Page(PAGES / "trends.py", title="Trends"),
+    st.Page(PAGES / "anomalies.py", title="Anomalies"),
+    st.Page(PAGES / "classifier.py", title="Classifier"),
+])
+navigation.run()

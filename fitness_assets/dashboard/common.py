@@ -1,0 +1,48 @@
+"""What every page shares: the read-only engine, the report folder and the athlete selector."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+import streamlit as st
+
+from fitness_assets.lib.dashboard import queries
+
+DATABASE_URL_VARIABLE = "FITNESS_DASHBOARD_DATABASE_URL"
+REPORT_DIR_VARIABLE = "FITNESS_DASHBOARD_REPORT_DIR"
+
+
+def engine() -> sa.Engine:
+    url = os.environ.get(DATABASE_URL_VARIABLE)
+    if not url:
+        st.error(f"{DATABASE_URL_VARIABLE} is not set: start the dashboard with `fitness dashboard`.")
+        st.stop()
+    return _engine(url)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> sa.Engine:
+    """One pooled engine per URL for the server's life (keyed by the URL, so a changed setting
+    is a new engine, never the old database)."""
+    return queries.read_only_engine(url)
+
+
+def report_dir() -> Path:
+    return Path(os.environ.get(REPORT_DIR_VARIABLE, ""))
+
+
+def athlete() -> str:
+    """The athlete chosen in the sidebar (app.py draws the selector before any page runs)."""
+    return st.session_state["athlete"]
+
+
+def number(value, digits: int = 1) -> str:
+    """A figure as the page shows it; a missing one as an em dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, float):
+        return f"{round(value):,}" if digits == 0 else f"{value:,.{digits}f}"
+    return f"{value:,}"

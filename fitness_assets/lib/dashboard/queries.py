@@ -1,0 +1,227 @@
+"""The dashboard's data access: plain functions returning DataFrames, one query each.
+
+Every figure comes from a table or view the pipeline wrote (fitness.consistency_weekly,
+trends, trend_forecasts, anomalies, before_after, life_events, activity_classification, gold's
+weekly_fitness_summary) or from the weekly report on disk; nothing here recomputes an insight.
+The engine is read-only at the server (default_transaction_read_only), so a page cannot write
+even by mistake, and every statement is bounded by a statement timeout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from fitness_assets.lib.reports.charts import CHARTS
+from fitness_assets.lib.reports.sources import REPORT_FILE, report_folder
+
+STATEMENT_TIMEOUT_MS = 15_000
+ANOMALY_METHODS = ("iqr", "zscore", "mad")
+
+
+def read_only_engine(url: str) -> sa.Engine:
+    """An engine whose every session is READ ONLY (the server refuses any write) with a timeout."""
+    options = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+
+
+def _frame(engine: sa.Engine, sql: str, **params) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(sa.text(sql), conn, params=params)
+
+
+def athletes(engine: sa.Engine) -> list[str]:
+    """Athletes with any training, diet or activity week, in name order; none before the first
+    `fitness run` has built the gold views."""
+    with engine.connect() as conn:
+        if conn.execute(sa.text("SELECT to_regclass('fitness.weekly_fitness_summary')")).scalar() is None:
+            return []
+    frame = _frame(engine, "SELECT DISTINCT athlete_id FROM fitness.weekly_fitness_summary ORDER BY 1")
+    return frame["athlete_id"].tolist()
+
+
+# --- This week ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Report:
+    week: str
+    markdown: str
+    charts: dict[str, str]  # file name -> SVG text, in the report's chart order
+
+
+def latest_report(report_dir: Path, athlete_id: str) -> Report | None:
+    """The athlete's newest weekly report (the folder named by the latest Monday with a report.md)."""
+    base = report_folder(report_dir, athlete_id, "x").parent
+    weeks = sorted(p.name for p in base.glob("????-??-??") if (p / REPORT_FILE).is_file()) if base.is_dir() else []
+    if not weeks:
+        return None
+    folder = report_folder(report_dir, athlete_id, weeks[-1])
+    charts = {name: (folder / name).read_text(encoding="utf-8") for name in CHARTS if (folder / name).is_file()}
+    return Report(weeks[-1], (folder / REPORT_FILE).read_text(encoding="utf-8"), charts)
+
+
+def this_week_and_last(engine: sa.Engine, athlete_id: str, week: date | None = None) -> pd.DataFrame:
+    """weekly_fitness_summary for `week` (default: the athlete's latest) and the calendar week
+    before it, newest first; the week before is absent when nothing was logged in it."""
+    return _frame(engine, """
+        WITH chosen AS (
+            SELECT coalesce(CAST(:week AS date), max(week_start)) AS week_start
+            FROM fitness.weekly_fitness_summary WHERE athlete_id = :athlete)
+        SELECT s.* FROM fitness.weekly_fitness_summary s, chosen
+        WHERE s.athlete_id = :athlete AND s.week_start IN (chosen.week_start, chosen.week_start - 7)
+        ORDER BY s.week_start DESC""", athlete=athlete_id, week=week)
+
+
+def freshness(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """The latest date each source holds for the athlete (NULL when it holds nothing)."""
+    return _frame(engine, """
+        SELECT (SELECT max(training_date) FROM fitness.workouts WHERE athlete_id = :athlete) AS last_workout,
+               (SELECT max(activity_date) FROM fitness.activities WHERE athlete_id = :athlete) AS last_activity,
+               (SELECT max(diet_date) FROM fitness.diet_daily WHERE athlete_id = :athlete) AS last_diet_day""",
+                  athlete=athlete_id)
+
+
+def consistency(engine: sa.Engine, athlete_id: str, weeks: int = 26) -> pd.DataFrame:
+    """The last `weeks` rows of consistency_weekly (every dimension and its inputs), oldest first."""
+    return _frame(engine, """
+        SELECT * FROM (SELECT * FROM fitness.consistency_weekly WHERE athlete_id = :athlete
+                       ORDER BY week_start DESC LIMIT :weeks) last ORDER BY week_start""",
+                  athlete=athlete_id, weeks=weeks)
+
+
+def anomalies(engine: sa.Engine, athlete_id: str, method: str | None = None,
+              since: date | None = None, until: date | None = None) -> pd.DataFrame:
+    """Flagged values (every method, or one), newest first, with the reason each was flagged."""
+    if method is not None and method not in ANOMALY_METHODS:
+        raise ValueError(f"unknown anomaly method {method!r}: one of {', '.join(ANOMALY_METHODS)}")
+    return _frame(engine, """
+        SELECT record_date, dataset, group_key, metric, method, value, group_median, lower_bound, upper_bound,
+               score, threshold, group_size, reason, record_key
+        FROM fitness.anomalies
+        WHERE athlete_id = :athlete AND (CAST(:method AS text) IS NULL OR method = :method)
+          AND record_date >= coalesce(CAST(:since AS date), '-infinity')
+          AND record_date <= coalesce(CAST(:until AS date), 'infinity')
+        ORDER BY record_date DESC, dataset, group_key, metric, method, record_key""",
+                  athlete=athlete_id, method=method, since=since, until=until)
+
+
+# --- Before/after -------------------------------------------------------------------------------
+
+def life_event(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    return _frame(engine, "SELECT * FROM fitness.life_events WHERE athlete_id = :athlete", athlete=athlete_id)
+
+
+def before_after(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """The two periods around the life event, 'before' first."""
+    return _frame(engine, "SELECT * FROM fitness.before_after WHERE athlete_id = :athlete "
+                          "ORDER BY period = 'after', period", athlete=athlete_id)
+
+
+def classified_activities(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """Every labelled activity with its pace, distance, label, confidence and era (before/after
+    the stored life event; NULL without one), oldest first."""
+    return _frame(engine, """
+        SELECT a.activity_id, a.activity_date, a.activity_type, a.distance_km, a.duration_s,
+               a.avg_pace_min_per_km, c.label, c.confidence, c.method, c.reason,
+               CASE WHEN e.event_week IS NULL THEN NULL
+                    WHEN a.activity_date < e.event_week THEN 'before' ELSE 'after' END AS period
+        FROM fitness.activities a
+        JOIN fitness.activity_classification c USING (activity_id)
+        LEFT JOIN fitness.life_events e ON e.athlete_id = a.athlete_id
+        WHERE a.athlete_id = :athlete
+        ORDER BY a.activity_date, a.activity_id""", athlete=athlete_id)
+
+
+def monthly_activities(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """Activities and lifting sessions per calendar month, with the era of the month's first day."""
+    return _frame(engine, """
+        WITH months AS (
+            SELECT date_trunc('month', activity_date)::date AS month, 'activities' AS kind, count(*) AS sessions
+            FROM fitness.activities WHERE athlete_id = :athlete GROUP BY 1
+            UNION ALL
+            SELECT date_trunc('month', training_date)::date, 'lifting', count(*)
+            FROM fitness.workouts WHERE athlete_id = :athlete GROUP BY 1)
+        SELECT m.month, m.kind, m.sessions,
+               CASE WHEN e.event_week IS NULL THEN NULL
+                    WHEN m.month < date_trunc('month', e.event_week) THEN 'before' ELSE 'after' END AS period
+        FROM months m LEFT JOIN fitness.life_events e ON e.athlete_id = :athlete
+        ORDER BY m.month, m.kind""", athlete=athlete_id)
+
+
+# --- Calendar -----------------------------------------------------------------------------------
+
+def calendar_days(engine: sa.Engine, athlete_id: str, since: date | None = None) -> pd.DataFrame:
+    """One row per day with anything logged: lifting sessions, runs, walks, other activities
+    (mixed, outliers, unlabelled) and whether a diet day was logged; oldest first."""
+    return _frame(engine, """
+        WITH days AS (
+            SELECT training_date AS day, count(*) AS lifting_sessions, 0 AS runs, 0 AS walks,
+                   0 AS other_activities, 0 AS diet_logged
+            FROM fitness.workouts WHERE athlete_id = :athlete GROUP BY 1
+            UNION ALL
+            SELECT a.activity_date, 0, count(*) FILTER (WHERE c.label = 'run'),
+                   count(*) FILTER (WHERE c.label = 'walk'),
+                   count(*) FILTER (WHERE c.label IS NULL OR c.label NOT IN ('run', 'walk')), 0
+            FROM fitness.activities a LEFT JOIN fitness.activity_classification c USING (activity_id)
+            WHERE a.athlete_id = :athlete GROUP BY 1
+            UNION ALL
+            SELECT diet_date, 0, 0, 0, 0, 1 FROM fitness.diet_daily WHERE athlete_id = :athlete)
+        SELECT day, sum(lifting_sessions)::int AS lifting_sessions, sum(runs)::int AS runs,
+               sum(walks)::int AS walks, sum(other_activities)::int AS other_activities,
+               (sum(diet_logged) > 0) AS diet_logged
+        FROM days WHERE day >= coalesce(CAST(:since AS date), '-infinity')
+        GROUP BY day ORDER BY day""", athlete=athlete_id, since=since)
+
+
+# --- Trends -------------------------------------------------------------------------------------
+
+def trend_choices(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """(metric, exercise_name, window_weeks) of every stored fit."""
+    return _frame(engine, "SELECT metric, exercise_name, window_weeks FROM fitness.trends "
+                          "WHERE athlete_id = :athlete ORDER BY 1, 2, 3", athlete=athlete_id)
+
+
+def trend(engine: sa.Engine, athlete_id: str, metric: str, exercise_name: str, window_weeks: int
+          ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(the fit's row, the weekly series over its window, the forecast), as stored."""
+    key = {"athlete": athlete_id, "metric": metric, "exercise": exercise_name, "window": window_weeks}
+    fit = _frame(engine, "SELECT * FROM fitness.trends WHERE athlete_id = :athlete AND metric = :metric "
+                         "AND exercise_name = :exercise AND window_weeks = :window", **key)
+    series = _frame(engine, """
+        SELECT s.week_start, s.value FROM fitness.trend_series s JOIN fitness.trends t
+          ON (t.athlete_id, t.metric, t.exercise_name) = (s.athlete_id, s.metric, s.exercise_name)
+         AND s.week_start BETWEEN t.first_week AND t.last_week
+        WHERE t.athlete_id = :athlete AND t.metric = :metric AND t.exercise_name = :exercise
+          AND t.window_weeks = :window ORDER BY s.week_start""", **key)
+    forecast = _frame(engine, """
+        SELECT week_start, weeks_ahead, predicted, mean_ci_low, mean_ci_high, pi_low, pi_high
+        FROM fitness.trend_forecasts WHERE athlete_id = :athlete AND metric = :metric
+          AND exercise_name = :exercise AND window_weeks = :window ORDER BY week_start""", **key)
+    return fit, series, forecast
+
+
+# --- Classifier ---------------------------------------------------------------------------------
+
+def label_counts_per_year(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """Activities per year and label (the classifier's stored labels), with their mean confidence."""
+    return _frame(engine, """
+        SELECT extract(year FROM a.activity_date)::int AS year, c.label, count(*) AS activities,
+               round(avg(c.confidence)::numeric, 3)::float AS mean_confidence
+        FROM fitness.activities a JOIN fitness.activity_classification c USING (activity_id)
+        WHERE a.athlete_id = :athlete GROUP BY 1, 2 ORDER BY 1, 2""", athlete=athlete_id)
+
+
+def label_profiles(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """Per label, method and model version: count and median pace, distance and confidence —
+    a description of what each stored label holds (the model's own centroids are not stored)."""
+    return _frame(engine, """
+        SELECT c.label, c.method, c.model_version, count(*) AS activities,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY a.avg_pace_min_per_km) AS median_pace_min_per_km,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY a.distance_km) AS median_distance_km,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY c.confidence) AS median_confidence
+        FROM fitness.activities a JOIN fitness.activity_classification c USING (activity_id)
+        WHERE a.athlete_id = :athlete GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""", athlete=athlete_id)
