@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 INBOX  ?= $(or $(FITNESS_INBOX),inbox)
 
-.PHONY: run test install dev sample clean bench
+.PHONY: run test install dev sample clean bench browser
 
 # uv resolves and installs in parallel (16 s for everything on a fresh machine, where pip takes
 # minutes); it is installed into the venv itself, so nothing is needed beyond Python. Without
@@ -27,8 +27,16 @@ run: install
 		$(BIN)/python -m tools.generate --out $(INBOX); fi
 	$(BIN)/fitness run
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
+
+# The dashboard's browser test drives Debian's Chromium; installed once when absent (as root, as in
+# CI). Without it that one test is skipped, and this says so.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& echo "installing Debian's chromium for the dashboard's browser test" \
+		&& apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "warning: chromium is not installed: the dashboard's browser test will be skipped"
 
 dev: install
 	$(BIN)/fitness dev
