@@ -804,14 +804,22 @@ def main_hevy_api_only(args: argparse.Namespace) -> int:
 
 
 def write_hevy_api(out: Path, part: dict) -> None:
+    write_section(out, "hevy_api", part, splice_section_of=(HEVY_API_BEGIN, HEVY_API_END, hevy_api_lines(part)))
+
+
+def write_section(out: Path, key: str, part: dict, splice_section_of: tuple[str, str, list[str]],
+                  top_level: tuple[str, ...] = ()) -> None:
+    """One part's figures into benchmarks.json (under `key`, and `top_level` names also at the top)
+    and its section of BENCHMARKS.md, leaving the other figures as they were."""
     out.mkdir(parents=True, exist_ok=True)
     json_path, md_path = out / "benchmarks.json", out / "BENCHMARKS.md"
     results = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
-    results["hevy_api"] = part
+    results[key] = part
+    results.update({name: part[name] for name in top_level})
     json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     existing = md_path.read_text(encoding="utf-8") if md_path.exists() else "# Benchmarks\n\n"
-    md_path.write_text(splice_section(existing, HEVY_API_BEGIN, HEVY_API_END, hevy_api_lines(part)), encoding="utf-8")
-    progress(f"wrote the Hevy API figures into {md_path} and {json_path}")
+    md_path.write_text(splice_section(existing, *splice_section_of), encoding="utf-8")
+    progress(f"wrote the {key} figures into {md_path} and {json_path}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -877,16 +885,7 @@ def main_sample_only(args: argparse.Namespace) -> int:
 
 
 def write_sample(out: Path, part: dict) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    json_path, md_path = out / "benchmarks.json", out / "BENCHMARKS.md"
-    results = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
-    results["sample"] = part
-    for name in SAMPLE_TARGETS:  # the headline figures under their stable names, at the top level too
-        results[name] = part[name]
-    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    existing = md_path.read_text(encoding="utf-8") if md_path.exists() else "# Benchmarks\n\n"
-    md_path.write_text(splice_section(existing, SAMPLE_BEGIN, SAMPLE_END, sample_lines(part)), encoding="utf-8")
-    progress(f"wrote the sample figures into {md_path} and {json_path}")
+    write_section(out, "sample", part, (SAMPLE_BEGIN, SAMPLE_END, sample_lines(part)), top_level=tuple(SAMPLE_TARGETS))
 
 
 def check_work_folder(work: Path) -> None:
