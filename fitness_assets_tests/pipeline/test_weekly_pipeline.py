@@ -97,7 +97,7 @@ def test_hand_computed_week(loaded):
     assert by_name["Triceps Pushdown"]["delta_vs_last_trained_week"] is None
     treadmill = by_name["Treadmill"]
     assert treadmill["muscle_group"] == "Cardio"
-    assert treadmill["current_week"] == {"total_sets": 1, "total_reps": 0, "avg_reps": None, "avg_weight_kg": None,
+    assert treadmill["current_week"] == {"total_sets": 1, "total_reps": None, "avg_reps": None, "avg_weight_kg": None,
                                          "max_weight_kg": None, "failure_sets": 0, "sessions_count": 1}
     assert by_name["Landmine Rotation"]["muscle_group"] == "Unmapped"
 

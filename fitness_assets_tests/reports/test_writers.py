@@ -151,3 +151,19 @@ def test_grounding_checks_running_numbers_like_any_other():
     assert ungrounded_numbers("17.52 km on foot in total, a 5:17 pace.", payload) == ["17.52", "17"]
     # the 1.0 payload has no 2 (2.5 rounds to 3) and no 13.5
     assert ungrounded_numbers("2 runs, 13.5 km.", PAYLOAD) == ["2", "13.5"]
+
+
+def test_an_exercise_without_logged_reps_says_no_rep_count():
+    import copy
+
+    from fitness_assets.lib.reports.grounding import ungrounded_numbers
+    from fitness_assets.lib.reports.template import write_report
+
+    payload = copy.deepcopy(PAYLOAD)
+    payload["exercises"][0]["current_week"]["total_reps"] = None
+    payload["exercises"][0]["delta_vs_last_trained_week"] = None  # no comparison text on the line
+    text = write_report(payload)
+    lines = [line for line in text.splitlines() if payload["exercises"][0]["exercise_name"] in line]
+    assert "- `Bench Press (Barbell)`: top weight 82.5 kg, 3 sets" in lines
+    assert not any("reps" in line for line in lines)
+    assert ungrounded_numbers(text, payload) == []

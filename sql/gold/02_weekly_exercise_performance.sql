@@ -9,7 +9,7 @@ SELECT w.athlete_id,
        e.is_cardio,
        coalesce(g.muscle_group_name, 'Unmapped')               AS muscle_group,
        count(*)                                                AS total_sets,
-       coalesce(sum(s.reps), 0)                                AS total_reps,
+       sum(s.reps)                                             AS total_reps,  -- NULL: no reps logged, not 0
        round(avg(s.reps), 2)                                   AS avg_reps,
        round(avg(s.weight_kg), 2)                              AS avg_weight_kg,
        round(max(s.weight_kg), 2)                              AS max_weight_kg,

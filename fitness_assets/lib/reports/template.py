@@ -46,7 +46,8 @@ def _exercise_line(exercise: dict) -> str:
     parts = [quoted(exercise["exercise_name"])]
     if week.get("max_weight_kg") is not None:
         parts.append(f"top weight {number(week['max_weight_kg'])} kg")
-    parts.append(f"{number(week['total_sets'])} sets, {number(week['total_reps'])} reps")
+    reps = "" if week["total_reps"] is None else f", {number(week['total_reps'])} reps"  # none logged (cardio)
+    parts.append(f"{number(week['total_sets'])} sets{reps}")
     line = ": ".join([parts[0], ", ".join(parts[1:])])
     if delta:
         changes = [f"{_signed(delta[f])} {'kg top weight' if f == 'max_weight_kg' else 'reps'}"
