@@ -111,7 +111,9 @@ class QualityResource(dg.ConfigurableResource):
     calorie_tolerance: float = 0.01          # |kcal - (4c + 4p + 9f)| / (4c + 4p + 9f)
     bodyweight_jump_kg: float = 2.5          # between consecutive calendar days
     outlier_iqr_k: float = 3.0               # Tukey fences: Q1 - k·IQR, Q3 + k·IQR
-    outlier_min_sets: int = 8                # smaller groups have no meaningful quartiles
+    outlier_min_sets: int = 8                # fewer earlier sets of the exercise: not judged
+    outlier_recent_sets: int = 30            # a set is judged against this many sets before it
+    outlier_ratio: float = 3.0               # … and flagged only this many times above/below their median
     workout_min_minutes: float = 10.0
     workout_max_minutes: float = 240.0
     # A date before this year (or after today) is a typo, not history: quarantined, never loaded.
@@ -270,6 +272,8 @@ VARIABLES = (
     Variable("FITNESS_BODYWEIGHT_JUMP_KG", "quality", "bodyweight_jump_kg"),
     Variable("FITNESS_OUTLIER_IQR_K", "quality", "outlier_iqr_k"),
     Variable("FITNESS_OUTLIER_MIN_SETS", "quality", "outlier_min_sets"),
+    Variable("FITNESS_OUTLIER_RECENT_SETS", "quality", "outlier_recent_sets"),
+    Variable("FITNESS_OUTLIER_RATIO", "quality", "outlier_ratio"),
     Variable("FITNESS_WORKOUT_MIN_MINUTES", "quality", "workout_min_minutes"),
     Variable("FITNESS_WORKOUT_MAX_MINUTES", "quality", "workout_max_minutes"),
     Variable("FITNESS_EARLIEST_YEAR", "quality", "earliest_year"),

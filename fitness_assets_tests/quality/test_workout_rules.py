@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -285,3 +285,20 @@ def test_fingerprint_ignores_the_file_and_line_of_rows_identified_by_content():
     assert finding(rows, 10).fingerprint() != finding(rows.assign(date=["2026-01-05", "2026-01-08"]), 10).fingerprint()
     located_only = pd.DataFrame({"file": ["a.csv"], "line": [3], "problem": ["unreadable"]})
     assert finding(located_only, 1).fingerprint() != finding(located_only.assign(line=[4]), 1).fingerprint()
+
+
+def test_progression_is_not_an_outlier_but_a_tenfold_typo_is():
+    """40 weeks of squats climbing 60 → 118.5 kg (each week a new top weight), one 10× entry
+    error planted: only that set is flagged, and it comes first."""
+    rows = []
+    for week in range(40):
+        day = date(2025, 1, 6) + timedelta(weeks=week)
+        start, end = f"{day:%d %b %Y}, 18:00", f"{day:%d %b %Y}, 19:00"
+        top = 60 + 1.5 * week
+        for index in range(3):
+            weight = top * 10 if (week, index) == (30, 1) else top
+            rows.append(workout_set("Legs", start, end, "Squat (Barbell)", index, weight, 5))
+    sets, quarantine = silver_sets(rows)
+    found = all_findings(sets, quarantine)["no_outliers"]
+    assert len(found.offending) == 1
+    assert found.offending["problem"].iloc[0].startswith("weight_kg 1050 outside the working range")

@@ -36,7 +36,8 @@ RULES: tuple[Rule, ...] = (
     Rule("workout_duration", "silver_workout_sets", WARN, False,
          "a workout lasts between FITNESS_WORKOUT_MIN_MINUTES and FITNESS_WORKOUT_MAX_MINUTES"),
     Rule("no_outliers", "silver_workout_sets", WARN, False,
-         "weight and reps inside Tukey fences (k = FITNESS_OUTLIER_IQR_K) of the same exercise; "
+         "weight and reps within the recent range of the same exercise (Tukey fences, k = FITNESS_OUTLIER_IQR_K, "
+         "over the sets before it) unless FITNESS_OUTLIER_RATIO times off their median: entry errors, not PRs; "
          "warm-ups and drop sets judged apart"),
     Rule("exercise_names", "silver_workout_sets", WARN, False,
          "no exercise name used in a single workout or nearly identical to another (renames, typos)"),

@@ -30,6 +30,8 @@ class Tolerances(Protocol):
     bodyweight_jump_kg: float
     outlier_iqr_k: float
     outlier_min_sets: int
+    outlier_recent_sets: int
+    outlier_ratio: float
     workout_min_minutes: float
     workout_max_minutes: float
 

@@ -149,27 +149,43 @@ def workout_duration(sets: pd.DataFrame, quality: Tolerances) -> Finding:
 
 
 def outliers(sets: pd.DataFrame, quality: Tolerances) -> Finding:
-    """Tukey fences per athlete and exercise; warm-ups and drop sets judged apart from working sets.
+    """Entry errors, not progress: each set against the same exercise's recent sets.
 
-    Across the whole dataset every heavy leg-press set would be an 'outlier'; within one
-    exercise only a value far from that exercise's own spread is. The spread is at least 10 %
-    of the median, so an exercise always done at one weight does not flag its first increase.
+    A set is judged against the `outlier_recent_sets` sets of the same athlete, exercise and kind
+    (working, warm-up, drop set) logged before it. It is flagged only when it is outside that
+    recent range's Tukey fences (k = `outlier_iqr_k`, the spread at least 10 % of the median)
+    *and* at least `outlier_ratio` times above or below the recent median: a new top weight a few
+    percent above the last sessions is progression, a 111-rep set among sets of 10 (a typo for
+    11) or 850 kg for 85 is not. Judging against all history flagged every personal record of a
+    lifter who progressed (92 rows on a real export, almost all of them PRs). Sets with fewer
+    than `outlier_min_sets` earlier sets are not judged. The worst (largest ratio) come first.
     """
-    frame = sets.assign(group=sets["set_type"].map({"warmup": "warm-up", "dropset": "drop-set"}).fillna("working"))
+    order = sets.sort_values(["started_at", "source_file", "source_line"], kind="stable")
+    kind = order["set_type"].map({"warmup": "warm-up", "dropset": "drop-set"}).fillna("working")
+    keys = [order["athlete_id"], order["exercise_title"], kind]
     flagged = []
     for column in ("weight_kg", "reps"):
-        values = frame[column].astype("float64")
-        grouped = values.groupby([frame["athlete_id"], frame["exercise_title"], frame["group"]])
-        q1, q3 = grouped.transform("quantile", 0.25), grouped.transform("quantile", 0.75)
-        spread = (q3 - q1).clip(lower=grouped.transform("median").abs() * 0.1)
-        enough = grouped.transform("count") >= quality.outlier_min_sets
+        values = order[column].astype("float64")
+        judged = values.where(values > 0)  # 0 and missing: other checks (weight_where_expected)
+        earlier = judged.groupby(keys).shift(1)
+        recent = earlier.groupby(keys).rolling(quality.outlier_recent_sets, min_periods=quality.outlier_min_sets)
+        median = recent.median().reset_index(level=[0, 1, 2], drop=True).reindex(order.index)
+        q1 = recent.quantile(0.25).reset_index(level=[0, 1, 2], drop=True).reindex(order.index)
+        q3 = recent.quantile(0.75).reset_index(level=[0, 1, 2], drop=True).reindex(order.index)
+        spread = (q3 - q1).clip(lower=median.abs() * 0.1)
         low, high = q1 - quality.outlier_iqr_k * spread, q3 + quality.outlier_iqr_k * spread
-        out = enough & values.notna() & ((values < low) | (values > high))
-        hits = frame[out]
-        problem = (column + " " + _number(values[out]) + " outside the " + hits["group"] + " range "
-                   + _number(low[out]) + "–" + _number(high[out]) + " of this exercise")
-        flagged.append(_rows(hits, problem))
-    return finding(pd.concat(flagged).sort_values(["file", "line"], kind="stable"), len(sets))
+        ratio = judged / median
+        out = (judged.notna() & median.notna() & ((judged < low) | (judged > high))
+               & ((ratio >= quality.outlier_ratio) | (ratio <= 1 / quality.outlier_ratio)))
+        hits = order[out]
+        problem = (column + " " + _number(values[out]) + " outside the " + kind[out] + " range "
+                   + _number(low[out].clip(lower=0)) + "–" + _number(high[out]) + " of this exercise's "
+                   + str(quality.outlier_recent_sets) + " sets before it (median " + _number(median[out])
+                   + ", " + _number(ratio[out].round(2)) + "×)")
+        flagged.append(_rows(hits, problem).assign(_severity=np.abs(np.log(ratio[out])).to_numpy()))
+    offending = pd.concat(flagged).sort_values(["_severity", "file", "line"], ascending=[False, True, True],
+                                                kind="stable").drop(columns="_severity")
+    return finding(offending, len(sets))
 
 
 def _number(values: pd.Series) -> pd.Series:
