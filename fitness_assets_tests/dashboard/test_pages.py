@@ -3,6 +3,8 @@ its heading, and the warehouse's own figures on it."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -77,3 +79,13 @@ def test_the_other_pages_render_the_stored_insights(app, warehouse):
 
     page(app, "classifier")
     assert app.title[0].value == "Classifier" and len(app.dataframe) == 3
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored():
+    """AppTest runs each page as `__main__` in this process and leaves it there; a process pool
+    created later (the parallel parse in lib/silver/build.py) would then start every worker by
+    running the page script, and fail (BrokenProcessPool in the next test that parses in parallel)."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
