@@ -637,19 +637,18 @@ def activities_lines(a: dict) -> list[str]:
 
 def splice_activities(markdown_text: str, a: dict) -> str:
     """The activities section of `markdown_text` replaced (or inserted before ## Machine)."""
-    section = "\n".join(activities_lines(a))
-    if ACTIVITIES_BEGIN in markdown_text and ACTIVITIES_END in markdown_text:
-        head, rest = markdown_text.split(ACTIVITIES_BEGIN, 1)
-        tail = rest.split(ACTIVITIES_END, 1)[1].lstrip("\n")
-        return head + section + tail
-    if "## Machine" in markdown_text:
-        head, tail = markdown_text.split("## Machine", 1)
-        return head + section + "## Machine" + tail
-    return markdown_text.rstrip("\n") + "\n\n" + section
+    return splice_section(markdown_text, ACTIVITIES_BEGIN, ACTIVITIES_END, activities_lines(a))
 
 
 def main_activities_only(args: argparse.Namespace) -> int:
     """`--only activities`: this part alone, merged into the existing figures in --out."""
+    return main_part_only(args, lambda engine, work, url: activities_part(engine, work, url, args.activities, args.athletes),
+                          write_activities, activities_rows, timed=True)
+
+
+def main_part_only(args: argparse.Namespace, measure, write, rows, timed: bool = False) -> int:
+    """One part of the bench alone on its own warehouse (`measure(engine, work, database_url)`),
+    its figures merged into --out by `write`, its headline `rows` printed."""
     work = Path(args.work).resolve()
     database_url = args.database_url or os.environ.get("FITNESS_BENCH_DATABASE_URL", "")
     check_work_folder(work)
@@ -660,7 +659,7 @@ def main_activities_only(args: argparse.Namespace) -> int:
     try:
         progress(f"work folder {work}; starting PostgreSQL")
         engine = make_engine(work, database_url)
-        part = activities_part(engine, work, database_url, args.activities, args.athletes)
+        part = measure(engine, work, database_url)
         part["machine"] = machine(engine, database_url, bench_command(args))
     finally:
         if engine is not None:
@@ -670,22 +669,15 @@ def main_activities_only(args: argparse.Namespace) -> int:
             progress("embedded PostgreSQL stopped" if down else "WARNING: the embedded PostgreSQL is still running")
         if not args.keep:
             remove_work(work)
-    part["part_seconds"] = time.perf_counter() - _STARTED
-    write_activities(out, part)
-    print("\n".join(f"{name}: {figure} (target {target}, {result})" for name, figure, target, result
-                    in activities_rows(part)))
+    if timed:
+        part["part_seconds"] = time.perf_counter() - _STARTED
+    write(out, part)
+    print("\n".join(f"{name}: {figure} (target {target}, {result})" for name, figure, target, result in rows(part)))
     return 0
 
 
 def write_activities(out: Path, part: dict) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    json_path, md_path = out / "benchmarks.json", out / "BENCHMARKS.md"
-    results = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
-    results["activities"] = part
-    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    existing = md_path.read_text(encoding="utf-8") if md_path.exists() else "# Benchmarks\n\n"
-    md_path.write_text(splice_activities(existing, part), encoding="utf-8")
-    progress(f"wrote the activities figures into {md_path} and {json_path}")
+    write_section(out, "activities", part, (ACTIVITIES_BEGIN, ACTIVITIES_END, activities_lines(part)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -777,30 +769,8 @@ def splice_section(markdown_text: str, begin: str, end: str, lines: list[str]) -
 
 def main_hevy_api_only(args: argparse.Namespace) -> int:
     """`--only hevy_api`: this part alone, merged into the existing figures in --out."""
-    work = Path(args.work).resolve()
-    database_url = args.database_url or os.environ.get("FITNESS_BENCH_DATABASE_URL", "")
-    check_work_folder(work)
-    bench_environment(work, database_url)
-    out = Path(args.out).resolve()
-    (work / "home").mkdir(parents=True, exist_ok=True)
-    engine = None
-    try:
-        progress(f"work folder {work}; starting PostgreSQL")
-        engine = make_engine(work, database_url)
-        part = hevy_api_part(engine, work, args.hevy_workouts)
-        part["machine"] = machine(engine, database_url, bench_command(args))
-    finally:
-        if engine is not None:
-            engine.dispose()
-        if not database_url:
-            down = stop_embedded_server(work)
-            progress("embedded PostgreSQL stopped" if down else "WARNING: the embedded PostgreSQL is still running")
-        if not args.keep:
-            remove_work(work)
-    write_hevy_api(out, part)
-    print("\n".join(f"{name}: {figure} (target {target}, {result})" for name, figure, target, result
-                    in hevy_api_rows(part)))
-    return 0
+    return main_part_only(args, lambda engine, work, _url: hevy_api_part(engine, work, args.hevy_workouts),
+                          write_hevy_api, hevy_api_rows)
 
 
 def write_hevy_api(out: Path, part: dict) -> None:
