@@ -4,6 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 INBOX  ?= $(or $(FITNESS_INBOX),inbox)
 
+# Every Python process here imports Dagster, pandas and friends. With PYTHONDONTWRITEBYTECODE set
+# (as in many containers and CI images) and uv installing no bytecode, each process compiled them
+# from source again (~7 s of CPU per process; the tests start hundreds). Unset for the venv's own
+# processes, the first import writes the bytecode once and later ones read it.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test install dev sample clean bench browser
 
 # uv resolves and installs in parallel (16 s for everything on a fresh machine, where pip takes
