@@ -1,6 +1,8 @@
 """warehouse: the normalized PostgreSQL tables, loaded in one transaction per run."""
 
 
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
@@ -12,7 +14,9 @@ from fitness_assets.lib.raw.zone import load_manifest
 from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
 from fitness_assets.lib.silver.build import (ACTIVITIES, DIET, WORKOUTS, SilverLayer, current_exports,
                                              snapshots_that_may_remove, source_of_dataset)
-from fitness_assets.lib.warehouse.load import LargeRemovalError, RemovalGuard, load_warehouse
+from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+from fitness_assets.lib.warehouse.lineage import table_origins
+from fitness_assets.lib.warehouse.load import SILVER_FIELDS, LargeRemovalError, RemovalGuard, load_warehouse
 
 WAREHOUSE_TABLES = ("raw_manifest", "exercises", "exercise_templates", "muscle_groups", "exercise_muscle_map",
                     "exercise_muscle_weights", "workouts",
@@ -23,11 +27,23 @@ DATASET_OF_TABLE = {"workouts": WORKOUTS, "diet_daily": DIET, "activities": ACTI
 SILVER_INPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_activities", "silver_quarantine",
                  "silver_corrections_applied", "silver_file_accounts", "silver_exercise_templates",
                  "silver_body_weights")
+# The assets each origin of the loader's inputs (lib/warehouse/load.py, LOADER_INPUTS) comes from:
+# a SilverLayer field from its silver frame (the snapshots from the file accounts), the manifest
+# from the raw zone both raw assets land in.
+ASSETS_OF_ORIGIN = {**{field: (f"silver_{field}",) for field in SILVER_FIELDS},
+                    "snapshots": ("silver_file_accounts",), "manifest": ("raw_exports", "hevy_api_sync")}
+
+
+def table_deps(sql_dir: Path = DEFAULT_SQL_DIR) -> dict[str, list[str]]:
+    """Each warehouse table → the assets it is loaded from, followed through the load SQL
+    (lib/warehouse/lineage.py), not the whole silver layer."""
+    return {table: sorted({asset for origin in origins for asset in ASSETS_OF_ORIGIN[origin]})
+            for table, origins in table_origins(sql_dir, WAREHOUSE_TABLES).items()}
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(table, group_name="warehouse", kinds={"postgres"}, deps=list(SILVER_INPUTS))
-           for table in WAREHOUSE_TABLES],
+    specs=[dg.AssetSpec(table, group_name="warehouse", kinds={"postgres"}, deps=deps)
+           for table, deps in table_deps().items()],
     ins={name: dg.AssetIn(name) for name in SILVER_INPUTS},
 )
 def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: FitnessFilesResource,
