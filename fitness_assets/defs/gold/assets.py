@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 import dagster as dg
-import sqlalchemy as sa
 
+from fitness_assets.defs.catalog import column_schemas, table_metadata
 from fitness_assets.defs.progress import report
 from fitness_assets.defs.resources import WarehouseResource
 from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES
@@ -63,12 +63,33 @@ def view_deps(files: dict[str, Path]) -> dict[str, list[str]]:
     return deps
 
 
+def view_description(path: Path) -> str:
+    """The comment that opens a view's SQL file (the file is the view's documentation); its
+    indented lines, which list columns, as a Markdown list."""
+    parts, in_list = [], False
+    for line in path.read_text("utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        text = line[2:]
+        indent = len(text) - len(text.lstrip())
+        if indent in (2, 3):                        # "--   column: meaning" starts an item
+            parts.append("\n- ")
+            in_list = True
+        elif indent < 2 and in_list:                # back to prose after the list
+            parts.append("\n\n")
+            in_list = False
+        else:                                       # a wrapped line of the same paragraph or item
+            parts.append(" ")
+        parts.append(text.strip())
+    return "".join(parts).strip() or f"The view {path.name} creates."
+
+
 def gold_views_asset(sql_dir: Path) -> dg.AssetsDefinition:
     """The views of `sql_dir` (FITNESS_SQL_DIR, the same folder the warehouse resource reads),
     each versioned by a digest of the file that creates it."""
     files = gold_sql_files(sql_dir)
     deps = view_deps(files)
-    specs = [dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql"},
+    specs = [dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql", "view"}, description=view_description(path),
                           deps=deps[view], code_version=sql_code_version(path))
              for view, path in files.items()]
 
@@ -78,17 +99,18 @@ def gold_views_asset(sql_dir: Path) -> dg.AssetsDefinition:
 
         No row counts here: counting a view computes it over the whole warehouse (seconds per
         million sets), on every ingest. `fitness run` prints the counts once at the end.
+        Each view's columns (dagster/column_schema) come from PostgreSQL, in one query.
         """
         files = gold_sql_files(warehouse.sql_path)
         with warehouse.engine.begin() as conn:
             for path in files.values():
                 run_sql_file(conn, path)
-            columns = {view: [c["name"] for c in sa.inspect(conn).get_columns(view, schema="fitness")]
-                       for view in GOLD_VIEWS}
+            schemas = column_schemas(conn, GOLD_VIEWS)
         report(context, f"gold: {len(files)} views")
         for view in GOLD_VIEWS:
             yield dg.MaterializeResult(asset_key=view, metadata={
-                "columns": dg.MetadataValue.text(", ".join(columns[view])),
+                "columns": dg.MetadataValue.text(", ".join(c.name for c in schemas[view].columns)),
+                **table_metadata(view, schemas[view]),
                 "sql": dg.MetadataValue.md(f"```sql\n{files[view].read_text()}\n```")})
 
     return gold_views
