@@ -20,6 +20,7 @@ hevy_api_sync_job = dg.define_asset_job(
 
 # The freshness checks judge the latest week, not the weeks a run builds: they run from their own
 # sensor (defs/automation/freshness.py), never inside a run of old weeks, where they would fail.
+# Definitions holding these jobs must hold those checks too (Dagster resolves the subtraction).
 FRESHNESS_CHECKS = dg.AssetSelection.checks(*WEEKLY_FRESHNESS_CHECKS)
 
 weekly_payload_job = dg.define_asset_job(
