@@ -4,9 +4,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from fitness_assets.defs.automation.freshness import WEEKLY_FRESHNESS_CHECKS, weekly_freshness_sensor
 from fitness_assets.defs.automation.schedules import hevy_api_sync_schedule, weekly_refresh_schedule
 from fitness_assets.defs.automation.sensors import EXPORT_SENSORS
-from fitness_assets.defs.gold.assets import gold_views_asset
+from fitness_assets.defs.catalog import standard_spec
+from fitness_assets.defs.gold.assets import GOLD_VIEWS, gold_views_asset
 from fitness_assets.defs.gold.checks import GOLD_CHECKS
 from fitness_assets.defs.insights.assets import activity_classification
 from fitness_assets.defs.insights.checks import INSIGHTS_CHECKS
@@ -27,19 +29,29 @@ from fitness_assets.defs.reports.assets import published_reports, weekly_report
 from fitness_assets.defs.resources import Configuration, build_resources, configuration_from
 from fitness_assets.defs.silver.assets import silver_frames
 from fitness_assets.defs.silver.checks import SILVER_CHECKS
-from fitness_assets.defs.warehouse.assets import warehouse_tables
+from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES, warehouse_tables
 from fitness_assets.defs.warehouse.checks import WAREHOUSE_CHECKS
 
 
 def build_definitions(configuration: Configuration | None = None) -> dg.Definitions:
-    """`configuration` defaults to the environment's; tests pass their own."""
+    """`configuration` defaults to the environment's; tests pass their own.
+
+    Every asset gets the catalog's standard metadata (defs/catalog.py): owners (FITNESS_ASSET_OWNERS),
+    a Markdown-safe description, code references to its Python function and SQL files, and the
+    table name of warehouse tables and gold views."""
     configuration = configuration or configuration_from()
+    sql_dir = Path(configuration.warehouse.sql_dir)
+    owners = [owner.strip() for owner in configuration.notifier.asset_owners.split(",") if owner.strip()]
+    assets = dg.with_source_code_references([
+        raw_exports, hevy_api_sync, silver_frames, warehouse_tables, gold_views_asset(sql_dir),
+        activity_classification, *INSIGHT_TABLE_ASSETS, weekly_payload, weekly_report, published_reports])
     return dg.Definitions(
-        assets=[raw_exports, hevy_api_sync, silver_frames, warehouse_tables, gold_views_asset(Path(configuration.warehouse.sql_dir)),
-                activity_classification, *INSIGHT_TABLE_ASSETS, weekly_payload, weekly_report, published_reports],
-        asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS, *INSIGHTS_CHECKS],
+        # dg.map_asset_specs over the list: Definitions.map_asset_specs is only a preview in 1.13.
+        assets=dg.map_asset_specs(func=standard_spec(owners, sql_dir, (*WAREHOUSE_TABLES, *GOLD_VIEWS)),
+                                  iterable=assets),
+        asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS, *INSIGHTS_CHECKS, *WEEKLY_FRESHNESS_CHECKS],
         jobs=[ingest_job, hevy_api_sync_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
-        sensors=[*ALERT_SENSORS, ingest_notifications, *EXPORT_SENSORS],
+        sensors=[*ALERT_SENSORS, ingest_notifications, *EXPORT_SENSORS, weekly_freshness_sensor],
         schedules=[weekly_refresh_schedule, hevy_api_sync_schedule],
         resources=build_resources(configuration),
     )

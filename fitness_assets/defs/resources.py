@@ -146,6 +146,8 @@ class NotifierResource(dg.ConfigurableResource):
     aws_region: str = ""                     # empty: boto3's chain decides
     ui_url: str = "http://localhost:3000"
     resend_unchanged: bool = False
+    # Who answers for the assets (the catalog's owners): comma-separated e-mails or team:<name>.
+    asset_owners: str = "team:fitness-data"
 
     def send(self, alert: Notice, log, always_log: bool = False) -> list[str]:
         """Deliver to every channel (and the log too when `always_log`); returns the channels that took it."""
@@ -286,6 +288,7 @@ VARIABLES = (
     Variable("FITNESS_AWS_REGION", "notifier", "aws_region", ("AWS_REGION", "AWS_DEFAULT_REGION")),
     Variable("FITNESS_UI_URL", "notifier", "ui_url"),
     Variable("FITNESS_ALERT_RESEND_UNCHANGED", "notifier", "resend_unchanged"),
+    Variable("FITNESS_ASSET_OWNERS", "notifier", "asset_owners"),
     Variable("FITNESS_REPORT_ENGINE", "report_writer", "engine"),
     Variable("FITNESS_BEDROCK_MODEL_ID", "report_writer", "model_id"),
     Variable("FITNESS_BEDROCK_REGION", "report_writer", "region", ("FITNESS_AWS_REGION", "AWS_REGION")),

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
+from fitness_assets.defs.automation.freshness import WEEKLY_FRESHNESS_CHECKS
 from fitness_assets.defs.automation.schedules import weekly_refresh_schedule, weekly_schedule_for
 from fitness_assets.defs.automation.sensors import inbox_exports, refresh_changed_weeks, s3_exports
 from fitness_assets.defs.partitions import range_tags, weekly_partitions_for
@@ -105,7 +106,7 @@ def test_the_s3_sensor_skips_without_a_bucket(settings):
 def test_the_schedule_targets_the_week_that_just_ended_in_the_configured_time_zone():
     # The job infers its partitions from its assets, so the schedule resolves within Definitions.
     schedule = dg.Definitions(assets=[weekly_payload, weekly_report, published_reports],
-                              schedules=[weekly_refresh_schedule],
+                              asset_checks=WEEKLY_FRESHNESS_CHECKS, schedules=[weekly_refresh_schedule],
                               resources=build_resources()).resolve_schedule_def("weekly_refresh_schedule")
     assert schedule.cron_schedule == "0 6 * * 1"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING

@@ -133,6 +133,19 @@ def test_rerun_changes_nothing(loaded):
     result = run_ingest(loaded)
     written = result.asset_materializations_for_node("warehouse_tables")
     assert all(m.metadata["rows_written_this_run"].value == 0 for m in written)
+    # the catalog's standard keys: row count and columns as PostgreSQL has them, one query
+    tables = {m.asset_key.to_user_string(): m.metadata for m in written}
+    assert {t: tables[t]["dagster/row_count"].value for t in before_counts} == before_counts
+    assert tables["sets"]["dagster/table_name"].value == "fitness.sets"
+    columns = {c.name: c for c in tables["sets"]["dagster/column_schema"].value.columns}
+    assert list(columns)[:3] == ["set_id", "workout_exercise_id", "set_order"]
+    assert columns["weight_kg"].type == "numeric" and not columns["set_id"].constraints.nullable
+    views = {m.asset_key.to_user_string(): m.metadata for m in result.asset_materializations_for_node("gold_views")}
+    assert "dagster/row_count" not in views["weekly_diet_summary"]  # counting computes the view: skipped
+    view_columns = [c.name for c in views["weekly_diet_summary"]["dagster/column_schema"].value.columns]
+    assert view_columns == [r["column_name"] for r in query(
+        loaded, "SELECT column_name FROM information_schema.columns WHERE table_name = 'weekly_diet_summary' "
+                "ORDER BY ordinal_position")]
     run_payloads(loaded, "2025-12-29", "2026-01-19")
     assert table_counts(loaded) == before_counts
     assert {p.name: p.read_bytes() for p in loaded.payload_dir.iterdir()} == before_bytes

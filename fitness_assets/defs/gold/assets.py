@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 import dagster as dg
-import sqlalchemy as sa
 
+from fitness_assets.defs.catalog import column_schemas, table_metadata
 from fitness_assets.defs.progress import report
 from fitness_assets.defs.resources import WarehouseResource
 from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES
@@ -35,37 +35,62 @@ def gold_sql_files(sql_dir: Path) -> dict[str, Path]:
 
 GOLD_VIEWS = tuple(gold_sql_files(DEFAULT_SQL_DIR))
 # Tables that only exist in full once `activity_classification` has run: a view reading them
-# (directly or through an earlier view) must wait for the labels, not just for the load.
+# must wait for the labels, not just for the load.
 ACTIVITY_TABLES = frozenset({"activities", "activity_classification"})
 LABELS_ASSET = "activity_classification"
 _RELATION = re.compile(r"\bfitness\.(\w+)")
 _COMMENT = re.compile(r"--[^\n]*")
 
 
-def views_reading_activities(files: dict[str, Path]) -> set[str]:
-    """The views whose SQL names fitness.activities or fitness.activity_classification, or a view
-    that does (files are in creation order, so an earlier view is always decided first)."""
-    reading: set[str] = set()
-    for view, path in files.items():
-        relations = set(_RELATION.findall(_COMMENT.sub("", path.read_text("utf-8")))) - {view}
-        if relations & (ACTIVITY_TABLES | reading):
-            reading.add(view)
-    return reading
+def view_relations(files: dict[str, Path]) -> dict[str, set[str]]:
+    """Each view → the fitness relations its SQL names (comments stripped, itself left out)."""
+    return {view: set(_RELATION.findall(_COMMENT.sub("", path.read_text("utf-8")))) - {view}
+            for view, path in files.items()}
 
 
-def view_deps(view: str, reading_activities: set[str]) -> list[str]:
-    """Every warehouse table (as before issue 11; `activities` among them), and the labels
-    for the views that read activities."""
-    return [*WAREHOUSE_TABLES, LABELS_ASSET] if view in reading_activities else list(WAREHOUSE_TABLES)
+def view_deps(files: dict[str, Path]) -> dict[str, list[str]]:
+    """Each view → exactly the warehouse tables and earlier views its SQL reads, and the labels
+    (`activity_classification`) for a view reading fitness.activities. A view reading activities
+    through an earlier view waits for the labels through that view's edge. A relation no asset
+    makes (or a later view) is an error: nothing would order it before the view."""
+    deps: dict[str, list[str]] = {}
+    for view, relations in view_relations(files).items():
+        unknown = sorted(relations - {*WAREHOUSE_TABLES, *deps, LABELS_ASSET})
+        if unknown:
+            raise ValueError(f"{files[view].name} reads fitness.{', fitness.'.join(unknown)}: neither a warehouse "
+                             "table nor an earlier view, so no asset orders it before the view")
+        deps[view] = sorted(relations | ({LABELS_ASSET} if relations & ACTIVITY_TABLES else set()))
+    return deps
+
+
+def view_description(path: Path) -> str:
+    """The comment that opens a view's SQL file (the file is the view's documentation); its
+    indented lines, which list columns, as a Markdown list."""
+    parts, in_list = [], False
+    for line in path.read_text("utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        text = line[2:]
+        indent = len(text) - len(text.lstrip())
+        if indent in (2, 3):                        # "--   column: meaning" starts an item
+            parts.append("\n- ")
+            in_list = True
+        elif indent < 2 and in_list:                # back to prose after the list
+            parts.append("\n\n")
+            in_list = False
+        else:                                       # a wrapped line of the same paragraph or item
+            parts.append(" ")
+        parts.append(text.strip())
+    return "".join(parts).strip() or f"The view {path.name} creates."
 
 
 def gold_views_asset(sql_dir: Path) -> dg.AssetsDefinition:
     """The views of `sql_dir` (FITNESS_SQL_DIR, the same folder the warehouse resource reads),
     each versioned by a digest of the file that creates it."""
     files = gold_sql_files(sql_dir)
-    reading_activities = views_reading_activities(files)
-    specs = [dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql"},
-                          deps=view_deps(view, reading_activities), code_version=sql_code_version(path))
+    deps = view_deps(files)
+    specs = [dg.AssetSpec(view, group_name="gold", kinds={"postgres", "sql", "view"}, description=view_description(path),
+                          deps=deps[view], code_version=sql_code_version(path))
              for view, path in files.items()]
 
     @dg.multi_asset(name="gold_views", specs=specs)
@@ -74,17 +99,18 @@ def gold_views_asset(sql_dir: Path) -> dg.AssetsDefinition:
 
         No row counts here: counting a view computes it over the whole warehouse (seconds per
         million sets), on every ingest. `fitness run` prints the counts once at the end.
+        Each view's columns (dagster/column_schema) come from PostgreSQL, in one query.
         """
         files = gold_sql_files(warehouse.sql_path)
         with warehouse.engine.begin() as conn:
             for path in files.values():
                 run_sql_file(conn, path)
-            columns = {view: [c["name"] for c in sa.inspect(conn).get_columns(view, schema="fitness")]
-                       for view in GOLD_VIEWS}
+            schemas = column_schemas(conn, GOLD_VIEWS)
         report(context, f"gold: {len(files)} views")
         for view in GOLD_VIEWS:
             yield dg.MaterializeResult(asset_key=view, metadata={
-                "columns": dg.MetadataValue.text(", ".join(columns[view])),
+                "columns": dg.MetadataValue.text(", ".join(c.name for c in schemas[view].columns)),
+                **table_metadata(view, schemas[view]),
                 "sql": dg.MetadataValue.md(f"```sql\n{files[view].read_text()}\n```")})
 
     return gold_views

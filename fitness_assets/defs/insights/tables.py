@@ -46,7 +46,7 @@ def _settings(insights: InsightsResource, *fields: str) -> dict[str, object]:
     return {f"setting_{f}": dg.MetadataValue.text(str(getattr(insights, f))) for f in fields}
 
 
-@dg.asset(group_name="insights", kinds={"postgres"}, deps=["workouts", "activities", LABELS, "diet_daily", "sets"],
+@dg.asset(group_name="insights", kinds={"postgres"}, deps=["workouts", "activities", LABELS, "diet_daily", "sets", "workout_exercises"],
           check_specs=check_specs("consistency_weekly"))
 def consistency_weekly(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insights: InsightsResource):
     """Consistency 0–100 per athlete-week with its four dimensions and their inputs
@@ -77,7 +77,8 @@ def consistency_weekly(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 
 @dg.asset(group_name="insights", kinds={"postgres", "scipy"},
-          deps=["sets", "workouts", "exercises", "activities", LABELS, "diet_daily"], check_specs=check_specs("trends"))
+          deps=["sets", "workout_exercises", "workouts", "exercises", "activities", LABELS, "diet_daily"],
+          check_specs=check_specs("trends"))
 def trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insights: InsightsResource):
     """Weekly run distance, run pace, bodyweight, calories and each main lift's top weight
     (fitness.trend_series); an OLS slope with its 95 % interval and t test per series and window
@@ -107,7 +108,7 @@ def trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insi
 
 
 @dg.asset(group_name="insights", kinds={"postgres"},
-          deps=["sets", "workouts", "exercises", "activities", LABELS, "diet_daily", "cycles"],
+          deps=["sets", "workout_exercises", "workouts", "exercises", "activities", LABELS, "diet_daily", "cycles"],
           check_specs=check_specs("anomalies"))
 def anomalies(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insights: InsightsResource):
     """Runs and walks, sets and diet days flagged by IQR fences, z-score and modified z-score (MAD),

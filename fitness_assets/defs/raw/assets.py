@@ -23,7 +23,7 @@ class RawExportsConfig(dg.Config):
 @dg.asset(group_name="raw", kinds={"file"})
 def raw_exports(context: dg.AssetExecutionContext, config: RawExportsConfig, files: FitnessFilesResource,
                 s3: S3Resource) -> dg.MaterializeResult:
-    """Lands every inbox export (files in inbox/<athlete>/ belong to that athlete) by sha256.
+    """Lands every inbox export (files in `inbox/<athlete>/` belong to that athlete) by sha256.
 
     A rejected file fails this step with a message naming the file, and nothing lands.
     """

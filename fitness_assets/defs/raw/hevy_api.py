@@ -29,7 +29,7 @@ def hevy_api_sync(context: dg.AssetExecutionContext, config: HevyApiSyncConfig, 
     """Fetches what changed in the Hevy account since the last sync the warehouse loaded (the
     first sync, or `full`, pages through every workout, exercise template and routine) and lands
     each page unchanged, then the sync's record; with FITNESS_S3_BUCKET, also copies every record
-    not yet there to s3://<bucket>/raw/hevy/ (Parquet per table, the pages, the record). Without HEVY_API_KEY it fails before any request
+    not yet there to `s3://<bucket>/raw/hevy/` (Parquet per table, the pages, the record). Without HEVY_API_KEY it fails before any request
     (the steps after it would otherwise rebuild silver for nothing)."""
     if not hevy_api.enabled:
         raise dg.Failure(description="hevy api: HEVY_API_KEY is not set; the sync needs a Hevy Pro account's API key")

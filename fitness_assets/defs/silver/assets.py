@@ -11,15 +11,32 @@ from fitness_assets.lib.raw.zone import load_manifest
 from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
 from fitness_assets.lib.silver.build import ACTIVITIES, DIET, WORKOUTS, build_silver, current_counts, source_of_dataset
 
-SILVER_OUTPUTS = ("silver_workout_sets", "silver_diet_days", "silver_activities", "silver_cycles",
-                  "silver_quarantine", "silver_corrections_applied", "silver_stale_corrections", "silver_file_accounts",
-                  "silver_exercise_templates", "silver_body_weights")
+# Each frame and what it holds (its description in the UI).
+SILVER_OUTPUTS = {
+    "silver_workout_sets": "One row per set of the newest workout export (CSV or Hevy API sync) of each athlete: "
+                           "typed, in kg and km, corrections applied, validated by the Pandera model.",
+    "silver_diet_days": "One row per athlete and diet date from the newest diet log; a date logged twice is "
+                        "quarantined, never guessed.",
+    "silver_activities": "Runs, walks, rides and other activities from the newest MapMyRun export of each athlete, "
+                         "in metric units.",
+    "silver_cycles": "The diet cycles (cutting, bulking, …) named in the diet log, with their date ranges.",
+    "silver_quarantine": "Rows that could not be typed or failed a Pandera check, with file, line, rule and the raw "
+                         "values.",
+    "silver_corrections_applied": "The corrections-file entries that changed a value of the current exports, "
+                                  "as the load will record them.",
+    "silver_stale_corrections": "Corrections that matched no row of the current exports (shown, never applied).",
+    "silver_file_accounts": "One row per landed export: current or superseded, rows read, and whether it is a "
+                            "complete snapshot (only those may remove loaded rows).",
+    "silver_exercise_templates": "The Hevy API's exercise templates of the current sync records, one row per "
+                                 "template id.",
+    "silver_body_weights": "The Hevy account's body-weight measurements, one row per athlete and date.",
+}
 
 
 @dg.multi_asset(
     group_name="silver",
     deps=["raw_exports", "hevy_api_sync"],
-    outs={name: dg.AssetOut(kinds={"pandas"}) for name in SILVER_OUTPUTS},
+    outs={name: dg.AssetOut(kinds={"pandas"}, description=description) for name, description in SILVER_OUTPUTS.items()},
 )
 def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource, quality: QualityResource):
     """Parses the newest export per athlete and dataset, applies the corrections file, and

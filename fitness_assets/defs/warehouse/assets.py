@@ -1,10 +1,13 @@
 """warehouse: the normalized PostgreSQL tables, loaded in one transaction per run."""
 
 
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
+from fitness_assets.defs.catalog import column_schemas, table_metadata
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource, WarehouseResource
 from fitness_assets.lib.silver.muscle_map import curated_muscle_map, exercise_title_aliases
@@ -12,22 +15,60 @@ from fitness_assets.lib.raw.zone import load_manifest
 from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
 from fitness_assets.lib.silver.build import (ACTIVITIES, DIET, WORKOUTS, SilverLayer, current_exports,
                                              snapshots_that_may_remove, source_of_dataset)
-from fitness_assets.lib.warehouse.load import LargeRemovalError, RemovalGuard, load_warehouse
+from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+from fitness_assets.lib.warehouse.lineage import table_origins
+from fitness_assets.lib.warehouse.load import SILVER_FIELDS, LargeRemovalError, RemovalGuard, load_warehouse
 
-WAREHOUSE_TABLES = ("raw_manifest", "exercises", "exercise_templates", "muscle_groups", "exercise_muscle_map",
-                    "exercise_muscle_weights", "workouts",
-                    "workout_exercises", "sets", "removed_workouts", "cycles", "diet_daily", "activities",
-                    "removed_activities", "quarantine", "corrections_applied", "body_weights")
+# Each table the load writes and what a row of it is (its description in the UI).
+TABLE_DESCRIPTIONS = {
+    "raw_manifest": "One row per landed export: sha256, athlete, file name, size, detected format, rows.",
+    "exercises": "One row per exercise title ever loaded, with its Hevy template, type, equipment and whether it "
+                 "is cardio.",
+    "exercise_templates": "The Hevy API's exercise templates: title, type, equipment, primary and secondary muscle "
+                          "groups.",
+    "muscle_groups": "The muscle groups: the curated map's, the templates' and 'Unmapped'.",
+    "exercise_muscle_map": "One muscle group per exercise: its template's primary group, else the curated map's, "
+                           "else 'Unmapped'.",
+    "exercise_muscle_weights": "Each muscle an exercise works with its weight in set counts: a template's primary "
+                               "group 1.0, each secondary 0.5.",
+    "workouts": "One row per workout (athlete, start, title) with its training date, duration and content hash.",
+    "workout_exercises": "One row per exercise block of a workout: the same exercise can appear in two blocks.",
+    "sets": "One row per set: type, weight, reps, distance, duration, RPE and the export line it came from.",
+    "removed_workouts": "Workouts a newer complete export no longer holds (deleted in the app), with their set "
+                        "count and last export.",
+    "cycles": "The diet cycles per athlete with their type and date range.",
+    "diet_daily": "One row per athlete and diet date: macros, calories, weekly cardio, body weight, cycle, notes.",
+    "activities": "One row per logged activity (MapMyRun): type, distance, duration, pace, speed, heart rate.",
+    "removed_activities": "Activities a newer complete export no longer holds, logged before they were deleted.",
+    "quarantine": "Rows that could not be loaded, with file, line, rule, reason and raw values; never deleted by a "
+                  "re-run.",
+    "corrections_applied": "Every correction from the corrections file that changed a value, with its reason.",
+    "body_weights": "The Hevy account's body-weight measurements, one per athlete and date.",
+}
+WAREHOUSE_TABLES = tuple(TABLE_DESCRIPTIONS)
 # The table of each dataset's rows: its materialization reports what the load changed in the dataset.
 DATASET_OF_TABLE = {"workouts": WORKOUTS, "diet_daily": DIET, "activities": ACTIVITIES}
 SILVER_INPUTS = ("silver_workout_sets", "silver_diet_days", "silver_cycles", "silver_activities", "silver_quarantine",
                  "silver_corrections_applied", "silver_file_accounts", "silver_exercise_templates",
                  "silver_body_weights")
+# The assets each origin of the loader's inputs (lib/warehouse/load.py, LOADER_INPUTS) comes from:
+# a SilverLayer field from its silver frame (the snapshots from the file accounts), the manifest
+# from the raw zone both raw assets land in.
+ASSETS_OF_ORIGIN = {**{field: (f"silver_{field}",) for field in SILVER_FIELDS},
+                    "snapshots": ("silver_file_accounts",), "manifest": ("raw_exports", "hevy_api_sync")}
+
+
+def table_deps(sql_dir: Path = DEFAULT_SQL_DIR) -> dict[str, list[str]]:
+    """Each warehouse table → the assets it is loaded from, followed through the load SQL
+    (lib/warehouse/lineage.py), not the whole silver layer."""
+    return {table: sorted({asset for origin in origins for asset in ASSETS_OF_ORIGIN[origin]})
+            for table, origins in table_origins(sql_dir, WAREHOUSE_TABLES).items()}
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(table, group_name="warehouse", kinds={"postgres"}, deps=list(SILVER_INPUTS))
-           for table in WAREHOUSE_TABLES],
+    specs=[dg.AssetSpec(table, group_name="warehouse", kinds={"postgres", "table"}, deps=deps,
+                        description=TABLE_DESCRIPTIONS[table])
+           for table, deps in table_deps().items()],
     ins={name: dg.AssetIn(name) for name in SILVER_INPUTS},
 )
 def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: FitnessFilesResource,
@@ -38,7 +79,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                      silver_body_weights: pd.DataFrame):
     """COPY into staging, then INSERT … ON CONFLICT / replace-changed-workouts. Unchanged data
     writes nothing; workouts missing from the newest complete export are removed and logged,
-    unless the removal guard stops a large removal (then nothing is written)."""
+    unless the removal guard stops a large removal (then nothing is written). Each table's
+    materialization carries its row count and its columns as PostgreSQL has them."""
     silver = SilverLayer(
         workout_sets=silver_workout_sets, diet_days=silver_diet_days, cycles=silver_cycles, activities=silver_activities,
         quarantine=silver_quarantine, corrections_applied=silver_corrections_applied,
@@ -55,12 +97,14 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     written = loaded.rows_written
     with warehouse.engine.connect() as conn:
         totals = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one() for t in WAREHOUSE_TABLES}
+        schemas = column_schemas(conn, WAREHOUSE_TABLES)
     report(context, "warehouse: " + ", ".join(f"{t} {totals[t]:,}" for t in ("workouts", "sets", "diet_daily",
                                                                               "activities"))
            + f" (rows written this run: {sum(written.get(t, 0) for t in WAREHOUSE_TABLES):,}; workouts new "
              f"{loaded.workouts_new:,}, changed {loaded.workouts_changed:,}, removed {loaded.workouts_removed:,})")
     for table in WAREHOUSE_TABLES:
-        metadata = {"rows": totals[table], "rows_written_this_run": written.get(table, 0)}
+        metadata = {"rows": totals[table], "rows_written_this_run": written.get(table, 0),
+                    **table_metadata(table, schemas[table], row_count=totals[table])}
         if table == "workouts":
             metadata |= {"workouts_new": loaded.workouts_new, "workouts_changed": loaded.workouts_changed,
                          "workouts_removed": loaded.workouts_removed}

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import re
 from contextlib import nullcontext
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import sqlalchemy as sa
@@ -141,6 +143,49 @@ def activity_removal_shares(conn: sa.Connection, activities: pd.DataFrame, athle
                                  ACTIVITIES, "activities", exports)
 
 
+class Staged(NamedTuple):
+    reads: tuple[str, ...]                       # names of the loader's inputs (LOADER_INPUTS)
+    rows: Callable[..., pd.DataFrame]            # those inputs, in that order → the rows to COPY
+
+
+# The SilverLayer fields the loader reads, and what each derived input is made of (its silver fields,
+# or "manifest": the raw zone's manifest; the muscle map and title aliases are package data).
+SILVER_FIELDS = ("workout_sets", "diet_days", "cycles", "activities", "quarantine", "corrections_applied",
+                 "snapshots", "exercise_templates", "body_weights")
+LOADER_INPUTS: dict[str, tuple[str, ...]] = {
+    **{field: (field,) for field in SILVER_FIELDS},
+    "workout_diff": ("workout_sets", "snapshots"), "staged_sets": ("workout_sets",),
+    "manifest": ("manifest",), "muscle_map": (), "title_aliases": (),
+}
+
+# Every staging table of sql/warehouse/load/00_staging.sql and the inputs its rows come from. The
+# loader hands each builder exactly the inputs it names, so this table cannot claim less than a
+# builder reads; lib/warehouse/lineage.py follows the load SQL from these tables to each warehouse
+# table, and the warehouse assets declare the silver assets found (defs/warehouse/assets.py).
+STAGING: dict[str, Staged] = {
+    "stage_workouts": Staged(("workout_diff",), lambda diff: diff.written),
+    "stage_blocks": Staged(("staged_sets",), lambda sets: sets.drop_duplicates(["workout_ref", "block_index"])
+                           [["workout_ref", *_BLOCK_COLUMNS]]),
+    "stage_sets": Staged(("staged_sets",), lambda sets: sets[["workout_ref", *_SET_COLUMNS]]),
+    "stage_removed": Staged(("workout_diff",), lambda diff: diff.removed[WORKOUT_KEY]),
+    "stage_diet": Staged(("diet_days",), lambda days: days.drop(columns=["source_file", "cycle_raw"])),
+    "stage_cycles": Staged(("cycles",), lambda cycles: cycles),
+    "stage_activities": Staged(("activities",), lambda activities: activities),
+    "stage_snapshots": Staged(("snapshots",), lambda snapshots: pd.DataFrame(snapshots,
+                                                                             columns=["athlete_id", "dataset"])),
+    "stage_quarantine": Staged(("quarantine",), lambda quarantine: quarantine.assign(
+        raw_values=quarantine["raw_values"].map(lambda v: json.dumps(v, ensure_ascii=False, default=str)))),
+    "stage_corrections": Staged(("corrections_applied",), lambda corrections: corrections),
+    "stage_manifest": Staged(("manifest",), lambda manifest: pd.DataFrame(
+        [asdict(e) for e in manifest], columns=[*ManifestEntry.__dataclass_fields__])
+        .drop(columns=["data_until", "file_modified_at"])),
+    "stage_muscle_map": Staged(("muscle_map",), lambda muscle_map: muscle_map[["exercise_title", "muscle_group"]]),
+    "stage_templates": Staged(("exercise_templates",), lambda templates: templates),
+    "stage_body_weights": Staged(("body_weights",), lambda weights: weights),
+    "stage_title_aliases": Staged(("title_aliases",), lambda aliases: aliases),
+}
+
+
 def named_statements(path: Path) -> list[tuple[str, str]]:
     """Split a SQL file into (name, statement) at `-- name:` markers."""
     parts = _NAMED.split(path.read_text(encoding="utf-8"))
@@ -200,35 +245,20 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
             raise LargeRemovalError(stopped)
         staged_sets = sets[diff.codes.isin(diff.written["workout_ref"]).to_numpy()]
         staged_refs = diff.codes[diff.codes.isin(diff.written["workout_ref"])]
-        staged_sets = staged_sets.assign(workout_ref=staged_refs.to_numpy())
-        copy_frame(conn, "stage_workouts", diff.written)
-        copy_frame(conn, "stage_blocks", staged_sets.drop_duplicates(["workout_ref", "block_index"])
-                   [["workout_ref", *_BLOCK_COLUMNS]])
-        copy_frame(conn, "stage_sets", staged_sets[["workout_ref", *_SET_COLUMNS]])
-        copy_frame(conn, "stage_removed", diff.removed[WORKOUT_KEY])
-        copy_frame(conn, "stage_diet", silver.diet_days.drop(columns=["source_file", "cycle_raw"]))
-        copy_frame(conn, "stage_cycles", silver.cycles)
-        copy_frame(conn, "stage_activities", silver.activities)
-        copy_frame(conn, "stage_snapshots", pd.DataFrame(silver.snapshots, columns=["athlete_id", "dataset"]))
-        quarantine = silver.quarantine.assign(
-            raw_values=silver.quarantine["raw_values"].map(lambda v: json.dumps(v, ensure_ascii=False, default=str)))
-        copy_frame(conn, "stage_quarantine", quarantine)
-        copy_frame(conn, "stage_corrections", silver.corrections_applied)
-        copy_frame(conn, "stage_manifest", pd.DataFrame([asdict(e) for e in manifest],
-                                                        columns=[*ManifestEntry.__dataclass_fields__])
-                   .drop(columns=["data_until", "file_modified_at"]))
-        copy_frame(conn, "stage_muscle_map", muscle_map[["exercise_title", "muscle_group"]])
-        copy_frame(conn, "stage_templates", silver.exercise_templates)
-        copy_frame(conn, "stage_body_weights", silver.body_weights)
-        copy_frame(conn, "stage_title_aliases", title_aliases if title_aliases is not None
-                   else pd.DataFrame(columns=["alias", "template_title"]))
+        inputs = {field: getattr(silver, field) for field in SILVER_FIELDS} | {
+            "workout_diff": diff, "staged_sets": staged_sets.assign(workout_ref=staged_refs.to_numpy()),
+            "manifest": manifest, "muscle_map": muscle_map,
+            "title_aliases": title_aliases if title_aliases is not None
+            else pd.DataFrame(columns=["alias", "template_title"])}
+        for table, staged in STAGING.items():
+            copy_frame(conn, table, staged.rows(*(inputs[name] for name in staged.reads)))
         # Temp tables have no statistics until analysed; the joins below need them at scale.
         conn.exec_driver_sql("ANALYZE stage_workouts, stage_blocks, stage_sets, stage_removed, stage_diet, "
                              "stage_activities")
         counts = {name: max(conn.exec_driver_sql(statement).rowcount, 0)
                   for name, statement in named_statements(sql_dir / "warehouse" / "load" / "05_changes.sql")}
         changes = _dataset_changes(conn, sql_dir, diff, manifest)
-        bulk = len(staged_sets) + counts["changed_diet_days"] >= BULK_LOAD_MIN_ROWS
+        bulk = len(inputs["staged_sets"]) + counts["changed_diet_days"] >= BULK_LOAD_MIN_ROWS
         with foreign_keys_suspended(conn, BULK_TABLES) if bulk else nullcontext():
             for name, statement in named_statements(sql_dir / "warehouse" / "load" / "10_load.sql"):
                 counts[name] = max(conn.exec_driver_sql(statement).rowcount, 0)
