@@ -30,6 +30,15 @@ def run_payloads(settings: Configuration, first_week: str, last_week: str, insta
         tags=range_tags(first_week, last_week))
 
 
+def run_checks(settings: Configuration, instance: dg.DagsterInstance, *checks: tuple[str, str]):
+    """Execute asset checks alone, as the UI's "Execute" on a check page does: a subset of the
+    asset job holding those checks and no asset, reading the stored frames and tables."""
+    job = definitions_for(settings).resolve_implicit_global_asset_job_def()
+    selection = {dg.AssetCheckKey(dg.AssetKey(asset), name) for asset, name in checks}
+    return job.get_subset(asset_selection=set(), asset_check_selection=selection).execute_in_process(
+        instance=instance, run_config=QUIET)
+
+
 def table_counts(settings: Configuration) -> dict[str, int]:
     engine = sa.create_engine(settings.database_url)
     tables = ["raw_manifest", "exercises", "exercise_muscle_map", "workouts", "workout_exercises", "sets",

@@ -20,6 +20,7 @@ from fitness_assets_tests.harness import (
     query,
     run_ingest,
     run_payloads,
+    run_checks,
     run_reports,
     table_counts,
 )
@@ -197,6 +198,14 @@ def test_rows_missing_from_the_warehouse_or_orphaned_fail_the_blocking_warehouse
     assert "workout_exercise_id 999999 does not exist" in orphan
     with pytest.raises(dg.Failure, match="sets:nothing_lost"):
         run_payloads(settings, "2026-01-12", "2026-01-12", instance)
+
+    # Repaired by hand: the check is executed alone (issue 14: no re-materialization) and passes;
+    # a silver rule runs alone too, on the stored frames. Nothing is materialized by either run.
+    execute(settings, "DELETE FROM fitness.sets WHERE workout_exercise_id = 999999")
+    rechecked = run_checks(settings, instance, ("sets", "referential_integrity"), ("silver_workout_sets", "no_outliers"))
+    assert {key: e.passed for key, e in check_evaluations(instance, rechecked.run_id).items()} == {
+        ("sets", "referential_integrity"): True, ("silver_workout_sets", "no_outliers"): True}
+    assert [e for e in rechecked.all_events if e.is_step_materialization] == []
 
 
 def test_a_correction_that_no_longer_matches_fails(settings):

@@ -4,7 +4,13 @@ Each layer's checks live beside its assets (defs/<layer>/checks.py): one multi-a
 group of frames loads them once and evaluates all of their rules; each rule is still its own
 check in the UI, with counts, a table of offending rows (file, line, values) and a fingerprint
 the alert sensor uses to avoid repeating itself.
+
+Every multi-asset check is subsettable and evaluates only the rules selected, so one check can be
+executed alone from the UI (or `dagster asset check`) against the stored frames and tables,
+without re-materializing its asset: after fixing corrections.yaml, re-check, not re-load.
 """
+
+from collections.abc import Callable, Iterator
 
 import dagster as dg
 
@@ -44,3 +50,18 @@ def check_result(asset: str, name: str, found: Finding, message: str = "") -> dg
             **({"message": dg.MetadataValue.text(message)} if message else {}),
         },
     )
+
+
+# A rule's evaluation: its Finding, or its Finding and the sentence `fitness run` shows on failure.
+Evaluation = Callable[[], "Finding | tuple[Finding, str]"]
+
+
+def selected_results(context: dg.AssetCheckExecutionContext,
+                     rules: dict[tuple[str, str], Evaluation]) -> Iterator[dg.AssetCheckResult]:
+    """Evaluate the rules {(asset, name): evaluation} this execution selected, and only those."""
+    selected = context.selected_asset_check_keys
+    for (asset, name), evaluate in rules.items():
+        if dg.AssetCheckKey(dg.AssetKey(asset), name) in selected:
+            outcome = evaluate()
+            found, message = outcome if isinstance(outcome, tuple) else (outcome, "")
+            yield check_result(asset, name, found, message)

@@ -5,7 +5,7 @@ between silver and the tables, no orphans, every exercise mapped."""
 import dagster as dg
 import pandas as pd
 
-from fitness_assets.defs.quality.checks import check_ins, check_result, check_specs
+from fitness_assets.defs.quality.checks import check_ins, check_result, check_specs, selected_results
 from fitness_assets.defs.resources import QualityResource, WarehouseResource
 from fitness_assets.lib.quality import warehouse_rules
 from fitness_assets.lib.quality.core import Finding
@@ -33,8 +33,9 @@ from fitness_assets.lib.warehouse.load import (
                       reads=(REMOVAL_INS := ("silver_workout_sets", "silver_diet_days", "silver_activities",
                                              "silver_file_accounts"))),
     ins=check_ins(*REMOVAL_INS),
+    can_subset=True,
 )
-def removal_checks(warehouse: WarehouseResource, quality: QualityResource, silver_workout_sets: pd.DataFrame,
+def removal_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, quality: QualityResource, silver_workout_sets: pd.DataFrame,
                    silver_diet_days: pd.DataFrame, silver_activities: pd.DataFrame, silver_file_accounts: pd.DataFrame):
     """Runs before the warehouse load (blocking): a large removal stops the run before anything is written."""
     guard = RemovalGuard(quality.max_removed_share, quality.min_removed_rows, quality.allow_removals,
@@ -52,6 +53,8 @@ def removal_checks(warehouse: WarehouseResource, quality: QualityResource, silve
                 guard.exports),
         }
     for asset, share in shares.items():
+        if dg.AssetCheckKey(dg.AssetKey(asset), "removals_confirmed") not in context.selected_asset_check_keys:
+            continue
         stopped = large_removals(share, guard)
         found = Finding(stopped.assign(problem=CONFIRM_REMOVALS) if len(stopped) else stopped, len(share),
                         {"rows_to_remove": int(share["removed"].sum()), "confirmed": int(quality.allow_removals)})
@@ -62,23 +65,21 @@ def removal_checks(warehouse: WarehouseResource, quality: QualityResource, silve
     specs=check_specs("sets", "diet_daily", "activities", "exercise_muscle_map",
                       reads=(WAREHOUSE_INS := ("silver_file_accounts", "silver_quarantine"))),
     ins=check_ins(*WAREHOUSE_INS),
+    can_subset=True,
 )
-def warehouse_checks(warehouse: WarehouseResource, silver_file_accounts: pd.DataFrame,
-                     silver_quarantine: pd.DataFrame):
-    sql_dir = warehouse.sql_path
+def warehouse_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                     silver_file_accounts: pd.DataFrame, silver_quarantine: pd.DataFrame):
+    sql_dir, accounts, quarantine = warehouse.sql_path, silver_file_accounts, silver_quarantine
     with warehouse.engine.connect() as conn:
-        yield check_result("sets", "nothing_lost",
-                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine, "workouts"))
-        yield check_result("diet_daily", "nothing_lost",
-                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine, "diet"))
-        yield check_result("activities", "nothing_lost",
-                           warehouse_rules.nothing_lost(conn, sql_dir, silver_file_accounts, silver_quarantine,
-                                                        ACTIVITIES))
-        yield check_result("sets", "referential_integrity",
-                           warehouse_rules.no_orphans(conn, sql_dir, "orphan_training_rows"))
-        yield check_result("diet_daily", "referential_integrity",
-                           warehouse_rules.no_orphans(conn, sql_dir, "orphan_diet_rows"))
-        yield check_result("exercise_muscle_map", "unmapped_exercises", warehouse_rules.unmapped_exercises(conn, sql_dir))
+        yield from selected_results(context, {
+            ("sets", "nothing_lost"): lambda: warehouse_rules.nothing_lost(conn, sql_dir, accounts, quarantine, "workouts"),
+            ("diet_daily", "nothing_lost"): lambda: warehouse_rules.nothing_lost(conn, sql_dir, accounts, quarantine, "diet"),
+            ("activities", "nothing_lost"): lambda: warehouse_rules.nothing_lost(conn, sql_dir, accounts, quarantine,
+                                                                                 ACTIVITIES),
+            ("sets", "referential_integrity"): lambda: warehouse_rules.no_orphans(conn, sql_dir, "orphan_training_rows"),
+            ("diet_daily", "referential_integrity"): lambda: warehouse_rules.no_orphans(conn, sql_dir, "orphan_diet_rows"),
+            ("exercise_muscle_map", "unmapped_exercises"): lambda: warehouse_rules.unmapped_exercises(conn, sql_dir),
+        })
 
 
 WAREHOUSE_CHECKS = [removal_checks, warehouse_checks]
