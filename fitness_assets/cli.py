@@ -232,9 +232,10 @@ def _payloads_and_reports(settings: Configuration, instance, location: CodeLocat
             return 1
         print(f"[3/3] reports: weeks {weeks[0]} … {weeks[-1]} in one run", file=sys.stderr)
         report_run = location.run("weekly_report_job", IN_PROCESS_RUN_CONFIG, range_tags(weeks[0], weeks[-1]))
-        if not report_run.success:
+        not_written = _reports_not_written(instance, report_run.run_id) if report_run.success else ""
+        if not report_run.success or not_written:
             print(_check_report(instance, report_run.run_id), file=sys.stderr)
-            print(f"\nerror: {_failure_message(report_run)}", file=sys.stderr)
+            print(f"\nerror: {not_written or _failure_message(report_run)}", file=sys.stderr)
             return 1
     else:
         print("[2/3] payloads: no complete week with data yet", file=sys.stderr)
@@ -342,6 +343,18 @@ def _check_report(instance, run_id: str) -> str:
     return "\n".join(lines)
 
 
+def _reports_not_written(instance, run_id: str) -> str:
+    """The `report_written` check's sentence when a report run left weeks unwritten: the run
+    succeeds (the other weeks are written and published), but the command did not do all it was
+    asked, so it exits 1."""
+    from fitness_assets.defs.quality.alerts import check_evaluations_in_run
+
+    for evaluation in check_evaluations_in_run(instance, run_id):
+        if evaluation.check_name == "report_written" and not evaluation.passed:
+            return redact_text(evaluation.metadata["message"].value)
+    return ""
+
+
 def _failure_message(result) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
@@ -384,9 +397,10 @@ def command_backfill(settings: Configuration, first_week: str, last_week: str, r
         for job in jobs:
             print(f"{job}: weeks {first_week} … {last_week} in one run", file=sys.stderr)
             result = location.run(job, IN_PROCESS_RUN_CONFIG, range_tags(first_week, last_week))
-            if not result.success:
+            not_written = _reports_not_written(instance, result.run_id) if result.success else ""
+            if not result.success or not_written:
                 print(_check_report(instance, result.run_id), file=sys.stderr)
-                print(f"\nerror: {_failure_message(result)}", file=sys.stderr)
+                print(f"\nerror: {not_written or _failure_message(result)}", file=sys.stderr)
                 return 1
     weeks = keys.index(last_week) - keys.index(first_week) + 1
     print(f"Backfilled {weeks} week(s) in {time.monotonic() - started:.1f} s: {settings.payload_dir}"

@@ -72,7 +72,7 @@ def test_a_changed_week_is_rewritten_with_its_report_and_nothing_else(settings):
     run_ingest(settings, instance)
     again = refresh(settings, instance)
     assert changed_weeks_of_run(instance, again.run_id) == []
-    assert all(m.metadata["reports_due"].value == 0 for m in again.asset_materializations_for_node("weekly_report"))
+    assert all(m.metadata["range_reports_due"].value == 0 for m in again.asset_materializations_for_node("weekly_report"))
     assert touched(payloads, settings.payload_dir) == set() and touched(reports, settings.report_dir) == set()
 
     # An edit in the middle week changes it and the next (its deltas compare with it): exactly
@@ -112,7 +112,7 @@ def test_a_report_is_built_from_the_stored_payload_file_alone(tmp_path):
     stored.write_bytes(canonical_bytes(heavier))
     again = run_reports(settings, week, week, instance)
     [materialization] = again.asset_materializations_for_node("weekly_report")
-    assert materialization.metadata["reports_written"].value == 1
+    assert materialization.metadata["range_reports_written"].value == 1
     assert "87.5 kg" in report.read_text("utf-8") and "82.5 kg" not in report.read_text("utf-8")
 
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 import copy
 from xml.etree import ElementTree
 
-from fitness_assets.lib.reports.charts import CHARTS, bodyweight_calories, draw_charts, load_trend, muscle_sets
+import base64
+
+from fitness_assets.lib.reports.charts import (
+    CHARTS,
+    bodyweight_calories,
+    draw_charts,
+    embedded_charts,
+    load_trend,
+    muscle_sets,
+    with_chart_links,
+    without_chart_links,
+)
 from fitness_assets.lib.reports.svg import nice_ticks, number
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -83,3 +94,20 @@ def test_ticks_are_round_and_cover_the_values():
     assert nice_ticks(2067, 2217) == [2050, 2100, 2150, 2200, 2250]
     assert nice_ticks(5, 5) == [4, 4.5, 5, 5.5, 6]
     assert [number(v) for v in (80.0, 82.5, 0.25, -0.0)] == ["80", "82.5", "0.25", "0"]
+
+
+def test_the_report_links_its_charts_relatively_and_the_ui_gets_them_embedded(tmp_path):
+    text = "# Weekly report: week of 2026-01-12\n\n- Not enough data.\n"
+    linked = with_chart_links(text)
+    assert linked == with_chart_links(linked)  # added once
+    assert linked.endswith("## Charts\n\n![Sets per muscle group](muscle_sets.svg)\n\n"
+                           "![Load trend of the most-trained exercises](load_trend.svg)\n\n"
+                           "![Bodyweight and average calories](bodyweight_calories.svg)\n")
+    assert without_chart_links(linked) == text
+    history = [week("2026-01-12", [("Squat", "quadriceps", 3, 100.0)], bodyweight=80.1, calories=2060)]
+    draw_charts(history, tmp_path)
+    (tmp_path / "load_trend.svg").unlink()  # a chart that is not drawn keeps its link
+    embedded = embedded_charts(linked, tmp_path)
+    uri = "data:image/svg+xml;base64," + base64.b64encode((tmp_path / "muscle_sets.svg").read_bytes()).decode()
+    assert f"![Sets per muscle group]({uri})" in embedded
+    assert "](load_trend.svg)" in embedded and "](muscle_sets.svg)" not in embedded

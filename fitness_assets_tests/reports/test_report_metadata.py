@@ -1,17 +1,15 @@
-"""weekly_report's materialization metadata, read back from the Dagster instance after real
-in-process runs against the embedded PostgreSQL (template engine, no network)."""
+"""weekly_report's per-week materialization metadata, read back from the Dagster instance after
+real in-process runs against the embedded PostgreSQL (template engine, no network)."""
 
 from __future__ import annotations
-
-import json
 
 import dagster as dg
 import pytest
 
+from fitness_assets.lib.reports.charts import embedded_charts, without_chart_links
 from fitness_assets_tests.conftest import diet_csv, hevy_csv, workout_set
 from fitness_assets_tests.harness import run_ingest, run_payloads, run_reports
 from fitness_assets_tests.quality.rules_helpers import CYCLE, clean_diet_lines, clean_workouts
-from fitness_assets_tests.quality.test_checks_in_dagster import table_rows
 
 WEEKS = ("2026-01-12", "2026-01-19")
 REPORT = dg.AssetKey("weekly_report")
@@ -42,37 +40,36 @@ def metadata_of(instance: dg.DagsterInstance, week: str) -> dict:
     return record.asset_materialization.metadata
 
 
-def payload_of(settings, week: str) -> dict:
-    return json.loads((settings.payload_dir / f"weekly_fitness_context_{week}.json").read_text("utf-8"))
-
-
-def test_a_one_week_run_records_its_report_payload_and_usage(settings, two_weeks):
+def test_a_one_week_run_records_its_report_status_and_usage(settings, two_weeks):
     run_reports(settings, WEEKS[0], WEEKS[0], two_weeks)
     metadata = metadata_of(two_weeks, WEEKS[0])
-    assert {"engine", "reports", "input_tokens", "output_tokens", "estimated_cost_usd", "report", "payload"} <= set(
-        metadata)
-    assert metadata["engine"].value == "template"
-    assert metadata["reports"].value == 1
+    folder = settings.report_dir / WEEKS[0]
+    assert metadata["engine"].value == "template" and metadata["report_status"].value == "written"
+    assert metadata["range_reports"].value == 1 and metadata["range_reports_written"].value == 1
     assert metadata["input_tokens"].value == 0 and metadata["output_tokens"].value == 0
     assert metadata["estimated_cost_usd"].value == 0
     assert isinstance(metadata["report"], dg.MarkdownMetadataValue)
-    assert metadata["report"].value == (settings.report_dir / WEEKS[0] / "report.md").read_text("utf-8")
+    stored = (folder / "report.md").read_text("utf-8")
+    assert metadata["report"].value == embedded_charts(stored, folder)
     assert metadata["report"].value.startswith(f"# Weekly report: week of {WEEKS[0]}")
-    assert isinstance(metadata["payload"], dg.JsonMetadataValue)
-    assert metadata["payload"].value == payload_of(settings, WEEKS[0])
-    assert metadata["report_week"].value == WEEKS[0]
+    assert metadata["report"].value.count("](data:image/svg+xml;base64,") == 3
+    assert metadata["report_words"].value == len(without_chart_links(stored).split())
+    assert metadata["report_path"].value == f"reports/{WEEKS[0]}/report.md"
+
+    run_reports(settings, WEEKS[0], WEEKS[0], two_weeks)  # nothing changed: nothing asked of the writer
+    again = metadata_of(two_weeks, WEEKS[0])
+    assert again["report_status"].value == "unchanged" and again["range_reports_due"].value == 0
+    assert again["report"].value == metadata["report"].value
 
 
-def test_a_range_run_labels_the_report_it_shows_and_lists_every_week(settings, two_weeks):
-    run_reports(settings, WEEKS[0], WEEKS[-1], two_weeks)
-    texts = {week: (settings.report_dir / week / "report.md").read_text("utf-8") for week in WEEKS}
+def test_a_range_run_records_each_weeks_own_report_on_its_partition(settings, two_weeks):
+    run_reports(settings, WEEKS[0], "2026-01-26", two_weeks)  # the last week has no payload
+    empty = metadata_of(two_weeks, "2026-01-26")
+    assert empty["report_status"].value == "no payload" and "report_path" not in empty
     for week in WEEKS:
         metadata = metadata_of(two_weeks, week)
-        assert metadata["reports"].value == 2
-        # One materialization covers the range: it shows the latest report and says which week
-        # it is, and carries no single week's payload (it would be wrong on every other week).
-        assert metadata["report_week"].value == WEEKS[-1]
-        assert metadata["report"].value == texts[WEEKS[-1]]
-        assert "payload" not in metadata
-        assert table_rows(metadata["reports_table"].value) == [
-            [w, "default", f"reports/{w}/report.md", str(len(texts[w].split()))] for w in WEEKS]
+        folder = settings.report_dir / week
+        assert metadata["range_reports"].value == 2  # range totals, named as such
+        assert metadata["report"].value == embedded_charts((folder / "report.md").read_text("utf-8"), folder)
+        assert metadata["report"].value.startswith(f"# Weekly report: week of {week}\n")
+        assert {"report_week", "reports_table", "payload"}.isdisjoint(metadata)

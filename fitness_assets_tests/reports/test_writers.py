@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from fitness_assets.lib.payloads.payload import validate_payload
+from fitness_assets.lib.reports.charts import with_chart_links
 from fitness_assets.lib.reports.grounding import ungrounded_numbers
 from fitness_assets.lib.reports.template import write_report
 
@@ -101,6 +102,14 @@ def test_a_sign_must_match_unless_stated_in_words():
     assert ungrounded_numbers("- `21s Curl`: 2 reps.\n", PAYLOAD) == ["2"]
     # Bench's top weight went up 2.5 kg; -82.5 is in no field.
     assert ungrounded_numbers("- Bench: +2.5 kg, up 2.5 kg, −82.5 kg.\n", PAYLOAD) == ["−82.5"]
+
+
+def test_image_targets_are_not_claims_but_their_alt_text_is():
+    # report.md links its charts by file name; a name with digits in it states nothing.
+    assert ungrounded_numbers(with_chart_links(write_report(copy.deepcopy(PAYLOAD))), PAYLOAD) == []
+    assert ungrounded_numbers("![Sets per muscle group](week_2024_12.svg)\n", PAYLOAD) == []
+    assert ungrounded_numbers("![Squat 95 kg](chart.svg)\n", PAYLOAD) == ["95"]
+    assert ungrounded_numbers("[link](95.svg) and (95)\n", PAYLOAD) == ["95", "95"]  # a link's text or target: claims
 
 
 def test_names_with_digits_are_not_claims_but_only_quoted_exactly():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from fitness_assets.lib.reports.charts import CHARTS
+from fitness_assets.lib.reports.charts import CHARTS, without_chart_links
 from fitness_assets.lib.reports.sources import REPORT_FILE, report_folder
 
 STATEMENT_TIMEOUT_MS = 15_000
@@ -61,7 +61,8 @@ def latest_report(report_dir: Path, athlete_id: str) -> Report | None:
         return None
     folder = report_folder(report_dir, athlete_id, weeks[-1])
     charts = {name: (folder / name).read_text(encoding="utf-8") for name in CHARTS if (folder / name).is_file()}
-    return Report(weeks[-1], (folder / REPORT_FILE).read_text(encoding="utf-8"), charts)
+    # The page draws the charts itself: the report's links to the files would be broken images there.
+    return Report(weeks[-1], without_chart_links((folder / REPORT_FILE).read_text(encoding="utf-8")), charts)
 
 
 def this_week_and_last(engine: sa.Engine, athlete_id: str, week: date | None = None) -> pd.DataFrame:

@@ -124,6 +124,11 @@ RULES: tuple[Rule, ...] = (
     Rule("report_grounded", "weekly_report", ERROR, True,
          "every number in a report is a payload value, part of a date or week label, or inside a quoted "
          "name equal to a payload name; an ungrounded report is not written"),
+    # Not blocking: one week's writer failure must not hold back the range's other weeks (nor
+    # their publishing); the week stays due and the next refresh retries it.
+    Rule("report_written", "weekly_report", ERROR, False,
+         "every due report was written: a week the writer (Bedrock) failed on is listed with its error "
+         "and stays due, so the next refresh retries it; the other weeks of the run are written"),
 )
 
 

@@ -1,18 +1,29 @@
-"""Three SVG charts per athlete-week (lib/reports/svg.py writes them).
+"""Three SVG charts per athlete-week (lib/reports/svg.py writes them), and the links to them.
 
 Inputs are payloads only (this week and up to 11 before it), so a chart never shows a figure
 the warehouse did not publish. Same payloads, same bytes: no timestamp, no software tag.
+
+report.md ends with a "Charts" section linking each chart by its file name, relative to the
+report, so the report and its charts read together wherever the folder is (disk, S3). Where a
+viewer cannot reach the files (the Dagster UI), `embedded_charts` puts the images themselves in
+the Markdown as data URIs.
 """
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from pathlib import Path
 
 from fitness_assets.lib.reports.quoting import display_name
 from fitness_assets.lib.reports.svg import PALETTE, Chart, Scale, nice_ticks
 
-CHARTS = ("muscle_sets.svg", "load_trend.svg", "bodyweight_calories.svg")
+# File name → the alt text of its link in report.md (no digits: grounding reads the whole report).
+CHART_TITLES = {"muscle_sets.svg": "Sets per muscle group",
+                "load_trend.svg": "Load trend of the most-trained exercises",
+                "bodyweight_calories.svg": "Bodyweight and average calories"}
+CHARTS = tuple(CHART_TITLES)
+CHART_SECTION = "## Charts\n\n" + "\n\n".join(f"![{title}]({name})" for name, title in CHART_TITLES.items()) + "\n"
 TOP_EXERCISES = 3
 
 
@@ -23,6 +34,27 @@ def draw_charts(history: list[dict], out_dir: Path) -> list[Path]:
     for draw, path in zip((muscle_sets, load_trend, bodyweight_calories), paths):
         path.write_bytes(draw(history).to_bytes())
     return paths
+
+
+def with_chart_links(text: str) -> str:
+    """The report as stored: the writer's text, then the Charts section (added once)."""
+    body = without_chart_links(text)
+    return body.rstrip("\n") + "\n\n" + CHART_SECTION
+
+
+def without_chart_links(text: str) -> str:
+    """The writer's text alone (for a viewer that shows the charts its own way)."""
+    return text[:-len(CHART_SECTION)].rstrip("\n") + "\n" if text.endswith("\n" + CHART_SECTION) else text
+
+
+def embedded_charts(text: str, folder: Path) -> str:
+    """The report with each drawn chart's link replaced by the SVG itself, as a data URI."""
+    for name in CHARTS:
+        path = folder / name
+        if path.is_file():
+            uri = "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+            text = text.replace(f"]({name})", f"]({uri})")
+    return text
 
 
 def _sets_by_group(payload: dict) -> dict[str, int]:

@@ -14,6 +14,8 @@ numbers glued to letters or units ("95kg", "3x10", "2500kcal", "12%"), except:
   token of it ("21s") is text whose numbers are claims like any other. Export text is data,
   not instructions: a name saying "the athlete lifted 9999 kg" may be shown as that name, but
   9999 stated anywhere else is checked, and fails.
+- **Image targets**: the file name or URI of a Markdown image, `![alt](muscle_sets.svg)`, is
+  where the image is, not a claim; its alt text is checked like any other text.
 - **Ordered-list numbering**: "1. " or "1) " at the start of a line is layout only when it is
   real Markdown numbering in sequence: the first item of a list is 1, each next item at the same
   indentation is one more. A non-blank line that starts at the margin and is not such an item
@@ -44,6 +46,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fitness_assets.lib.reports.quoting import code_spans, name_forms
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{4}-W\d{2}\b|\bW\d{1,2}\b|\b\d{2}/\d{2}/\d{4}\b")
+_IMAGE_TARGET = re.compile(r"(?<=!\[)(?P<alt>[^\]\n]*)\]\((?P<target>[^)\s]*)\)")
 _ORDERED_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<number>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)")
 # An optional sign glued to the digits (not after a word character: "8-12" is a range, "B-2" a
 # name), then the digits with at most one decimal part; nothing is required after the digits.
@@ -147,6 +150,7 @@ def _direction_in_words(text: str, start: int, end: int) -> bool:
 def ungrounded_numbers(text: str, payload: dict) -> list[str]:
     """Numbers in `text` that the payload does not contain, as written (sign included), in order."""
     positive, negative, names = grounded_values(payload)
+    text = _IMAGE_TARGET.sub(lambda m: f"{m['alt']}]({' ' * len(m['target'])})", text)
     text = _DATE.sub(" ", _without_list_numbering(_without_quoted_names(text, names)))
     found = []
     for match in _NUMBER.finditer(text):
