@@ -130,7 +130,7 @@ def redraw_changed_charts(sources: ReportSources, keys: list[tuple[str, str]]) -
     check_specs=check_specs("weekly_report"),
 )
 def weekly_report(context: dg.AssetExecutionContext, files: FitnessFilesResource, report_writer: ReportWriterResource):
-    """report.md + charts under FITNESS_HOME/reports/WEEK/ (other athletes: reports/ATHLETE/WEEK/),
+    """report.md + charts under FITNESS_HOME/reports/<week>/ (other athletes: reports/<athlete>/<week>/),
     from the stored payload files alone; any range of weeks in one run.
 
     Each week's partition shows that week's report with its charts, its status (written,
