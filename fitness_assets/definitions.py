@@ -1,5 +1,6 @@
 """The code location: every asset, check, job, sensor and resource, listed explicitly."""
 
+import warnings
 from pathlib import Path
 
 import dagster as dg
@@ -42,13 +43,18 @@ def build_definitions(configuration: Configuration | None = None) -> dg.Definiti
     configuration = configuration or configuration_from()
     sql_dir = Path(configuration.warehouse.sql_dir)
     owners = [owner.strip() for owner in configuration.notifier.asset_owners.split(",") if owner.strip()]
-    assets = dg.with_source_code_references([
-        raw_exports, hevy_api_sync, silver_frames, warehouse_tables, gold_views_asset(sql_dir),
-        activity_classification, *INSIGHT_TABLE_ASSETS, weekly_payload, weekly_report, published_reports])
-    return dg.Definitions(
+    # Code references are beta in Dagster 1.13 and say so once per reference (~150 notices per
+    # load, in every process and in the webserver's log): accepted here, once, on purpose.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        assets = dg.with_source_code_references([
+            raw_exports, hevy_api_sync, silver_frames, warehouse_tables, gold_views_asset(sql_dir),
+            activity_classification, *INSIGHT_TABLE_ASSETS, weekly_payload, weekly_report, published_reports])
         # dg.map_asset_specs over the list: Definitions.map_asset_specs is only a preview in 1.13.
-        assets=dg.map_asset_specs(func=standard_spec(owners, sql_dir, (*WAREHOUSE_TABLES, *GOLD_VIEWS)),
-                                  iterable=assets),
+        assets = dg.map_asset_specs(func=standard_spec(owners, sql_dir, (*WAREHOUSE_TABLES, *GOLD_VIEWS)),
+                                    iterable=assets)
+    return dg.Definitions(
+        assets=assets,
         asset_checks=[*SILVER_CHECKS, *WAREHOUSE_CHECKS, *GOLD_CHECKS, *INSIGHTS_CHECKS, *WEEKLY_FRESHNESS_CHECKS],
         jobs=[ingest_job, hevy_api_sync_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, ingest_notifications, *EXPORT_SENSORS, weekly_freshness_sensor],

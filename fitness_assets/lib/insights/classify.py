@@ -43,8 +43,6 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import cdist
-from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 from fitness_assets.lib.insights.change_point import (
@@ -208,6 +206,11 @@ def _distinct_up_to_three(points: np.ndarray) -> int:
 
 
 def _kmeans(features: np.ndarray, params: ClassifierParameters) -> dict | None:
+    # Imported here: every process that loads the code location (CLI, webserver, run workers)
+    # would otherwise pay ~2 s for scikit-learn and SciPy it rarely uses.
+    from scipy.spatial.distance import cdist
+    from sklearn.cluster import KMeans
+
     """Fit, choose k, name the clusters. None when fewer than two distinct points exist."""
     mean, spread = features.mean(axis=0), features.std(axis=0)
     spread = np.where(spread > 0, spread, 1.0)

@@ -25,7 +25,6 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fitness_assets.lib.insights.change_point import week_numbers, week_start
 
@@ -81,6 +80,8 @@ class Trend:
 def fit_trend(x: np.ndarray, y: np.ndarray, confidence: float = CONFIDENCE) -> Trend | None:
     """OLS of y on x (see the module docstring); None with fewer than MIN_POINTS points or no
     spread in x."""
+    from scipy import stats  # imported here: loading the code location should not pay for SciPy
+
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     n = len(x)
     if n < MIN_POINTS:

@@ -30,11 +30,6 @@ from zoneinfo import ZoneInfo
 from requests import HTTPError, Response
 from requests.exceptions import ChunkedEncodingError, ConnectionError, Timeout
 
-from dlt.sources.helpers.requests import Client
-from dlt.sources.helpers.rest_client import RESTClient
-from dlt.sources.helpers.rest_client.auth import APIKeyAuth
-from dlt.sources.helpers.rest_client.paginators import PageNumberPaginator
-
 from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 from fitness_assets.lib.raw.formats import HEVY_API
 from fitness_assets.lib.raw.zone import ManifestEntry, land_record, load_manifest, sha256_of
@@ -194,6 +189,11 @@ def read_page(raw_zone: Path, page: LandedPage) -> dict:
 
 class _PageFetcher:
     def __init__(self, settings: HevyApiSettings, folder: Path):
+        # dlt is imported by the sync alone: every process loading the code location would pay ~1.5 s.
+        from dlt.sources.helpers.requests import Client
+        from dlt.sources.helpers.rest_client import RESTClient
+        from dlt.sources.helpers.rest_client.auth import APIKeyAuth
+
         self.folder = folder
         self.settings = settings
         self.requests = 0
@@ -206,6 +206,8 @@ class _PageFetcher:
                                  auth=APIKeyAuth(name="api-key", api_key=settings.api_key, location="header"))
 
     def fetch(self, endpoint: str, **params: str) -> list[tuple[LandedPage, dict, bool]]:
+        from dlt.sources.helpers.rest_client.paginators import PageNumberPaginator
+
         landed: list[tuple[LandedPage, dict, bool]] = []
         paginator = PageNumberPaginator(base_page=1, page_param="page", total_path="page_count")
         try:
