@@ -12,8 +12,8 @@
   `row_limit + 1` (the extra one says the result was cut); the rest is cancelled.
 
 Without the role (the warehouse user could not create it), a superuser login is refused and
-any other login runs as itself. Error text is PostgreSQL's message with the URL and password
-redacted; a connection failure names no host, user or password.
+any other login runs as itself. Error text is the first line of PostgreSQL's (or libpq's) message,
+with the URL and password redacted.
 """
 
 from __future__ import annotations
@@ -111,9 +111,10 @@ def run_query(engine: sa.Engine, sql: str, row_limit: int = DEFAULT_ROW_LIMIT,
     secrets = [engine.url.render_as_string(hide_password=False), engine.url.password or ""]
     try:
         raw = engine.raw_connection()
-    except sa.exc.DBAPIError as error:
-        raise QueryRefused("cannot connect to the warehouse: " + redact_text(_first_line(error.orig), secrets),
-                           getattr(error.orig, "sqlstate", None), type(error.orig).__name__) from None
+    except (sa.exc.DBAPIError, psycopg.Error) as error:
+        cause = getattr(error, "orig", None) or error
+        raise QueryRefused("cannot connect to the warehouse: " + redact_text(_first_line(cause), secrets),
+                           getattr(cause, "sqlstate", None), type(cause).__name__) from None
     try:
         conn: psycopg.Connection = raw.driver_connection
         conn.autocommit = True  # the transaction is ours, begun explicitly READ ONLY
