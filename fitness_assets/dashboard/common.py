@@ -54,6 +54,18 @@ def _dagster_instance(home: str) -> dg.DagsterInstance:
     return dagster_side.open_instance()
 
 
+def check_results():
+    """dagster_side.latest_check_results of the instance (None without one), refreshed each minute:
+    This week and Data quality share it, and it reads the run storage a few dozen times."""
+    home = dagster_side.instance_home()
+    return None if home is None else _check_results(str(home))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _check_results(home: str):
+    return dagster_side.latest_check_results(_dagster_instance(home))
+
+
 def report_dir() -> Path:
     return Path(os.environ.get(REPORT_DIR_VARIABLE, ""))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from fitness_assets.dashboard import dagster_side
-from fitness_assets.dashboard.common import athlete, dagster_instance, engine
+from fitness_assets.dashboard.common import athlete, check_results, dagster_instance, engine
 from fitness_assets.lib.dashboard import queries
 
 athlete_id = athlete()
@@ -18,13 +18,13 @@ instance = dagster_instance()
 if instance is None:
     st.info(dagster_side.NO_INSTANCE)
 else:
-    checks = dagster_side.latest_check_results(instance)
+    checks = check_results()
     counts = checks["status"].value_counts()
     columns = st.columns(3)
     columns[0].metric("Failed", int(counts.get("failed", 0)))
     columns[1].metric("Passed", int(counts.get("passed", 0)))
     columns[2].metric("Not run yet", int(counts.get("not run", 0)))
-    st.caption("All athletes: a check judges an asset as a whole. From the Dagster instance in "
+    st.caption("All athletes: a check judges an asset as a whole. Read each minute from the Dagster instance in "
                f"`{dagster_side.instance_home()}`; the rule behind each check is in the README's rule table.")
     st.dataframe(checks, hide_index=True)
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from fitness_assets.dashboard import dagster_side
-from fitness_assets.dashboard.common import athlete, dagster_instance, engine, number, report_dir
+from fitness_assets.dashboard.common import athlete, check_results, dagster_instance, engine, number, report_dir
 from fitness_assets.lib.dashboard import queries
 
 # (label, column of weekly_fitness_summary, digits) per section of the comparison
@@ -88,7 +88,7 @@ else:
     runs = dagster_side.last_runs(instance, limit=1)
     st.caption("Last pipeline run: " + ("none yet" if runs.empty else
                f"{runs.iloc[0]['job']}, {runs.iloc[0]['status'].lower()}, started {runs.iloc[0]['started']} UTC"))
-    checks = dagster_side.latest_check_results(instance)
+    checks = check_results()
     failed = checks[checks["status"] == "failed"]
     if failed.empty:
         st.write(f"No failed check among the latest results of {int((checks['status'] != 'not run').sum())} "
