@@ -423,7 +423,8 @@ DASHBOARD_APP = PACKAGE_DIR / "dashboard" / "app.py"
 
 
 def command_dashboard(settings: Configuration, port: int, extra: list[str]) -> int:
-    """`streamlit run` the dashboard on the configured warehouse, bound to localhost.
+    """`streamlit run` the dashboard on the configured warehouse and the pipeline's Dagster
+    instance, bound to localhost.
 
     The URL travels to the app in an environment variable (never on the command line, where `ps`
     would show a password); with the embedded server, this process's handle keeps it up while
@@ -432,8 +433,9 @@ def command_dashboard(settings: Configuration, port: int, extra: list[str]) -> i
     from fitness_assets.lib.core.processes import die_with_parent
 
     url = resolve_database_url(settings.database_url, settings.home)
-    if settings.database_url:
-        check_connection(url, "the warehouse, FITNESS_DATABASE_URL")
+    # The pipeline's Dagster instance (DAGSTER_HOME, DAGSTER_PG_URL), where the check results live;
+    # it checks the warehouse connection first.
+    prepare_dagster_instance(settings)
     environment = os.environ | {"FITNESS_DASHBOARD_DATABASE_URL": url,
                                 "FITNESS_DASHBOARD_REPORT_DIR": str(settings.report_dir)}
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),

@@ -29,5 +29,7 @@ navigation = st.navigation([
     st.Page(PAGES / "trends.py", title="Trends"),
     st.Page(PAGES / "anomalies.py", title="Anomalies"),
     st.Page(PAGES / "classifier.py", title="Classifier"),
+    st.Page(PAGES / "data_quality.py", title="Data quality"),
+    st.Page(PAGES / "sql_explorer.py", title="SQL explorer"),
 ])
 navigation.run()

@@ -1,6 +1,7 @@
 """One small warehouse per module, built as the pipeline builds it: activities with a planted life
 event, a year of squats and diet days, the gold views, the classifier and insight assets, and the
-payload and report of the last week (with its three SVG charts)."""
+payload and report of the last week (with its three SVG charts); the runs and their check results
+in a Dagster instance under FITNESS_HOME/dagster, one quarantined row and one applied correction."""
 
 from __future__ import annotations
 
@@ -44,9 +45,22 @@ def warehouse(postgres_server, tmp_path_factory):
     with engine.begin() as conn:
         for path in gold_sql_files(DEFAULT_SQL_DIR).values():
             run_sql_file(conn, path)
+        conn.execute(sa.text(QUARANTINED_ROW))
+        conn.execute(sa.text(APPLIED_CORRECTION))
     engine.dispose()
-    instance = dg.DagsterInstance.ephemeral()
-    materialize(settings, instance)
-    run_payloads(settings, REPORTED_WEEK, REPORTED_WEEK, instance)
-    run_reports(settings, REPORTED_WEEK, REPORTED_WEEK, instance)
+    (settings.home / "dagster").mkdir(parents=True)
+    with dg.DagsterInstance.local_temp(str(settings.home / "dagster")) as instance:
+        materialize(settings, instance)
+        run_payloads(settings, REPORTED_WEEK, REPORTED_WEEK, instance)
+        run_reports(settings, REPORTED_WEEK, REPORTED_WEEK, instance)
     return settings
+
+
+QUARANTINED_ROW = """
+    INSERT INTO fitness.quarantine (athlete_id, source_sha256, source_file, line, rule, reason, raw_values)
+    VALUES ('default', 'sha-q', 'workouts.csv', 17, 'no_negative_values', 'weight_kg is -20', '{"weight_kg": "-20"}')"""
+APPLIED_CORRECTION = """
+    INSERT INTO fitness.corrections_applied (athlete_id, dataset, natural_key, field, old_value, new_value, reason,
+                                             source_sha256, source_line)
+    VALUES ('default', 'diet_days', '2025-07-08', 'calories_kcal', '90000', '2900', 'typo: one zero too many',
+            'sha-c', 3)"""

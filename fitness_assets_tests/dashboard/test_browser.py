@@ -134,7 +134,10 @@ OTHER_PAGES = {
     "calendar": ("Calendar", "Weekly totals"),
     "trends": ("Trends", "Slope per week", "Light band: 95 % prediction interval"),
     "anomalies": ("Anomalies", "flagged value(s) by IQR fences"),
-    "classifier": ("Classifier", "Labels per year", "Life event"),
+    "classifier": ("Classifier", "Stored model", "Centroids (fastest first)", "Relabel with other parameters"),
+    "data_quality": ("Data quality", "Latest check results", "1 row(s) kept out of the warehouse",
+                     "1 value(s) changed by the corrections file"),
+    "sql_explorer": ("SQL explorer", "Example queries", "Run query"),
 }
 ERRORS = "document.querySelectorAll('[data-testid=\"stException\"], [data-testid=\"stAlertContentError\"]').length"
 

@@ -3,6 +3,8 @@ its heading, and the warehouse's own figures on it."""
 
 from __future__ import annotations
 
+import json
+import socket
 import sys
 
 import pytest
@@ -21,10 +23,18 @@ APP = str(PACKAGE_DIR / "dashboard" / "app.py")
 def app(warehouse, monkeypatch):
     monkeypatch.setenv(DATABASE_URL_VARIABLE, warehouse.database_url)
     monkeypatch.setenv(REPORT_DIR_VARIABLE, str(warehouse.report_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(warehouse.home / "dagster"))
+    monkeypatch.setenv("FITNESS_UI_URL", f"http://127.0.0.1:{closed_port()}")
     app = AppTest.from_file(APP, default_timeout=30)
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again when this returns: nothing answers there
 
 
 def test_an_empty_warehouse_says_what_to_run(postgres_server, monkeypatch, tmp_path):
@@ -56,6 +66,10 @@ def test_this_week_shows_the_comparison_the_score_and_the_report(app, warehouse)
     assert f"# Weekly report: week of {REPORTED_WEEK}" in markdown_text(app)
     assert "Data up to: last workout 2026-01-01, " in "\n".join(caption.value for caption in app.caption)
     assert len(app.get("image")) == 3  # the report's three SVG charts
+    # the insight checks the fixture's run evaluated, all passing; the last run was the report's
+    assert "Last pipeline run: weekly_report_job, success" in "\n".join(caption.value for caption in app.caption)
+    assert any(text.startswith("No failed check among the latest results of 6 check(s)") for text in
+               (element.value for element in app.markdown))
 
 
 def test_the_other_pages_render_the_stored_insights(app, warehouse):
@@ -78,7 +92,58 @@ def test_the_other_pages_render_the_stored_insights(app, warehouse):
     assert f"{flagged} flagged value(s) by Modified z-score (MAD)." in markdown_text(app)
 
     page(app, "classifier")
-    assert app.title[0].value == "Classifier" and len(app.dataframe) == 3
+    model = query(warehouse, "SELECT * FROM fitness.classifier_models")[0]
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Method"] == "kmeans" and metrics["Clusters (k)"] == str(model["k"])
+    assert metrics["Silhouette, k = 2"] == f"{model['silhouette_k2']:.4f}"
+    assert app.dataframe[0].value["parameter"].tolist()[:2] == ["k", "random_state"]
+    centroids = app.dataframe[1].value
+    assert len(centroids) == model["k"] and centroids["pace_min_per_km"].is_monotonic_increasing
+
+
+def test_the_classifier_shows_the_command_when_no_webserver_answers(app):
+    page(app, "classifier")
+    app.selectbox(key="k").set_value(3)
+    app.number_input(key="min_activities").set_value(9)
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    assert "does not answer" in app.info[0].value
+    assert app.code[0].value == "FITNESS_CLASSIFIER_K=3 FITNESS_CLASSIFIER_MIN_ACTIVITIES=9 fitness run"
+
+
+def test_data_quality_shows_checks_quarantine_and_corrections(app, monkeypatch):
+    page(app, "data_quality")
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Failed"] == "0" and metrics["Passed"] == "6"
+    checks = app.dataframe[0].value
+    # the insight tables' checks (catalog rules) and the payload's and report's (found in their runs)
+    assert set(checks.loc[checks["status"] == "passed", "check"]) == {
+        "payload_matches_contract", "report_grounded", "scores_in_range", "intervals_contain_estimates",
+        "flags_outside_bounds", "shares_sum_to_one"}
+    assert (checks["status"] == "not run").sum() == int(metrics["Not run yet"].replace(",", "")) > 0
+    quarantine, corrections = app.dataframe[1].value, app.dataframe[3].value
+    assert quarantine.iloc[0][["rule", "source_file", "rows"]].tolist() == ["no_negative_values", "workouts.csv", 1]
+    assert corrections.iloc[0][["field", "old_value", "new_value"]].tolist() == ["calories_kcal", "90000", "2900"]
+
+    monkeypatch.delenv("DAGSTER_HOME")
+    page(app, "data_quality")
+    assert "No Dagster instance configured" in app.info[0].value
+
+
+def test_the_sql_explorer_runs_an_example_and_shows_a_refusal(app):
+    page(app, "sql_explorer")
+    app.selectbox(key="explorer_example").select("Tables and views of the warehouse").run()
+    app.number_input(key="explorer_limit").set_value(3)
+    app.button(key="explorer_run").click().run()
+    assert not app.exception, app.exception
+    assert len(app.dataframe[0].value) == 3
+    assert "**truncated at the row limit (3)**" in markdown_text(app)
+    [csv_button, json_button] = app.get("download_button")
+    assert [b.proto.label for b in (csv_button, json_button)] == ["Download CSV", "Download JSON"]
+
+    app.text_area(key="explorer_sql").input("DELETE FROM fitness.sets").run()
+    app.button(key="explorer_run").click().run()
+    assert app.error[0].value.startswith("Refused (SQLSTATE 25006, ReadOnlySqlTransaction): cannot execute DELETE")
 
 
 @pytest.fixture(autouse=True)

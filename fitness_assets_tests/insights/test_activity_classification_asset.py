@@ -64,8 +64,21 @@ def test_classifies_writes_once_and_relabels_on_new_parameters(settings, tmp_pat
     disagreement = checks["logged_type_agrees"]
     assert not disagreement.passed and disagreement.severity == dg.AssetCheckSeverity.WARN
 
+    # the model behind the labels is stored beside them (the dashboard's Classifier page)
+    models = {m["athlete_id"]: m for m in query(settings, "SELECT * FROM fitness.classifier_models")}
+    assert models["newcomer"]["method"] == "rule" and models["newcomer"]["k"] is None
+    kmeans = models["default"]
+    assert kmeans["method"] == "kmeans" and kmeans["model_version"] == metadata["model_version"]
+    assert 0 < kmeans["silhouette_k2"] <= 1 and kmeans["modelled"] + kmeans["outliers"] <= kmeans["activities"]
+    centroids = query(settings, "SELECT * FROM fitness.classifier_centroids ORDER BY athlete_id, cluster")
+    assert [c["athlete_id"] for c in centroids] == ["default"] * kmeans["k"]
+    assert [c["label"] for c in centroids][0] == "run" and centroids[-1]["label"] == "walk"
+    assert sum(c["size"] for c in centroids) == kmeans["modelled"]
+    assert metadata["model_rows_written_this_run"] == 2 + kmeans["k"]
+
     again, _ = materialize(settings, instance)
     assert again["rows_written_this_run"] == 0 and again["rows_removed_this_run"] == 0
+    assert again["model_rows_written_this_run"] == 0
     assert again["model_version"] == metadata["model_version"]
 
     # a user's label wins: one row changes

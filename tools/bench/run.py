@@ -1,7 +1,8 @@
 """`make bench`: ingest, re-ingest and backfill at scale, against the bare COPY floor and a row-by-row loader.
 
     python -m tools.bench.run [--sets 1000000] [--activities 1000000] [--athletes 20] [--hevy-workouts 10000]
-                              [--only sets|activities|hevy_api|sample] [--out docs] [--work bench] [--keep]
+                              [--only sets|activities|hevy_api|sample|dashboard] [--page-loads 5]
+                              [--out docs] [--work bench] [--keep]
 
 One run, one machine, every figure of issue 4 ("Benchmark" and "Targets"):
 
@@ -25,7 +26,11 @@ One run, one machine, every figure of issue 4 ("Benchmark" and "Targets"):
    (default 10,000: ~300,000 sets) from the tests' local Hevy API, then a sync with no change
    (must make one request and write 0 rows): requests, rows written and time (tools/bench/hevy_api.py).
 
-`--only hevy_api` runs part 9 alone the same way, and `--only sample` part 10 (`fitness run` on the
+11. the dashboard (issue 13), on its own fresh warehouse holding the sets, diet days and
+   activities: the insight assets' materialization through Dagster, then every page's load time
+   with Streamlit's AppTest, p50/p95 over --page-loads loads (tools/bench/dashboard.py).
+
+`--only hevy_api` runs part 9 alone the same way, `--only dashboard` part 11, and `--only sample` part 10 (`fitness run` on the
 sample and a one-week refresh: sample_run_s, report_ms_per_week, refresh_run_s; tools/bench/sample.py). `--only activities` runs part 8 alone and updates its section of an existing BENCHMARKS.md and
 its key of benchmarks.json, leaving the other figures as they were; `--only sets` skips it.
 
@@ -858,6 +863,100 @@ def write_sample(out: Path, part: dict) -> None:
     write_section(out, "sample", part, (SAMPLE_BEGIN, SAMPLE_END, sample_lines(part)), top_level=tuple(SAMPLE_TARGETS))
 
 
+# ---------------------------------------------------------------------------------------
+# The dashboard (issue 13): insight assets, then every page's load time
+# ---------------------------------------------------------------------------------------
+
+DASHBOARD_BEGIN, DASHBOARD_END = "<!-- dashboard: begin -->", "<!-- dashboard: end -->"
+
+
+def dashboard_part(engine, work: Path, database_url: str, sets: int, activities: int, athletes: int,
+                   loads: int) -> dict:
+    """On its own warehouse state (schema `fitness` dropped and migrated, raw zone and parse cache
+    emptied): the benchmark's sets, diet days and activities in one inbox, ingested in a child
+    process, then the insights and the page loads in another (tools/bench/dashboard.py)."""
+    from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+    from fitness_assets.lib.warehouse.database import apply_migrations
+    from tools.generate.bench_histories import write_activity_exports, write_benchmark_exports
+
+    home = work / "home"
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS fitness CASCADE")
+    apply_migrations(engine, DEFAULT_SQL_DIR / "warehouse" / "schema")
+    for folder in (home / "raw", home / "silver_cache", work / "inbox", work / "dagster" / "dashboard_instance"):
+        shutil.rmtree(folder, ignore_errors=True)
+    progress(f"dashboard: generating {sets:,} sets and {activities:,} activities over {athletes} athletes …")
+    write_benchmark_exports(work / "inbox", total_sets=sets, athletes=athletes, seed=0)
+    write_activity_exports(work / "inbox", total_activities=activities, athletes=athletes, seed=0)
+    checkpoint(engine)
+    progress("dashboard: ingest of sets, diet days and activities (child process) …")
+    ingest = run_ingest_child(work, database_url, "dashboard")
+    progress(f"dashboard: ingest {ingest['seconds']['total']:.1f} s; insights and {loads} loads of every page "
+             "(child process) …")
+    checkpoint(engine)
+    started = time.perf_counter()
+    result = run_child(work, database_url, ["dashboard", "--page-loads", str(loads)], work / "dashboard.json",
+                       "dashboard")
+    with engine.connect() as conn:
+        rows = {t: conn.exec_driver_sql(f"SELECT count(*) FROM fitness.{t}").scalar_one()
+                for t in ("sets", "diet_daily", "activities", "activity_classification", "anomalies")}
+    return {**result, "sets": sets, "activities": activities, "athletes": athletes, "table_rows": rows,
+            "ingest_s": ingest["seconds"]["total"], "child_seconds": time.perf_counter() - started}
+
+
+def dashboard_rows(d: dict) -> list[tuple[str, str, str, str]]:
+    from tools.bench.dashboard import MAX_PAGE_P95_S
+
+    steps = d["insights"]["step_seconds"]
+    rows = [("Insight assets through Dagster, checks included (`dashboard.insights`)",
+             f"{d['insights']['run_seconds']:.1f} s (" + ", ".join(f"{k} {v:.1f}" for k, v in
+                                                        sorted(steps.items(), key=lambda kv: -kv[1]))
+             + f"); success {d['insights']['success']}", "—", "—")]
+    for page, p in d["pages"].items():
+        ok = p["p95_s"] <= MAX_PAGE_P95_S and not p["exceptions"]
+        rows.append((f"Dashboard page `{page}`: load, p50 / p95 of {len(p['loads_s'])}",
+                     f"{p['p50_s']:.2f} s / {p['p95_s']:.2f} s" + (f"; exceptions: {p['exceptions']}"
+                                                                    if p["exceptions"] else ""),
+                     f"p95 ≤ {MAX_PAGE_P95_S:g} s", verdict(ok)))
+    return rows
+
+
+def dashboard_lines(d: dict) -> list[str]:
+    m = d["machine"]
+    rows = d["table_rows"]
+    return [
+        DASHBOARD_BEGIN, "## Dashboard: insight assets and page loads (issue 13)", "",
+        f"Measured on {m['date_utc']}, commit {m['git_commit'] or '?'} (`{m['command']}`); the warehouse held "
+        f"{rows['sets']:,} sets, {rows['diet_daily']:,} diet days and {rows['activities']:,} activities "
+        f"({rows['activity_classification']:,} labelled, {rows['anomalies']:,} flagged values) of {d['athletes']} "
+        f"athletes (ingest {d['ingest_s']:.1f} s).", "",
+        "| measurement | figure | target | result |", "|---|---|---|---|",
+        *[f"| {name} | {figure} | {target} | {result} |" for name, figure, target, result in dashboard_rows(d)],
+        "",
+        "- **Insights**: `activity_classification` and the insight tables materialized with `dg.materialize` "
+        "on a fresh Dagster instance (their checks included); per-asset times are Dagster's step times.",
+        "- **Pages**: Streamlit's AppTest runs the app as a browser session does (app.py, the athlete selector "
+        "with its default, the first athlete, then the page) against that warehouse and instance, each load in "
+        "a new session, timed as the switch to the page (app.py and the page rerun); the wall time of that run. "
+        f"Opening a session (AppTest's set-up plus the first run, on This week) took {d['session_open_p50_s']:.2f} s "
+        f"(p50). The process's first load ({d['first_load_s']:.1f} s: imports, first connections) is left "
+        "out, as a running server has paid it. The SQL explorer's figure is the page without a query run; "
+        "check results are cached for a minute, so Data quality and This week share one read of the instance.",
+        DASHBOARD_END, "",
+    ]
+
+
+def main_dashboard_only(args: argparse.Namespace) -> int:
+    """`--only dashboard`: this part alone, merged into the existing figures in --out."""
+    return main_part_only(args, lambda engine, work, url: dashboard_part(
+        engine, work, url, args.sets, args.activities, args.athletes, args.page_loads),
+        write_dashboard, dashboard_rows, timed=True)
+
+
+def write_dashboard(out: Path, part: dict) -> None:
+    write_section(out, "dashboard", part, (DASHBOARD_BEGIN, DASHBOARD_END, dashboard_lines(part)))
+
+
 def check_work_folder(work: Path) -> None:
     user_homes = {Path(os.environ.get("FITNESS_HOME") or ".fitness").resolve(), (REPO / ".fitness").resolve()}
     if any(work == h or h in work.parents or work in h.parents for h in user_homes):
@@ -871,7 +970,8 @@ def bench_command(args: argparse.Namespace) -> str:
                + (f" --sets {args.sets}" if args.sets != 1_000_000 and args.only != "activities" else "")
                + (f" --activities {args.activities}" if args.activities != 1_000_000 and args.only != "sets" else "")
                + (f" --athletes {args.athletes}" if args.athletes != 20 else "")
-               + (f" --hevy-workouts {args.hevy_workouts}" if args.hevy_workouts != 10_000 else ""))
+               + (f" --hevy-workouts {args.hevy_workouts}" if args.hevy_workouts != 10_000 else "")
+               + (f" --page-loads {args.page_loads}" if args.page_loads != 5 else ""))
     return "make bench (" + command + ")" if os.environ.get("MAKELEVEL") else command
 
 
@@ -1199,6 +1299,7 @@ def markdown(r: dict) -> str:
         *(activities_lines(r["activities"]) if "activities" in r else []),
         *(hevy_api_lines(r["hevy_api"]) if "hevy_api" in r else []),
         *(sample_lines(r["sample"]) if "sample" in r else []),
+        *(dashboard_lines(r["dashboard"]) if "dashboard" in r else []),
         "## Machine",
         "",
         f"- CPU: {m['cpu_model']} × {m['cpu_count']} (from /proc/cpuinfo)",
@@ -1410,6 +1511,8 @@ def main_bench(args: argparse.Namespace) -> int:
         return main_hevy_api_only(args)
     if args.only == "sample":
         return main_sample_only(args)
+    if args.only == "dashboard":
+        return main_dashboard_only(args)
     work = Path(args.work).resolve()
     check_work_folder(work)
     database_url = args.database_url or os.environ.get("FITNESS_BENCH_DATABASE_URL", "")
@@ -1541,6 +1644,9 @@ def main_bench(args: argparse.Namespace) -> int:
             results["hevy_api"]["machine"] = results["machine"]
             results["sample"] = sample_part(work)
             results["sample"]["machine"] = results["machine"]
+            results["dashboard"] = dashboard_part(engine, work, database_url, args.sets, args.activities,
+                                                  args.athletes, args.page_loads)
+            results["dashboard"]["machine"] = results["machine"]
             results.update({name: results["sample"][name] for name in SAMPLE_TARGETS})
 
         results["ratio_ingest_over_copy"] = s["total"] / results["copy_floor"]["seconds"]
@@ -1584,10 +1690,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="synthetic MapMyRun activities in all, over the same athletes (default 1,000,000)")
     parser.add_argument("--hevy-workouts", type=int, default=10_000,
                         help="workouts the local Hevy API serves for the sync part (default 10,000: 300,000 sets)")
-    parser.add_argument("--only", choices=["sets", "activities", "hevy_api", "sample"],
+    parser.add_argument("--page-loads", type=int, default=5,
+                        help="loads of each dashboard page for its p50/p95 (default 5)")
+    parser.add_argument("--only", choices=["sets", "activities", "hevy_api", "sample", "dashboard"],
                         help="run one part only; `activities` or `hevy_api` updates that section of an existing BENCHMARKS.md "
                              "and benchmarks.json in --out, leaving the other figures as they were")
-    parser.add_argument("--stage", choices=["ingest", "dagster", "activities"], help=argparse.SUPPRESS)
+    parser.add_argument("--stage", choices=["ingest", "dagster", "activities", "dashboard"], help=argparse.SUPPRESS)
     parser.add_argument("--label", default="full", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     parser.add_argument("--append-to", help=argparse.SUPPRESS)
@@ -1602,6 +1710,14 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(args.work).resolve()
         bench_environment(work, args.database_url)
         activities_stage(work, args.database_url, args.label, Path(args.result))
+        return 0
+    if args.stage == "dashboard":
+        from tools.bench.dashboard import measure as measure_dashboard
+
+        work = Path(args.work).resolve()
+        bench_environment(work, args.database_url)
+        result = measure_dashboard(work, args.database_url, args.page_loads)
+        Path(args.result).write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
         return 0
     if args.stage == "dagster":
         work = Path(args.work).resolve()

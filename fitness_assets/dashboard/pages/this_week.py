@@ -8,7 +8,8 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from fitness_assets.dashboard.common import athlete, engine, number, report_dir
+from fitness_assets.dashboard import dagster_side
+from fitness_assets.dashboard.common import athlete, check_results, dagster_instance, engine, number, report_dir
 from fitness_assets.lib.dashboard import queries
 
 # (label, column of weekly_fitness_summary, digits) per section of the comparison
@@ -78,6 +79,23 @@ if flagged.empty:
 else:
     st.dataframe(flagged[["record_date", "dataset", "group_key", "metric", "method", "value", "group_median",
                           "reason"]], hide_index=True)
+
+st.subheader("Checks and freshness")
+instance = dagster_instance()
+if instance is None:
+    st.info(dagster_side.NO_INSTANCE)
+else:
+    runs = dagster_side.last_runs(instance, limit=1)
+    st.caption("Last pipeline run: " + ("none yet" if runs.empty else
+               f"{runs.iloc[0]['job']}, {runs.iloc[0]['status'].lower()}, started {runs.iloc[0]['started']} UTC"))
+    checks = check_results()
+    failed = checks[checks["status"] == "failed"]
+    if failed.empty:
+        st.write(f"No failed check among the latest results of {int((checks['status'] != 'not run').sum())} "
+                 "check(s).")
+    else:
+        st.warning(f"{len(failed)} check(s) failed at their latest evaluation (details on the Data quality page).")
+        st.dataframe(failed[["asset", "check", "severity", "evaluated_at", "description"]], hide_index=True)
 
 st.subheader("Latest weekly report")
 report = queries.latest_report(report_dir(), athlete_id)

@@ -226,3 +226,39 @@ def label_profiles(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
                percentile_cont(0.5) WITHIN GROUP (ORDER BY c.confidence) AS median_confidence
         FROM fitness.activities a JOIN fitness.activity_classification c USING (activity_id)
         WHERE a.athlete_id = :athlete GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""", athlete=athlete_id)
+
+
+def classifier_model(engine: sa.Engine, athlete_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the stored model: method, k, silhouettes, counts, version; its centroids, fastest first)."""
+    model = _frame(engine, "SELECT * FROM fitness.classifier_models WHERE athlete_id = :athlete", athlete=athlete_id)
+    centroids = _frame(engine, """
+        SELECT cluster, label, size, pace_min_per_km, distance_km, duration_min
+        FROM fitness.classifier_centroids WHERE athlete_id = :athlete ORDER BY cluster""", athlete=athlete_id)
+    return model, centroids
+
+
+# --- Data quality -------------------------------------------------------------------------------
+
+def quarantine_summary(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """Quarantined rows per source file and rule, with an example reason, largest first."""
+    return _frame(engine, """
+        SELECT rule, source_file, count(*) AS rows, min(line) AS first_line, min(reason) AS example_reason,
+               max(quarantined_at) AS last_quarantined_at
+        FROM fitness.quarantine WHERE athlete_id = :athlete
+        GROUP BY rule, source_file ORDER BY rows DESC, rule, source_file""", athlete=athlete_id)
+
+
+def quarantined_rows(engine: sa.Engine, athlete_id: str, limit: int = 500) -> pd.DataFrame:
+    """The newest quarantined rows (file, line, rule, why, the raw values), at most `limit`."""
+    return _frame(engine, """
+        SELECT source_file, line, rule, reason, raw_values::text AS raw_values, quarantined_at
+        FROM fitness.quarantine WHERE athlete_id = :athlete
+        ORDER BY quarantined_at DESC, source_file, line, rule LIMIT :limit""", athlete=athlete_id, limit=limit)
+
+
+def corrections_applied(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
+    """Every correction from the corrections file that changed a value, with its reason."""
+    return _frame(engine, """
+        SELECT dataset, natural_key, field, old_value, new_value, reason, source_line
+        FROM fitness.corrections_applied WHERE athlete_id = :athlete
+        ORDER BY dataset, natural_key, field""", athlete=athlete_id)

@@ -102,3 +102,34 @@ def life_event_rows(athletes: list[dict], version: str) -> pd.DataFrame:
 def write_life_events(conn: sa.Connection, events: pd.DataFrame) -> int:
     """Make fitness.life_events hold exactly `events`; returns the rows written or removed."""
     return sync_table(conn, "fitness.life_events", events[LIFE_EVENT_COLUMNS], ["athlete_id"]).written
+
+
+MODEL_COLUMNS = ["athlete_id", "model_version", "method", "k", "silhouette_k2", "silhouette_k3", "activities",
+                 "modelled", "outliers"]
+CENTROID_COLUMNS = ["athlete_id", "cluster", "label", "size", "pace_min_per_km", "distance_km", "duration_min"]
+
+
+def classifier_model_rows(athletes: list[dict], version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The model of each athlete's classification report and its centroids (fastest first), as
+    stored in fitness.classifier_models and fitness.classifier_centroids."""
+    models, centroids = [], []
+    for athlete in athletes:
+        silhouettes = athlete["silhouette"] or {}
+        models.append({"athlete_id": athlete["athlete_id"], "model_version": version,
+                       "method": athlete.get("method"), "k": athlete["k"],
+                       "silhouette_k2": silhouettes.get("2"), "silhouette_k3": silhouettes.get("3"),
+                       "activities": athlete["activities"], "modelled": athlete["modelled"],
+                       "outliers": athlete["outliers"]})
+        centroids += [{"athlete_id": athlete["athlete_id"], "cluster": number, **cluster}
+                      for number, cluster in enumerate(athlete["clusters"], start=1)]
+    model_frame = pd.DataFrame(models, columns=MODEL_COLUMNS).astype({"k": "Int64"})
+    centroid_frame = pd.DataFrame(centroids, columns=CENTROID_COLUMNS)
+    return (model_frame.sort_values("athlete_id", kind="stable").reset_index(drop=True),
+            centroid_frame.sort_values(["athlete_id", "cluster"], kind="stable").reset_index(drop=True))
+
+
+def write_classifier_models(conn: sa.Connection, models: pd.DataFrame, centroids: pd.DataFrame) -> int:
+    """Make the two model tables hold exactly these rows; returns the rows written or removed."""
+    written = sync_table(conn, "fitness.classifier_models", models[MODEL_COLUMNS], ["athlete_id"]).written
+    return written + sync_table(conn, "fitness.classifier_centroids", centroids[CENTROID_COLUMNS],
+                                ["athlete_id", "cluster"]).written
