@@ -68,7 +68,7 @@ def test_this_week_shows_the_comparison_the_score_and_the_report(app, warehouse)
     assert len(app.get("image")) == 3  # the report's three SVG charts
     # the insight checks the fixture's run evaluated, all passing; the last run was the report's
     assert "Last pipeline run: weekly_report_job, success" in "\n".join(caption.value for caption in app.caption)
-    assert any(text.startswith("No failed check among the latest results of 6 check(s)") for text in
+    assert any(text.startswith("No failed check among the latest results of 7 check(s)") for text in
                (element.value for element in app.markdown))
 
 
@@ -114,11 +114,11 @@ def test_the_classifier_shows_the_command_when_no_webserver_answers(app):
 def test_data_quality_shows_checks_quarantine_and_corrections(app, monkeypatch):
     page(app, "data_quality")
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Failed"] == "0" and metrics["Passed"] == "6"
+    assert metrics["Failed"] == "0" and metrics["Passed"] == "7"
     checks = app.dataframe[0].value
     # the insight tables' checks (catalog rules) and the payload's and report's (found in their runs)
     assert set(checks.loc[checks["status"] == "passed", "check"]) == {
-        "payload_matches_contract", "report_grounded", "scores_in_range", "intervals_contain_estimates",
+        "payload_matches_contract", "report_grounded", "report_written", "scores_in_range", "intervals_contain_estimates",
         "flags_outside_bounds", "shares_sum_to_one"}
     assert (checks["status"] == "not run").sum() == int(metrics["Not run yet"].replace(",", "")) > 0
     quarantine, corrections = app.dataframe[1].value, app.dataframe[3].value
