@@ -33,8 +33,13 @@ run: install
 		$(BIN)/python -m tools.generate --out $(INBOX); fi
 	$(BIN)/fitness run
 
+# One pytest worker per CPU (pytest-xdist), each with its own embedded PostgreSQL; a test module
+# stays on one worker, so its module-scoped fixtures (a sample run, a webserver) are built once.
+# Most tests start real processes (the CLI, a webserver, Chromium): on 2 cores this halves the wall time.
+TEST_WORKERS ?= logical
+
 test: install browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The dashboard's browser test drives Debian's Chromium; installed once when absent (as root, as in
 # CI). Without it that one test is skipped, and this says so.
