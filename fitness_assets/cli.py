@@ -136,16 +136,17 @@ class CodeLocation:
     functions): the imports below are private, kept in this one class.
     """
 
-    def __init__(self, instance) -> None:
+    def __init__(self, instance, pooled: bool = False) -> None:
         from dagster._core.remote_origin import InProcessCodeLocationOrigin, RemoteRepositoryOrigin
         from dagster._core.workspace.load_target import WorkspaceFileTarget
 
         [origin] = WorkspaceFileTarget(paths=[str(WORKSPACE)]).create_origins()
-        # dagster-postgres opens a new connection for every storage call (NullPool) unless told
-        # otherwise: a range run writes two events per week and partition, ~7,000 connections
-        # (23 of the sample run's 45 s). The webserver's setting keeps one pooled connection per
-        # storage; 0 = no statement timeout, as without it.
-        instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=4)
+        if not pooled:
+            # dagster-postgres opens a new connection for every storage call (NullPool) unless told
+            # otherwise: a range run writes two events per week and partition, ~7,000 connections
+            # (23 of the sample run's 45 s). The webserver's setting keeps one pooled connection per
+            # storage; 0 = no statement timeout, as without it.
+            instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=4)
         self.instance = instance
         # Same module, same location name as the webserver's gRPC code server, loaded in process.
         self.location = InProcessCodeLocationOrigin(
@@ -155,6 +156,23 @@ class CodeLocation:
         # Runs record the workspace's own origin, as runs launched from the UI or the daemon do.
         self.repository_origin = RemoteRepositoryOrigin(code_location_origin=origin,
                                                         repository_name=self.repository.name)
+
+    def with_current_partitions(self, home: Path) -> CodeLocation:
+        """This location, or a fresh load of it when the weekly partitions' start has moved since
+        it loaded (an ingest recorded an earlier first week: lib/core/partitions_start.py), so
+        the payload and report runs that follow cover the new weeks.
+
+        Dagster reads a partitions definition once, at load: the definitions' modules are dropped
+        and imported again (~1 s; only on a first run, or when older data arrived)."""
+        from fitness_assets.defs import partitions
+        from fitness_assets.lib.core.partitions_start import weeks_start
+
+        if weeks_start(os.environ, home) == partitions.weekly_partitions.start.strftime("%Y-%m-%d"):
+            return self
+        for name in [n for n in sys.modules if n == "fitness_assets.definitions" or n.startswith("fitness_assets.defs")]:
+            del sys.modules[name]
+        self.location.cleanup()
+        return CodeLocation(self.instance, pooled=True)
 
     def run(self, job_name: str, run_config: dict, tags: dict[str, str] | None = None):
         """Create the run with its remote origin, then execute it here; returns the
@@ -207,7 +225,7 @@ def command_run(settings: Configuration, allow_removals: bool = False) -> int:
             print(f"\nerror: {_failure_message(ingest)}", file=sys.stderr)
             return 1
         _notify_ingest(settings, instance, ingest.run_id)
-        return _payloads_and_reports(settings, instance, location, started)
+        return _payloads_and_reports(settings, instance, location.with_current_partitions(settings.home), started)
 
 
 def _payloads_and_reports(settings: Configuration, instance, location: CodeLocation, started: float) -> int:
@@ -269,7 +287,7 @@ def command_sync_hevy(settings: Configuration, full: bool = False, allow_removal
         if not synced.success:
             print(f"\nerror: {_failure_message(synced)}", file=sys.stderr)
             return 1
-        return _payloads_and_reports(settings, instance, location, started)
+        return _payloads_and_reports(settings, instance, location.with_current_partitions(settings.home), started)
 
 
 def _notify_ingest(settings: Configuration, instance, run_id: str) -> None:

@@ -4,32 +4,19 @@ heading and the stored consistency score, and no page shows an error."""
 
 from __future__ import annotations
 
-import base64
-import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-from websockets.sync.client import connect
 
+from fitness_assets_tests.browser import REPOSITORY, Chromium, free_port, needs_chromium
 from fitness_assets_tests.dashboard.conftest import LAST_WEEK, REPORTED_WEEK
 from fitness_assets_tests.harness import query
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-REPOSITORY = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs the chromium package")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -65,67 +52,6 @@ def dashboard_url(warehouse, tmp_path):
             break
         assert time.monotonic() < deadline, "the Streamlit server outlived `fitness dashboard`"
         time.sleep(0.2)
-
-
-class Chromium:
-    """Headless Chromium driven over the DevTools protocol (a websocket, one page target)."""
-
-    def __init__(self, url: str, profile: Path):
-        self.process = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", "--remote-debugging-port=0", "--window-size=1400,1000", url],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        active_port = profile / "DevToolsActivePort"  # Chromium writes the port it chose here
-        deadline = time.monotonic() + 20
-        while not (active_port.exists() and active_port.read_text().strip()):
-            assert time.monotonic() < deadline and self.process.poll() is None, "Chromium did not start"
-            time.sleep(0.1)
-        port = active_port.read_text().split()[0]
-        targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5).read())
-        [page] = [t for t in targets if t["type"] == "page"]
-        self.socket = connect(page["webSocketDebuggerUrl"], max_size=None)
-        self.calls = 0
-
-    def call(self, method: str, **params) -> dict:
-        self.calls += 1
-        self.socket.send(json.dumps({"id": self.calls, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.socket.recv(timeout=30))
-            if message.get("id") == self.calls:
-                assert "error" not in message, message
-                return message["result"]
-
-    def text(self) -> str:
-        result = self.call("Runtime.evaluate", expression="document.body.innerText", returnByValue=True)
-        return result["result"].get("value") or ""
-
-    def wait_for_text(self, *expected: str, seconds: float = 30) -> str:
-        """The page's text once every expected string shows (Streamlit draws elements as they arrive)."""
-        deadline = time.monotonic() + seconds
-        while missing := [e for e in expected if e not in (text := self.text())]:
-            assert time.monotonic() < deadline, f"{missing!r} never appeared; the page shows: {text[:2000]}"
-            time.sleep(0.25)
-        return text
-
-    def settle(self, seconds: float = 20) -> None:
-        """Wait until no element is still a placeholder (Streamlit draws lazily loaded widgets and
-        charts as grey skeletons first)."""
-        deadline = time.monotonic() + seconds
-        while self.call("Runtime.evaluate", returnByValue=True, expression=(
-                "document.querySelectorAll('[data-testid*=\"Skeleton\"], [class*=\"skeleton\" i]').length"
-        ))["result"]["value"]:
-            assert time.monotonic() < deadline, "the page never finished drawing"
-            time.sleep(0.25)
-
-    def screenshot(self, path: Path) -> None:
-        self.settle()
-        path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
-
-    def close(self) -> None:
-        self.socket.close()
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 # The other pages: URL path and the texts that show once the page has run to its end.

@@ -137,6 +137,8 @@ def test_weeks_before_the_first_partition_stop_the_run_with_the_setting_to_chang
     assert check.blocking and check.severity == dg.AssetCheckSeverity.ERROR
     message = check.metadata["message"].value
     assert "2014-12-01" in message and "FITNESS_WEEKS_START=2014-12-01" in message
+    # FITNESS_WEEKS_START is set (the test session pins it): the variable decides, nothing is recorded
+    assert not (settings.home / "partitions_start").exists()
 
 
 def test_a_large_removal_writes_nothing_until_confirmed(settings):

@@ -7,16 +7,19 @@ weeks whose bytes change.
 
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
 import dagster as dg
+import sqlalchemy as sa
 
 from fitness_assets.defs.catalog import column_schemas, table_metadata
 from fitness_assets.defs.progress import report
 from fitness_assets.defs.resources import WarehouseResource
 from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+from fitness_assets.lib.core.partitions_start import record_first_week, weeks_start
 from fitness_assets.lib.warehouse.database import run_sql_file
 
 
@@ -100,17 +103,26 @@ def gold_views_asset(sql_dir: Path) -> dg.AssetsDefinition:
         No row counts here: counting a view computes it over the whole warehouse (seconds per
         million sets), on every ingest. `fitness run` prints the counts once at the end.
         Each view's columns (dagster/column_schema) come from PostgreSQL, in one query.
+        The first week with data is recorded as the weekly partitions' start (unless
+        FITNESS_WEEKS_START sets it): lib/core/partitions_start.py.
         """
         files = gold_sql_files(warehouse.sql_path)
         with warehouse.engine.begin() as conn:
             for path in files.values():
                 run_sql_file(conn, path)
             schemas = column_schemas(conn, GOLD_VIEWS)
+            first_week = conn.execute(sa.text("SELECT min(week_start)::text FROM fitness.weekly_fitness_summary")
+                                      ).scalar_one()
+        if first_week and not os.environ.get("FITNESS_WEEKS_START"):
+            record_first_week(Path(warehouse.fitness_home), first_week)
         report(context, f"gold: {len(files)} views")
+        weeks = {"first_week_with_data": first_week or "none yet",
+                 "partitions_start": weeks_start(os.environ, Path(warehouse.fitness_home))}
         for view in GOLD_VIEWS:
             yield dg.MaterializeResult(asset_key=view, metadata={
                 "columns": dg.MetadataValue.text(", ".join(c.name for c in schemas[view].columns)),
                 **table_metadata(view, schemas[view]),
+                **(weeks if view == "weekly_fitness_summary" else {}),
                 "sql": dg.MetadataValue.md(f"```sql\n{files[view].read_text()}\n```")})
 
     return gold_views
