@@ -40,7 +40,7 @@ def generated(rows: int = 12_000, seed: int = 3) -> pd.DataFrame:
     frame = frame.drop(tiny[5:])                                     # a few values: below anomaly_min_group
     mostly_equal = frame.index[(frame["group_key"] == "Exercise 0") & (frame["athlete_id"] == "a")
                                & (frame["metric"] == "reps")]
-    frame.loc[mostly_equal[: len(mostly_equal) * 2 // 3], "value"] = 8.0   # more than half equal: MAD 0
+    frame.loc[mostly_equal[: len(mostly_equal) * 9 // 10], "value"] = 8.0   # more than half equal: MAD 0
     return frame.reset_index(drop=True)
 
 

@@ -175,10 +175,10 @@ def diet_values(diet: pd.DataFrame) -> pd.DataFrame:
 
 
 def _long(base: pd.DataFrame, metrics: dict[str, pd.Series]) -> pd.DataFrame:
+    if not metrics or base.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "object") for c in INPUT_COLUMNS})
+    # dates converted once per record, not once per metric: a million Python dates cost seconds
+    base = base.assign(record_date=pd.to_datetime(base["record_date"]).dt.date)
     parts = [base.assign(metric=name, value=pd.to_numeric(values, errors="coerce").astype(float))
              for name, values in metrics.items()]
-    if not parts or base.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "object") for c in INPUT_COLUMNS})
-    frame = pd.concat(parts, ignore_index=True)
-    frame["record_date"] = pd.to_datetime(frame["record_date"]).dt.date
-    return frame[INPUT_COLUMNS]
+    return pd.concat(parts, ignore_index=True)[INPUT_COLUMNS]
