@@ -29,6 +29,9 @@ def test_the_connection_refuses_writes(engine):
 
 def test_this_week_against_last_and_its_consistency(engine, warehouse):
     assert queries.athletes(engine) == ["default"]
+    assert queries.latest_week(engine, "default") == query(
+        warehouse, "SELECT max(week_start) AS w FROM fitness.weekly_fitness_summary")[0]["w"]
+    assert queries.latest_week(engine, "nobody") is None and queries.this_week_and_last(engine, "nobody").empty
     weeks = queries.this_week_and_last(engine, "default")
     assert [str(w) for w in weeks["week_start"]] == [LAST_WEEK, REPORTED_WEEK]
     stored = query(warehouse, "SELECT training_sessions, avg_calories_kcal FROM fitness.weekly_fitness_summary "
@@ -72,11 +75,21 @@ def test_anomalies_by_method_and_week(engine):
 def test_before_after_calendar_trends_and_labels(engine, warehouse):
     periods = queries.before_after(engine, "default")
     assert periods["period"].tolist() == ["before", "after"]
-    activities = queries.classified_activities(engine, "default")
+    every = queries.pace_sample(engine, "default", points=10**6)   # more points than activities: all of them
     event = queries.life_event(engine, "default").iloc[0]["event_week"]
-    assert (activities.loc[activities["period"] == "before", "activity_date"] < event).all()
-    assert (activities["period"] == "before").sum() == periods.iloc[0]["runs"] + periods.iloc[0]["walks"] + \
-        periods.iloc[0]["mixed"] + periods.iloc[0]["outliers"]
+    assert (every.loc[every["period"] == "before", "activity_date"] < event).all()
+    assert (every.loc[every["period"] == "after", "activity_date"] >= event).all()
+    paced = query(warehouse, "SELECT count(*) AS n, count(c.label) AS labelled FROM fitness.activities a "
+                             "LEFT JOIN fitness.activity_classification c USING (activity_id) "
+                             "WHERE a.avg_pace_min_per_km IS NOT NULL")[0]
+    assert len(every) == paced["labelled"] and (every["paced_activities"] == paced["n"]).all()
+    sample = queries.pace_sample(engine, "default", points=50)
+    stride = -(-paced["n"] // 50)
+    assert 0 < len(sample) <= 50 and set(sample["activity_id"]) <= set(every["activity_id"])
+    all_paced = [r["activity_id"] for r in query(
+        warehouse, "SELECT activity_id FROM fitness.activities WHERE avg_pace_min_per_km IS NOT NULL "
+                   "ORDER BY activity_date, activity_id")]
+    assert sample["activity_id"].tolist() == [i for i in all_paced[::stride] if i in set(every["activity_id"])]
     monthly = queries.monthly_activities(engine, "default")
     assert monthly.query("kind == 'lifting'")["sessions"].sum() == 2 * 52  # Monday and Thursday, 2025
 
@@ -92,5 +105,6 @@ def test_before_after_calendar_trends_and_labels(engine, warehouse):
     assert {"bodyweight_kg", "top_weight_kg"} <= set(queries.trend_choices(engine, "default")["metric"])
 
     counts = queries.label_counts_per_year(engine, "default")
-    assert counts["activities"].sum() == len(activities) and counts["year"].min() == 2018
+    labelled = query(warehouse, "SELECT count(*) AS n FROM fitness.activity_classification")[0]["n"]
+    assert counts["activities"].sum() == labelled and counts["year"].min() == 2018
     assert set(queries.label_profiles(engine, "default")["label"]) <= {"run", "walk", "mixed", "outlier"}

@@ -184,6 +184,21 @@ def test_each_method_by_hand():
     assert mad["record_key"].tolist() == ["7"] and mad["score"].iloc[0] == pytest.approx(0.6745 * 18 / 1.5)
 
 
+def test_one_value_apart_from_eleven_equal_ones_by_hand():
+    frame = values([10.0] * 11 + [50.0])
+    # z-score: mean 160/12 = 13.33, σ² = (11 · (10/3)² + (110/3)²) / 12 = 1466.67 / 12, σ = 11.06, z = √11 = 3.32
+    z = flag_method(frame, "zscore", PARAMS)
+    assert z["record_key"].tolist() == ["11"] and z["score"].iloc[0] == pytest.approx(11 ** 0.5)
+    assert z["reason"].iloc[0] == ("distance_km 50 above its group: z = 3.32, beyond ±3 "
+                                   "(mean 13.33, standard deviation 11.06)")
+    # MAD 0 (eleven values equal the median 10): mean absolute deviation 40/12, M = 40 / (1.253314 · 40/12) = 9.57
+    mad = flag_method(frame, "mad", PARAMS)
+    assert mad["score"].iloc[0] == pytest.approx(12 / 1.253314)
+    assert mad["reason"].iloc[0].endswith("modified z = 9.57, beyond ±3.5 (median 10, MAD 0, mean absolute "
+                                          "deviation 3.333)")
+    assert flag_method(frame, "iqr", PARAMS).empty  # Q1 = Q3 = 10: no spread, no fences
+
+
 def test_no_spread_and_small_groups():
     # more than half equal: MAD 0, the mean absolute deviation stands in; IQR 0 flags nothing
     numbers = [100.0] * 9 + [140.0]

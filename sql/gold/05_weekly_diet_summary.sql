@@ -2,8 +2,11 @@
 -- to 2 decimals; cardio_weekly_min is the week's maximum of the daily weekly-cardio field;
 -- logged_days counts diet rows. The week's cycle is the one most of its days belong to
 -- (ties: the later cycle).
+-- `days` is NOT MATERIALIZED: used twice, PostgreSQL would otherwise compute it for every athlete
+-- and week before filtering, so a query for one athlete-week (the dashboard's This week) could not
+-- reach diet_daily's primary key.
 CREATE OR REPLACE VIEW fitness.weekly_diet_summary AS
-WITH days AS (
+WITH days AS NOT MATERIALIZED (
     SELECT d.*, date_trunc('week', d.diet_date)::date AS week_start FROM fitness.diet_daily d
 ),
 week_cycle AS (

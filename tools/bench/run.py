@@ -937,7 +937,8 @@ def dashboard_lines(d: dict) -> list[str]:
         "on a fresh Dagster instance (their checks included); per-asset times are Dagster's step times.",
         "- **Pages**: Streamlit's AppTest runs the app as a browser session does (app.py, the athlete selector "
         "with its default, the first athlete, then the page) against that warehouse and instance, each load in "
-        "a new session, timed as the switch to the page (app.py and the page rerun); the wall time of that run. "
+        "a new session, timed as the switch to the page plus app.py's athlete query (a server reruns app.py, "
+        "whose only query that is, before the page on every load; AppTest runs the page alone); the wall time of both. "
         f"Opening a session (AppTest's set-up plus the first run, on This week) took {d['session_open_p50_s']:.2f} s "
         f"(p50). The process's first load ({d['first_load_s']:.1f} s: imports, first connections) is left "
         "out, as a running server has paid it. The SQL explorer's figure is the page without a query run; "

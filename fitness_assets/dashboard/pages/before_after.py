@@ -40,18 +40,24 @@ st.altair_chart(alt.Chart(monthly).mark_bar().encode(
     tooltip=["month:T", "kind:N", "sessions:Q", "period:N"]).properties(width=420, height=220))
 
 st.subheader("Pace over time, by label")
-activities = queries.classified_activities(db, athlete_id)
-paced = activities.dropna(subset=["avg_pace_min_per_km"])
+paced = queries.pace_sample(db, athlete_id)
+total = int(paced["paced_activities"].iloc[0]) if len(paced) else 0
 st.altair_chart(alt.Chart(paced).mark_circle(size=18).encode(
     x=alt.X("activity_date:T", title="Date"), y=alt.Y("avg_pace_min_per_km:Q", title="Pace (min/km)"),
     color=alt.Color("label:N", title="Label"),
     tooltip=["activity_date:T", "label:N", "confidence:Q", "distance_km:Q", "avg_pace_min_per_km:Q"]
-).interactive(), use_container_width=True)
+).interactive(), width="stretch")
+if total > queries.PACE_POINTS:
+    st.caption(f"Every {-(-total // queries.PACE_POINTS):,}th of the {total:,} activities with a pace, in date "
+               f"order ({len(paced):,} labelled ones shown): a chart a screen wide cannot show more points apart. "
+               "The counts and shares on this page are over every activity.")
 
 st.subheader("Label breakdown")
 st.dataframe(periods[["period", "runs", "walks", "mixed", "outliers", "run_share", "walk_share", "mixed_share",
                       "outlier_share"]], hide_index=True)
 st.subheader("Sample activities")
-st.dataframe(activities.sort_values(["confidence", "activity_date"]).groupby("label").head(3)
+st.caption("The three least confident of each label" + (" among the charted ones." if total > queries.PACE_POINTS
+                                                         else "."))
+st.dataframe(paced.sort_values(["confidence", "activity_date", "activity_id"]).groupby("label").head(3)
              [["activity_date", "activity_type", "distance_km", "avg_pace_min_per_km", "label", "confidence",
                "method", "period"]], hide_index=True)

@@ -37,7 +37,7 @@ st.altair_chart(alt.Chart(chart_data).mark_rect().encode(
     y=alt.Y("weekday:O", sort=order, title=None),
     color=alt.Color("value:Q", title=kind, scale=alt.Scale(scheme="greens")),
     tooltip=["day:T", "lifting_sessions:Q", "runs:Q", "walks:Q", "other_activities:Q", "diet:N"]
-).properties(height=220), use_container_width=True)
+).properties(height=220), width="stretch")
 
 st.subheader("Weekly totals")
 weekly = (days.groupby("week")[["lifting_sessions", "runs", "walks", "other_activities", "diet_logged"]].sum()

@@ -44,6 +44,6 @@ layers = [
                                                      y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
                                                      tooltip=["week_start:T", "value:Q"]),
 ]
-st.altair_chart(alt.layer(*layers).interactive(), use_container_width=True)
+st.altair_chart(alt.layer(*layers).interactive(), width="stretch")
 st.caption("Light band: 95 % prediction interval of one new week; darker band: 95 % interval of the line.")
 st.dataframe(forecast, hide_index=True)

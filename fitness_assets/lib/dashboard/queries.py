@@ -10,7 +10,7 @@ even by mistake, and every statement is bounded by a statement timeout.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -36,11 +36,20 @@ def _frame(engine: sa.Engine, sql: str, **params) -> pd.DataFrame:
 
 def athletes(engine: sa.Engine) -> list[str]:
     """Athletes with any training, diet or activity week, in name order; none before the first
-    `fitness run` has built the gold views."""
+    `fitness run` has built the gold views.
+
+    Those are the athletes of weekly_fitness_summary (a week for every workout, activity or diet
+    day), asked of each table's (athlete, date) index: app.py runs this on every page load, and the
+    view itself takes seconds on a large warehouse."""
     with engine.connect() as conn:
         if conn.execute(sa.text("SELECT to_regclass('fitness.weekly_fitness_summary')")).scalar() is None:
             return []
-    frame = _frame(engine, "SELECT DISTINCT athlete_id FROM fitness.weekly_fitness_summary ORDER BY 1")
+    frame = _frame(engine, """
+        SELECT a.athlete_id FROM fitness.athletes a
+        WHERE EXISTS (SELECT FROM fitness.workouts w WHERE w.athlete_id = a.athlete_id)
+           OR EXISTS (SELECT FROM fitness.activities x WHERE x.athlete_id = a.athlete_id)
+           OR EXISTS (SELECT FROM fitness.diet_daily d WHERE d.athlete_id = a.athlete_id)
+        ORDER BY 1""")
     return frame["athlete_id"].tolist()
 
 
@@ -65,16 +74,33 @@ def latest_report(report_dir: Path, athlete_id: str) -> Report | None:
     return Report(weeks[-1], without_chart_links((folder / REPORT_FILE).read_text(encoding="utf-8")), charts)
 
 
+def latest_week(engine: sa.Engine, athlete_id: str) -> date | None:
+    """The Monday of the athlete's newest week in weekly_fitness_summary (None without one).
+
+    That view has a week for every week with a workout, an activity or a diet day, so its newest
+    week is the Monday of the latest of those dates — read here from each table's (athlete, date)
+    index instead of computing the whole view for the athlete (seconds on a large warehouse)."""
+    with engine.connect() as conn:
+        return conn.execute(sa.text("""
+            SELECT date_trunc('week', greatest(
+                (SELECT max(training_date) FROM fitness.workouts WHERE athlete_id = :athlete),
+                (SELECT max(activity_date) FROM fitness.activities WHERE athlete_id = :athlete),
+                (SELECT max(diet_date) FROM fitness.diet_daily WHERE athlete_id = :athlete)))::date"""),
+                            {"athlete": athlete_id}).scalar()
+
+
 def this_week_and_last(engine: sa.Engine, athlete_id: str, week: date | None = None) -> pd.DataFrame:
     """weekly_fitness_summary for `week` (default: the athlete's latest) and the calendar week
     before it, newest first; the week before is absent when nothing was logged in it."""
+    week = latest_week(engine, athlete_id) if week is None else week
+    # One equality per week: PostgreSQL carries `week_start = constant` into the view's weekly
+    # aggregates (it cannot carry an IN list), so it aggregates two weeks, not the athlete's years.
     return _frame(engine, """
-        WITH chosen AS (
-            SELECT coalesce(CAST(:week AS date), max(week_start)) AS week_start
-            FROM fitness.weekly_fitness_summary WHERE athlete_id = :athlete)
-        SELECT s.* FROM fitness.weekly_fitness_summary s, chosen
-        WHERE s.athlete_id = :athlete AND s.week_start IN (chosen.week_start, chosen.week_start - 7)
-        ORDER BY s.week_start DESC""", athlete=athlete_id, week=week)
+        SELECT * FROM fitness.weekly_fitness_summary WHERE athlete_id = :athlete AND week_start = :week
+        UNION ALL
+        SELECT * FROM fitness.weekly_fitness_summary WHERE athlete_id = :athlete AND week_start = :before
+        ORDER BY week_start DESC""", athlete=athlete_id, week=week,
+                  before=None if week is None else week - timedelta(days=7))
 
 
 def freshness(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
@@ -122,19 +148,33 @@ def before_after(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
                           "ORDER BY period = 'after', period", athlete=athlete_id)
 
 
-def classified_activities(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
-    """Every labelled activity with its pace, distance, label, confidence and era (before/after
-    the stored life event; NULL without one), oldest first."""
+PACE_POINTS = 2_000  # a chart a screen wide cannot show more points apart than this
+
+
+def pace_sample(engine: sa.Engine, athlete_id: str, points: int = PACE_POINTS) -> pd.DataFrame:
+    """Every k-th of the athlete's activities with a pace, in date order (k = ⌈N ÷ points⌉, so at
+    most `points` of the N), with the classifier's label and confidence and the era (before/after
+    the stored life event; NULL without one), oldest first; activities the classifier does not
+    label (rides, …) drop out of the sample. Column `paced_activities` holds N.
+
+    Sampling before joining the labels keeps a large history cheap: only the sampled activities
+    are looked up in activity_classification, by its key."""
     return _frame(engine, """
-        SELECT a.activity_id, a.activity_date, a.activity_type, a.distance_km, a.duration_s,
-               a.avg_pace_min_per_km, c.label, c.confidence, c.method, c.reason,
+        WITH paced AS (
+            SELECT activity_id, activity_date, activity_type, distance_km, duration_s, avg_pace_min_per_km,
+                   row_number() OVER (ORDER BY activity_date, activity_id) - 1 AS position,
+                   count(*) OVER () AS paced_activities
+            FROM fitness.activities WHERE athlete_id = :athlete AND avg_pace_min_per_km IS NOT NULL)
+        SELECT p.activity_id, p.activity_date, p.activity_type, p.distance_km, p.duration_s,
+               p.avg_pace_min_per_km, c.label, c.confidence, c.method, c.reason,
                CASE WHEN e.event_week IS NULL THEN NULL
-                    WHEN a.activity_date < e.event_week THEN 'before' ELSE 'after' END AS period
-        FROM fitness.activities a
+                    WHEN p.activity_date < e.event_week THEN 'before' ELSE 'after' END AS period,
+               p.paced_activities
+        FROM paced p
         JOIN fitness.activity_classification c USING (activity_id)
-        LEFT JOIN fitness.life_events e ON e.athlete_id = a.athlete_id
-        WHERE a.athlete_id = :athlete
-        ORDER BY a.activity_date, a.activity_id""", athlete=athlete_id)
+        LEFT JOIN fitness.life_events e ON e.athlete_id = :athlete
+        WHERE p.position % ceil(p.paced_activities / CAST(:points AS numeric)) = 0
+        ORDER BY p.activity_date, p.activity_id""", athlete=athlete_id, points=points)
 
 
 def monthly_activities(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:

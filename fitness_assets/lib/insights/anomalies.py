@@ -50,71 +50,87 @@ def _fmt(value: float) -> str:
 
 def flag_method(values: pd.DataFrame, method: str, params: AnomalyParameters) -> pd.DataFrame:
     """ANOMALY_COLUMNS for the rows of `values` (INPUT_COLUMNS, judged within GROUP) that
-    `method` flags. Vectorised: one groupby per statistic."""
+    `method` flags."""
     if method not in METHODS:
         raise ValueError(f"unknown anomaly method {method!r}; expected one of {', '.join(METHODS)}")
-    frame = values.dropna(subset=["value"]).reset_index(drop=True)
-    groups = frame.groupby(GROUP, sort=False, dropna=False)["value"]
-    size = groups.transform("size")
-    median = groups.transform("median").to_numpy(dtype=float)
-    x = frame["value"].to_numpy(dtype=float)
+    return _flag(_Groups(values), method, params)
+
+
+class _Groups:
+    """The judged values (missing ones dropped) and their groups, numbered once: grouping by one
+    integer code is several times faster than by GROUP's four text columns, and every method
+    shares the groups, their sizes and their medians."""
+
+    def __init__(self, values: pd.DataFrame):
+        self.frame = values.dropna(subset=["value"]).reset_index(drop=True)
+        self.codes = self.frame.groupby(GROUP, sort=False, dropna=False).ngroup().to_numpy()
+        self.x = self.frame["value"].to_numpy(dtype=float)
+        self.values = pd.Series(self.x).groupby(self.codes, sort=False)
+        self.size = self.values.transform("size").to_numpy()
+        self.median = self.values.transform("median").to_numpy(dtype=float)
+
+    def of(self, numbers: np.ndarray):
+        return pd.Series(numbers).groupby(self.codes, sort=False)
+
+
+def _flag(groups: _Groups, method: str, params: AnomalyParameters) -> pd.DataFrame:
+    """One groupby transform per statistic over every row; the reasons (the slow part, one string
+    each) only for the rows flagged."""
+    x, centre = groups.x, groups.median
     if method == "iqr":
         k = float(params.iqr_k)
-        q1, q3 = groups.transform("quantile", 0.25), groups.transform("quantile", 0.75)
-        centre = groups.transform("median").to_numpy(dtype=float)
-        spread = (q3 - q1).to_numpy(dtype=float)
-        lower, upper = q1.to_numpy(dtype=float) - k * spread, q3.to_numpy(dtype=float) + k * spread
-        threshold = np.full(len(frame), k)
+        q1 = groups.values.transform("quantile", 0.25).to_numpy(dtype=float)
+        q3 = groups.values.transform("quantile", 0.75).to_numpy(dtype=float)
+        spread = q3 - q1
+        lower, upper, limit = q1 - k * spread, q3 + k * spread, k
         with np.errstate(divide="ignore", invalid="ignore"):
             score = (x - centre) / spread
         flagged = (x < lower) | (x > upper)
-        words = [f"outside Tukey's fences {_fmt(lo)}–{_fmt(hi)} (Q1 − {k:g}·IQR, Q3 + {k:g}·IQR; IQR {_fmt(s)}, "
-                 f"median {_fmt(c)})" for lo, hi, s, c in zip(lower, upper, spread, centre)]
-    elif method == "zscore":
-        limit = float(params.zscore_threshold)
-        centre = groups.transform("mean").to_numpy(dtype=float)
-        spread = groups.transform("std", ddof=0).to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = (x - centre) / spread
-        lower, upper = centre - limit * spread, centre + limit * spread
-        threshold = np.full(len(frame), limit)
-        flagged = np.abs(score) > limit
-        words = [f"z = {z:.2f}, beyond ±{limit:g} (mean {_fmt(c)}, standard deviation {_fmt(s)})"
-                 for z, c, s in zip(score, centre, spread)]
     else:
-        limit = float(params.modified_zscore_threshold)
-        centre = groups.transform("median").to_numpy(dtype=float)
-        deviation = pd.Series(np.abs(x - centre), index=frame.index)
-        by_group = deviation.groupby([frame[c] for c in GROUP], sort=False, dropna=False)
-        mad = by_group.transform("median").to_numpy(dtype=float)
-        mean_ad = by_group.transform("mean").to_numpy(dtype=float)
-        # the spread M divides by: MAD / 0.6745, or 1.253314 · MeanAD when the MAD is 0
-        spread = np.where(mad > 0, mad / MAD_SCALE, MEAN_AD_SCALE * mean_ad)
+        limit = float(params.zscore_threshold if method == "zscore" else params.modified_zscore_threshold)
+        if method == "zscore":
+            centre = groups.values.transform("mean").to_numpy(dtype=float)
+            spread = groups.values.transform("std", ddof=0).to_numpy(dtype=float)
+        else:
+            deviation = groups.of(np.abs(x - centre))
+            mad = deviation.transform("median").to_numpy(dtype=float)
+            mean_ad = deviation.transform("mean").to_numpy(dtype=float)
+            # the spread M divides by: MAD / 0.6745, or 1.253314 · MeanAD when the MAD is 0
+            spread = np.where(mad > 0, mad / MAD_SCALE, MEAN_AD_SCALE * mean_ad)
         with np.errstate(divide="ignore", invalid="ignore"):
             score = (x - centre) / spread
         lower, upper = centre - limit * spread, centre + limit * spread
-        threshold = np.full(len(frame), limit)
         flagged = np.abs(score) > limit
-        words = [f"modified z = {z:.2f}, beyond ±{limit:g} (median {_fmt(c)}, "
-                 + (f"MAD {_fmt(m)})" if m > 0 else f"MAD 0, mean absolute deviation {_fmt(a)})")
-                 for z, c, m, a in zip(score, centre, mad, mean_ad)]
-    judged = (size.to_numpy() >= int(params.anomaly_min_group)) & (spread > 0) & np.isfinite(spread)
+    judged = (groups.size >= int(params.anomaly_min_group)) & (spread > 0) & np.isfinite(spread)
     chosen = np.flatnonzero(flagged & judged)
-    out = frame.iloc[chosen].copy()
+    out = groups.frame.iloc[chosen].copy()
     out["method"] = method
-    out["score"], out["threshold"] = score[chosen], threshold[chosen]
+    out["score"], out["threshold"] = score[chosen], np.full(len(chosen), limit)
     out["lower_bound"], out["upper_bound"], out["centre"] = lower[chosen], upper[chosen], centre[chosen]
-    out["group_median"] = median[chosen]
-    out["group_size"] = size.to_numpy()[chosen].astype("int64")
-    out["reason"] = [f"{m} {_fmt(v)} " + ("above" if v > c else "below") + f" its group: {words[i]}"
-                     for i, m, v, c in zip(chosen, out["metric"], out["value"], out["centre"])]
+    out["group_median"] = groups.median[chosen]
+    out["group_size"] = groups.size[chosen].astype("int64")
+    # Python floats: formatting a NumPy float is several times slower
+    lo, hi, s, c, z = (a[chosen].tolist() for a in (lower, upper, spread, centre, score))
+    if method == "iqr":
+        words = [f"outside Tukey's fences {_fmt(a)}–{_fmt(b)} (Q1 − {limit:g}·IQR, Q3 + {limit:g}·IQR; "
+                 f"IQR {_fmt(d)}, median {_fmt(m)})" for a, b, d, m in zip(lo, hi, s, c)]
+    elif method == "zscore":
+        words = [f"z = {score_:.2f}, beyond ±{limit:g} (mean {_fmt(m)}, standard deviation {_fmt(d)})"
+                 for score_, m, d in zip(z, c, s)]
+    else:
+        words = [f"modified z = {score_:.2f}, beyond ±{limit:g} (median {_fmt(m)}, "
+                 + (f"MAD {_fmt(a)})" if a > 0 else f"MAD 0, mean absolute deviation {_fmt(b)})")
+                 for score_, m, a, b in zip(z, c, mad[chosen].tolist(), mean_ad[chosen].tolist())]
+    out["reason"] = [f"{m} {_fmt(v)} " + ("above" if v > middle else "below") + f" its group: {w}"
+                     for m, v, middle, w in zip(out["metric"], out["value"].tolist(), c, words)]
     return out[ANOMALY_COLUMNS]
 
 
 def find_anomalies(values: pd.DataFrame, params: AnomalyParameters, methods: tuple[str, ...] = METHODS
                    ) -> pd.DataFrame:
     """Every method's flagged rows, ordered by athlete, date, dataset, record, metric, method."""
-    found = [flag_method(values, method, params) for method in methods]
+    groups = _Groups(values) if methods else None
+    found = [_flag(groups, method, params) for method in methods]
     result = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ANOMALY_COLUMNS)
     for column in ("value", "score", "threshold", "lower_bound", "upper_bound", "centre", "group_median"):
         result[column] = result[column].astype(float).round(DECIMALS) + 0.0
@@ -159,10 +175,10 @@ def diet_values(diet: pd.DataFrame) -> pd.DataFrame:
 
 
 def _long(base: pd.DataFrame, metrics: dict[str, pd.Series]) -> pd.DataFrame:
+    if not metrics or base.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "object") for c in INPUT_COLUMNS})
+    # dates converted once per record, not once per metric: a million Python dates cost seconds
+    base = base.assign(record_date=pd.to_datetime(base["record_date"]).dt.date)
     parts = [base.assign(metric=name, value=pd.to_numeric(values, errors="coerce").astype(float))
              for name, values in metrics.items()]
-    if not parts or base.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "object") for c in INPUT_COLUMNS})
-    frame = pd.concat(parts, ignore_index=True)
-    frame["record_date"] = pd.to_datetime(frame["record_date"]).dt.date
-    return frame[INPUT_COLUMNS]
+    return pd.concat(parts, ignore_index=True)[INPUT_COLUMNS]
