@@ -440,6 +440,18 @@ def command_dev(settings: Configuration, extra: list[str]) -> int:
 DASHBOARD_APP = PACKAGE_DIR / "dashboard" / "app.py"
 
 
+def streamlit_address(extra: list[str]) -> str:
+    """The address `streamlit run` will listen on: the last --server.address given (either
+    form), else ours, 127.0.0.1."""
+    address = "127.0.0.1"
+    for i, arg in enumerate(extra):
+        if arg == "--server.address" and i + 1 < len(extra):
+            address = extra[i + 1]
+        elif arg.startswith("--server.address="):
+            address = arg.split("=", 1)[1]
+    return address
+
+
 def command_dashboard(settings: Configuration, port: int, extra: list[str]) -> int:
     """`streamlit run` the dashboard on the configured warehouse and the pipeline's Dagster
     instance, bound to localhost.
@@ -450,6 +462,10 @@ def command_dashboard(settings: Configuration, port: int, extra: list[str]) -> i
     when it is killed (it ignores SIGTERM and would otherwise live on as an orphan)."""
     from fitness_assets.lib.core.processes import die_with_parent
 
+    address = streamlit_address(extra)
+    if address not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("FITNESS_DASHBOARD_PASSWORD"):
+        raise CommandError(f"the dashboard would listen on {address} with no password: set FITNESS_DASHBOARD_PASSWORD "
+                           "(every session must give it first), or keep it on localhost")
     url = resolve_database_url(settings.database_url, settings.home)
     # The pipeline's Dagster instance (DAGSTER_HOME, DAGSTER_PG_URL), where the check results live;
     # it checks the warehouse connection first.

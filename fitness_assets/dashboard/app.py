@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -10,8 +12,22 @@ from fitness_assets.dashboard.common import engine
 from fitness_assets.lib.dashboard import queries
 
 PAGES = Path(__file__).parent / "pages"
+PASSWORD_VARIABLE = "FITNESS_DASHBOARD_PASSWORD"
 
 st.set_page_config(page_title="Fitness dashboard", layout="wide")
+# With FITNESS_DASHBOARD_PASSWORD set, nothing is read from the warehouse until the session has
+# given it (compared in constant time; the password itself is never shown or logged).
+password = os.environ.get(PASSWORD_VARIABLE, "")
+if password and not st.session_state.get("signed_in"):
+    st.title("Fitness dashboard")
+    given = st.text_input("Password", type="password", key="password")
+    if given and hmac.compare_digest(given.encode("utf-8"), password.encode("utf-8")):
+        st.session_state["signed_in"] = True
+        del st.session_state["password"]
+        st.rerun()
+    if given:
+        st.error("Wrong password.")
+    st.stop()
 athletes = queries.athletes(engine())
 if not athletes:
     st.title("Fitness dashboard")

@@ -46,6 +46,34 @@ def test_an_empty_warehouse_says_what_to_run(postgres_server, monkeypatch, tmp_p
     assert "run `fitness run` first" in app.info[0].value
 
 
+def test_a_password_is_asked_before_anything_is_read(postgres_server, monkeypatch, tmp_path):
+    # The database does not exist: a page reading it before the password would fail loudly.
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, new_database(postgres_server).rsplit("/", 1)[0] + "/no_such_db")
+    monkeypatch.setenv(REPORT_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setenv("FITNESS_DASHBOARD_PASSWORD", "s3cret-Dash")
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.run()
+    assert not app.exception and [t.label for t in app.text_input] == ["Password"] and not app.error
+    app.text_input(key="password").input("guess").run()
+    assert app.error[0].value == "Wrong password." and not app.exception
+    app.text_input(key="password").input("s3cret-Dash").run()
+    # Signed in: the app goes on to the warehouse (here a missing one), and the password is gone.
+    assert app.session_state["signed_in"] and "password" not in app.session_state
+    assert "s3cret-Dash" not in str(app)
+
+
+def test_the_dashboard_refuses_to_listen_beyond_localhost_without_a_password(monkeypatch, tmp_path, capsys):
+    from fitness_assets.cli import main
+
+    monkeypatch.delenv("FITNESS_DASHBOARD_PASSWORD", raising=False)
+    monkeypatch.setenv("FITNESS_HOME", str(tmp_path))
+    assert main(["dashboard", "--", "--server.address", "0.0.0.0"]) == 1
+    assert main(["dashboard", "--", "--server.address=192.168.1.5"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert [line.split(" with no")[0] for line in errors] == [
+        "error: the dashboard would listen on 0.0.0.0", "error: the dashboard would listen on 192.168.1.5"]
+
+
 def page(app: AppTest, name: str) -> AppTest:
     app.switch_page(f"pages/{name}.py")
     app.run()
