@@ -8,18 +8,12 @@ neither" the database password nor the webhook token).
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
+from fitness_assets_tests.browser import dagster_webserver, graphql, without_project_settings
 
-REPO = Path(__file__).resolve().parents[2]
+
 PASSWORD = "pw-ui-8Hq2Lz7"
 TOKEN = "hook-ui-Tk55Q9x"
 ENVIRONMENT = {
@@ -38,43 +32,19 @@ query Resources($selector: RepositorySelector!) {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _graphql(port: int, query: str, variables: dict | None = None) -> str:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", method="POST",
-                                     data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.read().decode()
+def _graphql(url: str, query: str, variables: dict | None = None) -> str:
+    """The webserver's answer as served (text): a secret must appear nowhere in it, not only in
+    the fields the test parses."""
+    return json.dumps(graphql(url, query, variables))
 
 
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory):
     home = tmp_path_factory.mktemp("ui_home")
-    port = _free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("FITNESS_", "DAGSTER_"))}
-    environment.update(ENVIRONMENT, FITNESS_HOME=str(home / "fitness"), DAGSTER_HOME=str(home))
-    server = subprocess.Popen([sys.executable, "-m", "dagster_webserver", "-w", str(REPO / "workspace.yaml"),
-                               "-h", "127.0.0.1", "-p", str(port)], cwd=REPO, env=environment,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("the webserver did not start:\n" + server.stdout.read().decode()[-3000:])
-                time.sleep(0.5)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    environment = without_project_settings() | ENVIRONMENT | {"FITNESS_HOME": str(home / "fitness"),
+                                                              "DAGSTER_HOME": str(home)}
+    with dagster_webserver(environment) as url:
+        yield url
 
 
 def test_the_ui_shows_secret_variables_by_name_and_never_their_values(webserver):
