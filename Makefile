@@ -35,7 +35,8 @@ run: install
 
 # One pytest worker per CPU (pytest-xdist), each with its own embedded PostgreSQL; a test module
 # stays on one worker, so its module-scoped fixtures (a sample run, a webserver) are built once.
-# Most tests start real processes (the CLI, a webserver, Chromium): on 2 cores this halves the wall time.
+# Most tests start real processes (the CLI, a webserver, Chromium); on this 2-core machine the suite
+# took 13 min with 2 workers (quiet) against 23 min with one (busy): not a like-for-like figure.
 TEST_WORKERS ?= logical
 
 test: install browser
