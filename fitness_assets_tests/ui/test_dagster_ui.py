@@ -164,10 +164,16 @@ def test_screenshot_of_a_weekly_report_partition_with_its_charts(ui):
 def test_screenshot_of_the_no_outliers_check_page(ui):
     browser = ui["browser"]
     browser.navigate(f"{ui['url']}/assets/silver_workout_sets?view=checks&checkDetail=no_outliers")
-    text = browser.wait_for_text("Latest execution", "Evaluation result", "offending_rows")
-    # The detail pane (after the list of the asset's checks) is no_outliers', and it failed.
-    detail = text.split("Latest execution", 1)[0]
-    assert detail.rstrip().split("\n").count("no_outliers") >= 3 and "Failed" in text.split("Evaluation result")[1][:40]
+    # The list of the asset's checks and the detail pane arrive separately: wait until the detail
+    # pane (after the list) is no_outliers' before reading it, or a slow machine sees half a page.
+    browser.wait_for("""(() => {
+        const text = document.body.innerText;
+        const beforeDetail = text.split('Latest execution')[0];
+        return text.includes('Evaluation result') && text.includes('offending_rows')
+            && beforeDetail.split('\\n').filter(line => line.trim() === 'no_outliers').length >= 3;
+    })()""", seconds=60, what="the no_outliers detail pane")
+    text = browser.text()
+    assert "Failed" in text.split("Evaluation result")[1][:40]
     screenshot(browser, "no_outliers_check")
 
 
