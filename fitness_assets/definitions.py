@@ -1,5 +1,6 @@
 """The code location: every asset, check, job, sensor and resource, listed explicitly."""
 
+import os
 import warnings
 from pathlib import Path
 
@@ -32,6 +33,13 @@ from fitness_assets.defs.silver.assets import silver_frames
 from fitness_assets.defs.silver.checks import SILVER_CHECKS
 from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES, warehouse_tables
 from fitness_assets.defs.warehouse.checks import WAREHOUSE_CHECKS
+
+# A range run materializes its asset once per week: Dagster writes those events (and the run's
+# planned events) one INSERT and one commit each unless batching is on. With it, a step's events
+# for all weeks go in one statement: the sample's payload run took 8.96 → 3.74 s CPU, its report
+# run 8.69 → 4.85 s (issue 15). Set here because every process that executes runs (the CLI, the
+# code server's run workers) imports this module; a deployment may still set its own value.
+os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "1000")
 
 
 def build_definitions(configuration: Configuration | None = None) -> dg.Definitions:
