@@ -197,6 +197,30 @@ class CodeLocation:
         return execute_run(recon_job, run, self.instance)
 
 
+def _import_in_background(*modules: str) -> None:
+    """Import `modules` on a daemon thread while this one goes on.
+
+    The ingest's run/walk classifier and trends need scikit-learn and SciPy (~1.5 s of imports,
+    kept out of the code location so that every process does not pay them). Started before the
+    embedded PostgreSQL starts and the ingest's first steps wait on the database, the import runs
+    while this thread waits; a step that gets there first blocks on Python's import lock until it is
+    done. A failed import is left for that step to raise."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001 - the step that needs the module reports it
+                return
+
+    threading.Thread(target=load, name="fitness-import-numeric", daemon=True).start()
+
+
+NUMERIC_MODULES = ("scipy.stats", "scipy.spatial.distance", "sklearn.cluster")
+
+
 def command_run(settings: Configuration, allow_removals: bool = False) -> int:
     from fitness_assets.lib.raw.zone import inbox_files
 
@@ -206,6 +230,7 @@ def command_run(settings: Configuration, allow_removals: bool = False) -> int:
               file=sys.stderr)
         return 2
     started = time.monotonic()
+    _import_in_background(*NUMERIC_MODULES)
     prepare_dagster_instance(settings)
     _configure_terminal_progress()
 
@@ -270,6 +295,7 @@ def command_sync_hevy(settings: Configuration, full: bool = False, allow_removal
               "(Hevy app → Settings → Developer)", file=sys.stderr)
         return 2
     started = time.monotonic()
+    _import_in_background(*NUMERIC_MODULES)
     prepare_dagster_instance(settings)
     _configure_terminal_progress()
 
