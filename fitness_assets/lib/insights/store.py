@@ -133,3 +133,34 @@ def write_classifier_models(conn: sa.Connection, models: pd.DataFrame, centroids
     written = sync_table(conn, "fitness.classifier_models", models[MODEL_COLUMNS], ["athlete_id"]).written
     return written + sync_table(conn, "fitness.classifier_centroids", centroids[CENTROID_COLUMNS],
                                 ["athlete_id", "cluster"]).written
+
+
+# The Classifier page's summaries of the stored labels (fitness.classification_label_years and
+# classification_label_profiles), counted from the tables themselves, so they hold what the labels
+# hold, whatever the write skipped. Confidence is averaged as numeric (exact in any order) and the
+# medians sort their values: the same labels give the same doubles, and a re-count writes nothing.
+LABEL_YEARS_SQL = """
+    SELECT a.athlete_id, extract(year FROM a.activity_date)::int AS year, c.label, count(*) AS activities,
+           avg(c.confidence::numeric)::double precision AS mean_confidence
+    FROM fitness.activity_classification c JOIN fitness.activities a USING (activity_id)
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"""
+LABEL_PROFILES_SQL = """
+    SELECT a.athlete_id, c.label, c.method, c.model_version, count(*) AS activities,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY a.avg_pace_min_per_km) AS median_pace_min_per_km,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY a.distance_km) AS median_distance_km,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY c.confidence) AS median_confidence
+    FROM fitness.activity_classification c JOIN fitness.activities a USING (activity_id)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"""
+
+
+def write_label_summaries(conn: sa.Connection) -> int:
+    """Recount the label summaries from fitness.activity_classification as the caller's
+    transaction sees it (call it after write_classification); returns the rows written or removed."""
+    written = 0
+    for table, select, key in (("fitness.classification_label_years", LABEL_YEARS_SQL,
+                                ["athlete_id", "year", "label"]),
+                               ("fitness.classification_label_profiles", LABEL_PROFILES_SQL,
+                                ["athlete_id", "label", "method", "model_version"])):
+        frame = pd.read_sql(sa.text(select), conn)
+        written += sync_table(conn, table, frame, key).written
+    return written
