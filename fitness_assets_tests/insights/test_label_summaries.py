@@ -1,6 +1,7 @@
 """The label summaries the Classifier page reads (fitness.classification_label_years and
 classification_label_profiles): on five hand-made activities they hold the counts and medians a
-direct count over the stored labels gives, from the migration on and after a relabel."""
+direct count over the stored labels gives, from the migration's backfill on and, counted from the
+asset's frames, after a relabel."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
-from fitness_assets.lib.insights.store import write_label_summaries
+from fitness_assets.lib.insights.store import label_summary_rows, read_activities, write_label_summaries
 from fitness_assets.lib.warehouse.database import apply_migrations, copy_frame
 from fitness_assets_tests.insights.test_activity_classification_asset import COLUMNS
 
@@ -79,14 +80,16 @@ def test_stored_summaries_equal_a_direct_count_over_the_labels(database_url, tmp
                              "WHERE activity_id = (SELECT activity_id FROM fitness.activities "
                              "WHERE source_workout_id = 'w2')"))
         conn.execute(sa.text("DELETE FROM fitness.activities WHERE source_workout_id = 'w5'"))
+        counted = label_summary_rows(pd.read_sql("SELECT * FROM fitness.activity_classification", conn),
+                                     read_activities(conn))
         # years: default 2023 run 2 → run 1 (updated) + walk 1 (new), other gone; profiles: default run/v1
         # updated, walk/v2 new, other gone
-        assert write_label_summaries(conn) == 3 + 3
+        assert write_label_summaries(conn, *counted) == 3 + 3
     with engine.connect() as conn:
         assert rows(conn, years) == {("default", 2023, "run", 1, 0.9), ("default", 2023, "walk", 1, 0.8),
                                      ("default", 2024, "walk", 1, 0.7)}
         assert rows(conn, years) == rows(conn, DIRECT_YEARS)
         assert rows(conn, profiles) == rows(conn, DIRECT_PROFILES)
     with engine.begin() as conn:
-        assert write_label_summaries(conn) == 0  # the same labels: nothing written
+        assert write_label_summaries(conn, *counted) == 0  # the same labels: nothing written
     engine.dispose()

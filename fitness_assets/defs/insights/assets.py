@@ -16,6 +16,7 @@ from fitness_assets.defs.resources import (
 from fitness_assets.lib.insights.classify import LABEL_COLUMNS, Classification, classify
 from fitness_assets.lib.insights.store import (
     classifier_model_rows,
+    label_summary_rows,
     life_event_rows,
     read_activities,
     write_classification,
@@ -88,7 +89,7 @@ def activity_classification(context: dg.AssetExecutionContext, warehouse: Wareho
         # the centroids and silhouettes the labels were made with (the dashboard's Classifier page)
         models_written = write_classifier_models(conn, *classifier_model_rows(result.athletes, result.model_version))
         # labels per year and per label, counted once here rather than on every Classifier page load
-        summaries_written = write_label_summaries(conn)
+        summaries_written = write_label_summaries(conn, *label_summary_rows(result.labels, activities))
     labels = result.labels
     by_label = labels["label"].value_counts()
     by_method = labels["method"].value_counts()

@@ -10,7 +10,7 @@ CREATE TABLE fitness.classification_label_years (
     year             integer NOT NULL,            -- of activity_date
     label            text NOT NULL,
     activities       integer NOT NULL,
-    mean_confidence  double precision NOT NULL,   -- averaged exactly (numeric), so a re-count is equal
+    mean_confidence  double precision NOT NULL,
     PRIMARY KEY (athlete_id, year, label)
 );
 
