@@ -1,8 +1,9 @@
 """The dashboard's data access: plain functions returning DataFrames, one query each.
 
 Every figure comes from a table or view the pipeline wrote (fitness.consistency_weekly,
-trends, trend_forecasts, anomalies, before_after, life_events, activity_classification, gold's
-weekly_fitness_summary) or from the weekly report on disk; nothing here recomputes an insight.
+trends, trend_forecasts, anomalies, before_after, life_events, activity_classification and the
+classifier's model and label summaries, gold's weekly_fitness_summary) or from the weekly report
+on disk; nothing here recomputes an insight.
 The engine is read-only at the server (default_transaction_read_only), so a page cannot write
 even by mistake, and every statement is bounded by a statement timeout.
 """

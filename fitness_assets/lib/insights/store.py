@@ -1,4 +1,5 @@
-"""The classifier's warehouse side: read fitness.activities, write fitness.activity_classification.
+"""The classifier's warehouse side: read fitness.activities, write fitness.activity_classification
+(and, beside the labels, the life events, the model and the label summaries the dashboard reads).
 
 Both directions move whole tables with COPY (one round trip each); the write stages every label
 in a temporary table and applies sql/insights/write_classification.sql in the caller's transaction.
@@ -133,7 +134,6 @@ def write_classifier_models(conn: sa.Connection, models: pd.DataFrame, centroids
     written = sync_table(conn, "fitness.classifier_models", models[MODEL_COLUMNS], ["athlete_id"]).written
     return written + sync_table(conn, "fitness.classifier_centroids", centroids[CENTROID_COLUMNS],
                                 ["athlete_id", "cluster"]).written
-
 
 
 YEAR_SUMMARY_COLUMNS = ["athlete_id", "year", "label", "activities", "mean_confidence"]
