@@ -44,6 +44,8 @@ def test_this_week_against_last_and_its_consistency(engine, warehouse):
     fresh = queries.freshness(engine, "default").iloc[0]
     assert (str(fresh["last_workout"]), str(fresh["last_diet_day"])) == ("2026-01-01", "2025-12-31")
     assert fresh["last_activity"] == query(warehouse, "SELECT max(activity_date) AS d FROM fitness.activities")[0]["d"]
+    assert queries.last_logged_day(engine, "default") == max(fresh[["last_workout", "last_activity", "last_diet_day"]])
+    assert queries.last_logged_day(engine, "nobody") is None
 
     scores = queries.consistency(engine, "default", weeks=4)
     assert len(scores) == 4 and str(scores.iloc[-1]["week_start"]) == LAST_WEEK

@@ -79,6 +79,7 @@ def test_classifies_writes_once_and_relabels_on_new_parameters(settings, tmp_pat
     again, _ = materialize(settings, instance)
     assert again["rows_written_this_run"] == 0 and again["rows_removed_this_run"] == 0
     assert again["model_rows_written_this_run"] == 0
+    assert again["label_summary_rows_written_this_run"] == 0 < metadata["label_summary_rows_written_this_run"]
     assert again["model_version"] == metadata["model_version"]
 
     # a user's label wins: one row changes

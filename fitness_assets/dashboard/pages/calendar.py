@@ -15,12 +15,12 @@ athlete_id = athlete()
 db = engine()
 st.title("Calendar")
 weeks_shown = st.slider("Weeks shown", min_value=4, max_value=104, value=26, step=1)
-days = queries.calendar_days(db, athlete_id)
-if days.empty:
+last = queries.last_logged_day(db, athlete_id)
+if last is None:
     st.info("Nothing logged for this athlete yet.")
     st.stop()
-last = days["day"].max()
-days = days[days["day"] >= last - timedelta(weeks=weeks_shown)].copy()
+# Only the weeks shown are read: the whole history joins every activity to its label.
+days = queries.calendar_days(db, athlete_id, since=last - timedelta(weeks=weeks_shown))
 days["day"] = pd.to_datetime(days["day"])
 days["week"] = days["day"] - pd.to_timedelta(days["day"].dt.weekday, unit="D")
 days["weekday"] = days["day"].dt.day_name().str[:3]

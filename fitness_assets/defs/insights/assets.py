@@ -16,10 +16,12 @@ from fitness_assets.defs.resources import (
 from fitness_assets.lib.insights.classify import LABEL_COLUMNS, Classification, classify
 from fitness_assets.lib.insights.store import (
     classifier_model_rows,
+    label_summary_rows,
     life_event_rows,
     read_activities,
     write_classification,
     write_classifier_models,
+    write_label_summaries,
     write_life_events,
 )
 from fitness_assets.lib.insights.user_labels import (
@@ -86,6 +88,8 @@ def activity_classification(context: dg.AssetExecutionContext, warehouse: Wareho
         events_written = write_life_events(conn, life_event_rows(result.athletes, result.model_version))
         # the centroids and silhouettes the labels were made with (the dashboard's Classifier page)
         models_written = write_classifier_models(conn, *classifier_model_rows(result.athletes, result.model_version))
+        # labels per year and per label, counted once here rather than on every Classifier page load
+        summaries_written = write_label_summaries(conn, *label_summary_rows(result.labels, activities))
     labels = result.labels
     by_label = labels["label"].value_counts()
     by_method = labels["method"].value_counts()
@@ -95,6 +99,7 @@ def activity_classification(context: dg.AssetExecutionContext, warehouse: Wareho
     return dg.MaterializeResult(metadata={
         "rows": written.total, "rows_written_this_run": written.written, "rows_removed_this_run": written.removed,
         "life_events_written_this_run": events_written, "model_rows_written_this_run": models_written,
+        "label_summary_rows_written_this_run": summaries_written,
         "activities": len(activities), "model_version": result.model_version,
         **{f"labels_{k}": int(by_label.get(k, 0)) for k in LABEL_ORDER},
         **{f"method_{m}": int(by_method.get(m, 0)) for m in ("kmeans", "era_default", "rule", "user")},

@@ -1,8 +1,9 @@
 """The dashboard's data access: plain functions returning DataFrames, one query each.
 
 Every figure comes from a table or view the pipeline wrote (fitness.consistency_weekly,
-trends, trend_forecasts, anomalies, before_after, life_events, activity_classification, gold's
-weekly_fitness_summary) or from the weekly report on disk; nothing here recomputes an insight.
+trends, trend_forecasts, anomalies, before_after, life_events, activity_classification and the
+classifier's model and label summaries, gold's weekly_fitness_summary) or from the weekly report
+on disk; nothing here recomputes an insight.
 The engine is read-only at the server (default_transaction_read_only), so a page cannot write
 even by mistake, and every statement is bounded by a statement timeout.
 """
@@ -78,14 +79,21 @@ def latest_week(engine: sa.Engine, athlete_id: str) -> date | None:
     """The Monday of the athlete's newest week in weekly_fitness_summary (None without one).
 
     That view has a week for every week with a workout, an activity or a diet day, so its newest
-    week is the Monday of the latest of those dates — read here from each table's (athlete, date)
+    week is the Monday of the latest of those dates (last_logged_day), read from each table's
     index instead of computing the whole view for the athlete (seconds on a large warehouse)."""
+    last = last_logged_day(engine, athlete_id)
+    return None if last is None else last - timedelta(days=last.weekday())
+
+
+def last_logged_day(engine: sa.Engine, athlete_id: str) -> date | None:
+    """The athlete's latest workout, activity or diet day (None without any), from each table's
+    (athlete, date) index."""
     with engine.connect() as conn:
         return conn.execute(sa.text("""
-            SELECT date_trunc('week', greatest(
+            SELECT greatest(
                 (SELECT max(training_date) FROM fitness.workouts WHERE athlete_id = :athlete),
                 (SELECT max(activity_date) FROM fitness.activities WHERE athlete_id = :athlete),
-                (SELECT max(diet_date) FROM fitness.diet_daily WHERE athlete_id = :athlete)))::date"""),
+                (SELECT max(diet_date) FROM fitness.diet_daily WHERE athlete_id = :athlete))"""),
                             {"athlete": athlete_id}).scalar()
 
 
@@ -248,24 +256,21 @@ def trend(engine: sa.Engine, athlete_id: str, metric: str, exercise_name: str, w
 # --- Classifier ---------------------------------------------------------------------------------
 
 def label_counts_per_year(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
-    """Activities per year and label (the classifier's stored labels), with their mean confidence."""
+    """Activities per year and label (the classifier's stored labels), with their mean confidence:
+    the counts `activity_classification` stores with the labels (a few dozen rows an athlete)."""
     return _frame(engine, """
-        SELECT extract(year FROM a.activity_date)::int AS year, c.label, count(*) AS activities,
-               round(avg(c.confidence)::numeric, 3)::float AS mean_confidence
-        FROM fitness.activities a JOIN fitness.activity_classification c USING (activity_id)
-        WHERE a.athlete_id = :athlete GROUP BY 1, 2 ORDER BY 1, 2""", athlete=athlete_id)
+        SELECT year, label, activities, round(mean_confidence::numeric, 3)::float AS mean_confidence
+        FROM fitness.classification_label_years WHERE athlete_id = :athlete ORDER BY 1, 2""", athlete=athlete_id)
 
 
 def label_profiles(engine: sa.Engine, athlete_id: str) -> pd.DataFrame:
     """Per label, method and model version: count and median pace, distance and confidence —
-    a description of what each stored label holds (the model's own centroids are not stored)."""
+    a description of what each stored label holds, as `activity_classification` stores it."""
     return _frame(engine, """
-        SELECT c.label, c.method, c.model_version, count(*) AS activities,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY a.avg_pace_min_per_km) AS median_pace_min_per_km,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY a.distance_km) AS median_distance_km,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY c.confidence) AS median_confidence
-        FROM fitness.activities a JOIN fitness.activity_classification c USING (activity_id)
-        WHERE a.athlete_id = :athlete GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""", athlete=athlete_id)
+        SELECT label, method, model_version, activities, median_pace_min_per_km, median_distance_km,
+               median_confidence
+        FROM fitness.classification_label_profiles WHERE athlete_id = :athlete ORDER BY 1, 2, 3""",
+                  athlete=athlete_id)
 
 
 def classifier_model(engine: sa.Engine, athlete_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
