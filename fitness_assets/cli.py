@@ -223,6 +223,25 @@ def _import_in_background(*modules: str) -> None:
 NUMERIC_MODULES = ("scipy.stats", "scipy.spatial.distance", "sklearn.cluster")
 
 
+def _has_running_exports(settings: Configuration) -> bool:
+    """Whether this ingest will classify runs and walks: a MapMyRun export landed before, or one
+    in the inbox (its first line is a MapMyRun header). Without one, nothing imports scikit-learn,
+    and starting the import would only cost CPU."""
+    import csv
+
+    from fitness_assets.lib.raw.formats import MAPMYRUN, detect_mapmyrun
+    from fitness_assets.lib.raw.zone import inbox_files, load_manifest
+
+    if any(entry.detected_format == MAPMYRUN for entry in load_manifest(settings.raw_zone)):
+        return True
+    for _, path in inbox_files(settings.inbox):
+        with path.open("rb") as export:
+            first_line = export.readline(4096).decode("utf-8-sig", errors="replace")
+        if detect_mapmyrun(tuple(next(csv.reader([first_line]), []))):
+            return True
+    return False
+
+
 def command_run(settings: Configuration, allow_removals: bool = False) -> int:
     from fitness_assets.lib.raw.zone import inbox_files
 
@@ -232,7 +251,8 @@ def command_run(settings: Configuration, allow_removals: bool = False) -> int:
               file=sys.stderr)
         return 2
     started = time.monotonic()
-    _import_in_background(*NUMERIC_MODULES)
+    if _has_running_exports(settings):
+        _import_in_background(*NUMERIC_MODULES)
     prepare_dagster_instance(settings)
     _configure_terminal_progress()
 
@@ -305,7 +325,8 @@ def command_sync_hevy(settings: Configuration, full: bool = False, allow_removal
               "(Hevy app → Settings → Developer)", file=sys.stderr)
         return 2
     started = time.monotonic()
-    _import_in_background(*NUMERIC_MODULES)
+    if _has_running_exports(settings):
+        _import_in_background(*NUMERIC_MODULES)
     prepare_dagster_instance(settings)
     _configure_terminal_progress()
 

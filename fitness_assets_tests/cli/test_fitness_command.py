@@ -224,3 +224,24 @@ def test_dagster_definitions_validate_on_the_workspace(tmp_path):
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "fitness_assets" in result.stdout + result.stderr
+
+
+def test_scikit_learn_is_imported_ahead_only_when_there_are_runs_to_classify(tmp_path, monkeypatch):
+    """`fitness run` imports SciPy and scikit-learn on a background thread only when a MapMyRun
+    export is in the inbox (or landed before): other ingests never load them."""
+    from fitness_assets.cli import _has_running_exports
+    from fitness_assets.defs.resources import configuration_from
+
+    inbox, home = tmp_path / "inbox", tmp_path / "home"
+    write_sample_exports(inbox)
+    monkeypatch.setenv("FITNESS_INBOX", str(inbox))
+    monkeypatch.setenv("FITNESS_HOME", str(home))
+    [running] = [path for path in inbox.rglob("*.csv") if path.name.endswith("_workout_history.csv")]
+    assert _has_running_exports(configuration_from())
+    running.unlink()
+    assert not _has_running_exports(configuration_from())
+    (inbox / "coach" / "athlete_b").mkdir(parents=True)  # any athlete's folder, any file name
+    (inbox / "coach" / "athlete_b" / "export.csv").write_text(
+        "Date Submitted,Workout Date,Activity Type,Calories Burned (kCal),Distance (km),Workout Time (seconds),"
+        "Avg Pace (min/km),Max Pace (min/km),Avg Speed (km/h),Max Speed (km/h),Avg Heart Rate,Steps,Notes,Source,Link\r\n")
+    assert _has_running_exports(configuration_from())
