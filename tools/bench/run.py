@@ -61,6 +61,8 @@ import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tools.bench.headline import splice_headline, with_headline
+
 REPO = Path(__file__).resolve().parents[2]  # tools/ lives in the repository, never installed
 DEFAULT_WORK = REPO / "bench"  # `/bench/` is in .gitignore
 ROW_BY_ROW_SLICE = 10_000
@@ -791,9 +793,10 @@ def write_section(out: Path, key: str, part: dict, splice_section_of: tuple[str,
     results = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
     results[key] = part
     results.update({name: part[name] for name in top_level})
+    results = with_headline(results)
     json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     existing = md_path.read_text(encoding="utf-8") if md_path.exists() else "# Benchmarks\n\n"
-    md_path.write_text(splice_section(existing, *splice_section_of), encoding="utf-8")
+    md_path.write_text(splice_headline(splice_section(existing, *splice_section_of), results), encoding="utf-8")
     progress(f"wrote the {key} figures into {md_path} and {json_path}")
 
 
@@ -803,6 +806,8 @@ def write_section(out: Path, key: str, part: dict, splice_section_of: tuple[str,
 
 SAMPLE_BEGIN, SAMPLE_END = "<!-- sample: begin -->", "<!-- sample: end -->"
 SAMPLE_TARGETS = {"sample_run_s": 10.0, "report_ms_per_week": 20.0, "refresh_run_s": 2.0}
+# The parts besides the sets' (each also runs alone with --only).
+OTHER_PARTS = ("activities", "hevy_api", "sample", "dashboard", *SAMPLE_TARGETS)
 
 
 def sample_part(work: Path) -> dict:
@@ -1670,8 +1675,13 @@ def main_bench(args: argparse.Namespace) -> int:
         progress(f"WARNING: the code changed during the run ({m['git_commit']} → {end_commit}); "
                  "figures may mix versions")
     out.mkdir(parents=True, exist_ok=True)
+    if args.only == "sets":  # the other parts' figures stay as they were last measured
+        earlier = (json.loads((out / "benchmarks.json").read_text(encoding="utf-8"))
+                   if (out / "benchmarks.json").exists() else {})
+        results.update({key: earlier[key] for key in OTHER_PARTS if key in earlier})
+    results = with_headline(results)
     (out / "benchmarks.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    (out / "BENCHMARKS.md").write_text(markdown(results), encoding="utf-8")
+    (out / "BENCHMARKS.md").write_text(splice_headline(markdown(results), results), encoding="utf-8")
     progress(f"wrote {out / 'BENCHMARKS.md'} and {out / 'benchmarks.json'}")
     print(summary_table(results))
     return 0
