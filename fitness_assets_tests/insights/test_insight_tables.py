@@ -68,14 +68,14 @@ def insert_lifting_and_diet(url: str) -> None:
     engine.dispose()
 
 
-def materialize(settings, instance) -> tuple[dict, dict]:
+def materialize(settings, instance) -> tuple[dict, dict, str]:
     result = dg.materialize(ASSETS, resources=settings.resources(), instance=instance, run_config=QUIET)
     metadata = {asset.key.to_user_string(): {k: v.value for k, v in
                                              result.asset_materializations_for_node(asset.key.to_user_string())[0]
                                              .metadata.items()}
                 for asset in INSIGHT_TABLE_ASSETS}
     checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    return metadata, checks
+    return metadata, checks, result.run_id
 
 
 def test_insight_tables_from_the_warehouse_and_a_rerun_writes_nothing(settings):
@@ -83,7 +83,7 @@ def test_insight_tables_from_the_warehouse_and_a_rerun_writes_nothing(settings):
     insert_lifting_and_diet(settings.database_url)
     instance = dg.DagsterInstance.ephemeral()
 
-    metadata, checks = materialize(settings, instance)
+    metadata, checks, first_run = materialize(settings, instance)
     assert all(check.passed for check in checks.values()) and set(checks) >= {
         "scores_in_range", "intervals_contain_estimates", "flags_outside_bounds", "shares_sum_to_one"}
     assert all(m["rows_written_this_run"] > 0 for m in metadata.values())
@@ -118,16 +118,26 @@ def test_insight_tables_from_the_warehouse_and_a_rerun_writes_nothing(settings):
     assert week["time_of_day_regularity"] == 100.0 and week["lifting_sessions"] == 2
     assert 0 <= week["consistency_score"] <= 100 and week["current_streak_weeks"] >= 30
 
-    again, _ = materialize(settings, instance)
+    again, again_checks, _ = materialize(settings, instance)
     assert {name: m["rows_written_this_run"] for name, m in again.items()} == {name: 0 for name in again}
+    # Nothing they read changed: computed not again but carried forward, with the first run's check
+    # results said to be carried and from which run (the publishing gate still sees each evaluated).
+    assert all(m.get("carried_forward") is True and m["computed_in_run"] == first_run for m in again.values())
+    assert {name: (c.passed, c.metadata["carried_forward"].value, c.metadata["offending_rows"].value)
+            for name, c in again_checks.items() if name in checks} == {
+        name: (c.passed, True, c.metadata["offending_rows"].value) for name, c in checks.items()
+        if name in {"scores_in_range", "intervals_contain_estimates", "flags_outside_bounds", "shares_sum_to_one"}}
 
     # one changed value changes exactly its rows
     engine = sa.create_engine(settings.database_url)
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE fitness.diet_daily SET calories_kcal = 2500 WHERE diet_date = '2025-07-10'"))
     engine.dispose()
-    changed, _ = materialize(settings, instance)
+    changed, _, _ = materialize(settings, instance)
     assert changed["anomalies"]["anomalies_deleted"] >= 3 and changed["consistency_weekly"]["rows_written_this_run"] == 0
+    # diet_daily is read by all but before/after: they compute again, before/after carries forward
+    assert {name: bool(m.get("carried_forward")) for name, m in changed.items()} == {
+        "consistency_weekly": False, "trends": False, "anomalies": False, "before_after": True}
 
     # the payload and the report of that week read the same rows
     score = query(settings, "SELECT * FROM fitness.consistency_weekly WHERE week_start = '2025-09-08'")[0]

@@ -8,6 +8,7 @@ The weekly payload, the report and the dashboard read these tables; none recompu
 
 
 import time
+from collections.abc import Iterator
 
 import dagster as dg
 import pandas as pd
@@ -25,12 +26,73 @@ from fitness_assets.lib.insights.anomalies import (
 from fitness_assets.lib.insights.before_after import (
     before_after as before_after_periods,
 )
+from fitness_assets.lib.insights.carry_forward import Carried, InsightState
 from fitness_assets.lib.insights.consistency import consistency_scores
 from fitness_assets.lib.insights.tables import Synced, sync_table
 from fitness_assets.lib.insights.trends import trend_tables
+from fitness_assets.lib.quality.catalog import rule
 from fitness_assets.lib.quality.core import finding
 
 LABELS = "activity_classification"
+
+# The tables each insight writes. What it reads are its deps (a test holds them to its queries):
+# lib/insights/carry_forward.py compares both to decide that nothing needs computing again.
+INSIGHT_OUTPUTS = {
+    "consistency_weekly": ("fitness.consistency_weekly",),
+    "trends": ("fitness.trend_series", "fitness.trends", "fitness.trend_forecasts"),
+    "anomalies": ("fitness.anomalies",),
+    "before_after": ("fitness.before_after",),
+}
+# activity_classification writes the labels and each athlete's life event (and model tables no
+# insight reads); every other dependency is the warehouse table of its name.
+_TABLES_OF = {LABELS: ("fitness.activity_classification", "fitness.life_events")}
+
+
+def _state(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+           insights: InsightsResource | None) -> tuple[InsightState, Carried | None]:
+    """The asset's input state, taken before it reads anything, and the last computation's record
+    when nothing changed since it."""
+    asset = context.asset_key.to_user_string()
+    deps = sorted(key.to_user_string() for key in context.assets_def.asset_deps[context.asset_key])
+    inputs = sorted({table for dep in deps for table in _TABLES_OF.get(dep, (f"fitness.{dep}",))})
+    with warehouse.engine.connect() as conn:
+        state = InsightState.take(conn, asset, inputs, INSIGHT_OUTPUTS[asset],
+                                  insights.model_dump() if insights else {}, warehouse.sql_path)
+        return state, state.carried(conn)
+
+
+def _check_record(result: dg.AssetCheckResult) -> dict:
+    """A check result as insight_runs stores it (what carrying it forward shows again)."""
+    metadata = {}
+    for key, value in result.metadata.items():
+        if isinstance(value, dg.MarkdownMetadataValue):
+            metadata[key] = {"md": value.value}
+        elif isinstance(value, dg.TextMetadataValue):
+            metadata[key] = {"text": value.value}
+        else:
+            metadata[key] = getattr(value, "value", value)
+    return {"passed": bool(result.passed), "metadata": metadata}
+
+
+def _carry_forward(context: dg.AssetExecutionContext, asset: str, carried: Carried,
+                   started: float) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """The last computation's check results again, said to be carried (with the run that evaluated
+    them), and a materialization that writes nothing."""
+    for name, record in sorted(carried.checks.items()):
+        checked_rule = rule(asset, name)
+        metadata = {key: dg.MetadataValue.md(value["md"]) if isinstance(value, dict) and "md" in value
+                    else dg.MetadataValue.text(value["text"]) if isinstance(value, dict) and "text" in value
+                    else value for key, value in record["metadata"].items()}
+        yield dg.AssetCheckResult(
+            asset_key=asset, check_name=name, passed=record["passed"],
+            severity=dg.AssetCheckSeverity(checked_rule.severity), description=checked_rule.description,
+            metadata={**metadata, "carried_forward": True, "evaluated_in_run": dg.MetadataValue.text(carried.run_id)})
+    seconds = time.perf_counter() - started
+    report(context, f"{asset}: inputs unchanged since run {carried.run_id[:8]}: carried forward, nothing computed "
+                    f"({seconds:.1f} s)")
+    yield dg.MaterializeResult(metadata={
+        "carried_forward": True, "computed_in_run": dg.MetadataValue.text(carried.run_id),
+        "rows_written_this_run": 0, "seconds": round(seconds, 3)})
 
 
 def _written(*synced: Synced) -> dict[str, object]:
@@ -52,6 +114,10 @@ def consistency_weekly(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     """Consistency 0–100 per athlete-week with its four dimensions and their inputs
     (lib/insights/consistency.py has the formula) → fitness.consistency_weekly."""
     started = time.perf_counter()
+    state, carried = _state(context, warehouse, insights)
+    if carried is not None:
+        yield from _carry_forward(context, "consistency_weekly", carried, started)
+        return
     with warehouse.engine.connect() as conn:
         sessions = sources.read_sessions(conn)
         activities = sources.read_activities_labelled(conn)
@@ -60,10 +126,12 @@ def consistency_weekly(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     runs = activities[activities["label"] == "run"]
     scores = consistency_scores(sessions, runs, volume, insights, through)
     offending = table_rules.scores_out_of_range(scores)
-    yield check_result("consistency_weekly", "scores_in_range", finding(offending, len(scores),
-                                                                        key_columns=("athlete_id", "week_start")))
+    checked = check_result("consistency_weekly", "scores_in_range", finding(offending, len(scores),
+                                                                           key_columns=("athlete_id", "week_start")))
+    yield checked
     with warehouse.engine.begin() as conn:
         synced = sync_table(conn, "fitness.consistency_weekly", scores, ["athlete_id", "week_start"])
+        state.record(conn, context.run.run_id, {checked.check_name: _check_record(checked)})
     seconds = time.perf_counter() - started
     report(context, f"consistency_weekly: {len(scores):,} athlete-week(s); rows written this run: {synced.written:,} "
                     f"({seconds:.1f} s)")
@@ -84,17 +152,23 @@ def trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insi
     (fitness.trend_series); an OLS slope with its 95 % interval and t test per series and window
     (fitness.trends); a forecast with 95 % intervals for the next weeks (fitness.trend_forecasts)."""
     started = time.perf_counter()
+    state, carried = _state(context, warehouse, insights)
+    if carried is not None:
+        yield from _carry_forward(context, "trends", carried, started)
+        return
     with warehouse.engine.connect() as conn:
         series = sources.read_trend_series(conn, warehouse.sql_path, insights.main_lifts)
     fitted, forecasts = trend_tables(series, insights)
     offending = table_rules.intervals_without_estimate(fitted, forecasts)
-    yield check_result("trends", "intervals_contain_estimates", finding(offending, len(fitted) + len(forecasts)))
+    checked = check_result("trends", "intervals_contain_estimates", finding(offending, len(fitted) + len(forecasts)))
+    yield checked
     with warehouse.engine.begin() as conn:
         synced = (sync_table(conn, "fitness.trend_series", series,
                              ["athlete_id", "metric", "exercise_name", "week_start"]),
                   sync_table(conn, "fitness.trends", fitted, ["athlete_id", "metric", "exercise_name", "window_weeks"]),
                   sync_table(conn, "fitness.trend_forecasts", forecasts,
                              ["athlete_id", "metric", "exercise_name", "window_weeks", "week_start"]))
+        state.record(conn, context.run.run_id, {checked.check_name: _check_record(checked)})
     seconds = time.perf_counter() - started
     report(context, f"trends: {len(fitted):,} fit(s) over {series.groupby(['athlete_id', 'metric', 'exercise_name']).ngroups:,} "
                     f"series; rows written this run: {sum(s.written for s in synced):,} ({seconds:.1f} s)")
@@ -114,15 +188,21 @@ def anomalies(context: dg.AssetExecutionContext, warehouse: WarehouseResource, i
     """Runs and walks, sets and diet days flagged by IQR fences, z-score and modified z-score (MAD),
     each with the numbers that flagged it (lib/insights/anomalies.py) → fitness.anomalies."""
     started = time.perf_counter()
+    state, carried = _state(context, warehouse, insights)
+    if carried is not None:
+        yield from _carry_forward(context, "anomalies", carried, started)
+        return
     with warehouse.engine.connect() as conn:
         values = pd.concat([activity_values(sources.read_activities_labelled(conn)),
                             set_values(sources.read_sets(conn)), diet_values(sources.read_diet(conn))],
                            ignore_index=True)
     found = find_anomalies(values, insights)
     offending = table_rules.flags_inside_bounds(found)
-    yield check_result("anomalies", "flags_outside_bounds", finding(offending, len(found)))
+    checked = check_result("anomalies", "flags_outside_bounds", finding(offending, len(found)))
+    yield checked
     with warehouse.engine.begin() as conn:
         synced = sync_table(conn, "fitness.anomalies", found, ["athlete_id", "dataset", "record_key", "metric", "method"])
+        state.record(conn, context.run.run_id, {checked.check_name: _check_record(checked)})
     seconds = time.perf_counter() - started
     by_method = found.groupby(["dataset", "method"]).size().unstack(fill_value=0) if len(found) else pd.DataFrame()
     report(context, f"anomalies: {len(found):,} flag(s) over {len(values):,} value(s); rows written this run: "
@@ -143,13 +223,20 @@ def anomalies(context: dg.AssetExecutionContext, warehouse: WarehouseResource, i
 def before_after(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Activities and lifting per month, label shares, average pace and distance before and after
     each athlete's life event (fitness.life_events) → fitness.before_after."""
+    started = time.perf_counter()
+    state, carried = _state(context, warehouse, None)
+    if carried is not None:
+        yield from _carry_forward(context, "before_after", carried, started)
+        return
     with warehouse.engine.connect() as conn:
         periods = before_after_periods(sources.read_activities_labelled(conn), sources.read_workout_dates(conn),
                                        sources.read_life_events(conn))
     offending = table_rules.shares_not_summing_to_one(periods)
-    yield check_result("before_after", "shares_sum_to_one", finding(offending, len(periods)))
+    checked = check_result("before_after", "shares_sum_to_one", finding(offending, len(periods)))
+    yield checked
     with warehouse.engine.begin() as conn:
         synced = sync_table(conn, "fitness.before_after", periods, ["athlete_id", "period"])
+        state.record(conn, context.run.run_id, {checked.check_name: _check_record(checked)})
     report(context, f"before_after: {len(periods) // 2:,} athlete(s) with a life event; rows written this run: "
                     f"{synced.written:,}")
     yield dg.MaterializeResult(metadata={
