@@ -137,8 +137,9 @@ def test_a_bulk_first_write_suspends_the_foreign_key_and_restores_it(settings, m
 def test_the_first_write_copies_into_the_table_and_matches_the_diff_path(settings):
     """Into an empty table, past `bulk_min_rows` labels, the labels are COPYed into the table itself
     (no staging table, no diff): the rows are those the diff path writes, byte for byte, with the
-    key to fitness.activities back and validated. An activity a load deleted after the classifier
-    read it (the key's validation fails, the savepoint retries) loses its label on either path."""
+    key to fitness.activities and the primary key back, validated. An activity a load deleted after
+    the classifier read it (the key's validation fails, the savepoint retries) loses its label on
+    either path."""
     from fitness_assets.defs.resources import ClassifierResource
     from fitness_assets.lib.insights import store
     from fitness_assets.lib.insights.classify import LABEL_COLUMNS, classify
@@ -149,8 +150,8 @@ def test_the_first_write_copies_into_the_table_and_matches_the_diff_path(setting
         activities = store.read_activities(conn)
         labels = classify(activities, ClassifierResource()).labels
     assert activities["duration_s"].dtype == "float64" and activities["activity_date"].dtype == "datetime64[us]"
-    key = ("SELECT count(*) FILTER (WHERE convalidated) FROM pg_constraint WHERE contype = 'f' "
-           "AND conrelid = 'fitness.activity_classification'::regclass")
+    keys = ("SELECT string_agg(contype::text || ':' || convalidated, ',' ORDER BY contype) FROM pg_constraint "
+            "WHERE contype IN ('f', 'p') AND conrelid = 'fitness.activity_classification'::regclass")
     stored_rows = ("SELECT activity_id, label, encode(float8send(confidence), 'hex') AS confidence, method, "
                    "model_version, reason FROM fitness.activity_classification ORDER BY activity_id")
 
@@ -161,7 +162,7 @@ def test_the_first_write_copies_into_the_table_and_matches_the_diff_path(setting
             written = store.write_classification(conn, DEFAULT_SQL_DIR, rows, bulk_min_rows=bulk_min_rows)
             staged = conn.exec_driver_sql("SELECT to_regclass('pg_temp.classification_staging') IS NOT NULL").scalar()
         with engine.connect() as conn:
-            assert conn.exec_driver_sql(key).scalar_one() == 1
+            assert conn.exec_driver_sql(keys).scalar_one() == "f:true,p:true"  # both keys back, validated
             return written, staged, conn.exec_driver_sql(stored_rows).all()
 
     first, first_staged, first_rows = write(labels, bulk_min_rows=1)
