@@ -608,7 +608,7 @@ def activities_lines(a: dict) -> list[str]:
         "- **Classification**: then, in the same process, what the `activity_classification` asset does without "
         "Dagster: `read_activities` (COPY out of fitness.activities), `classify()` with the default "
         "ClassifierResource and no user labels, `write_classification` (into the empty table: one COPY "
-        "straight in with the foreign key to activities suspended, re-validated in one join; later: COPY "
+        "straight in with its primary key and foreign key suspended, rebuilt and re-validated; later: COPY "
         "into a staging table, one full join that finds what is new, changed or gone, and only that "
         "written). Both COPYs are typed and serialised by Arrow. The "
         "≤ 10 s target is met by `classify()`; the asset's whole step (with the read and the write) is "
