@@ -3,6 +3,8 @@ and its checks materialized in-process; a re-run with the same inputs writes 0 r
 
 from __future__ import annotations
 
+import struct
+
 import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
@@ -130,4 +132,57 @@ def test_a_bulk_first_write_suspends_the_foreign_key_and_restores_it(settings, m
     assert len(suspended) == 1
     stored = pd.read_sql("SELECT activity_id, label FROM fitness.activity_classification ORDER BY 1", engine)
     assert stored["label"].tolist() == labels.sort_values("activity_id")["label"].tolist()
+    engine.dispose()
+
+
+def test_the_first_write_copies_into_the_table_and_matches_the_diff_path(settings):
+    """Into an empty table, past `bulk_min_rows` labels, the labels are COPYed into the table itself
+    (no staging table, no diff): the rows are those the diff path writes, byte for byte, with the
+    key to fitness.activities and the primary key back, validated. An activity a load deleted after
+    the classifier read it (the key's validation fails, the savepoint retries) loses its label on
+    either path."""
+    from fitness_assets.defs.resources import ClassifierResource
+    from fitness_assets.lib.insights import store
+    from fitness_assets.lib.insights.classify import LABEL_COLUMNS, classify
+
+    insert_activities(settings.database_url, history(seed=3))
+    engine = sa.create_engine(settings.database_url)
+    with engine.connect() as conn:
+        activities = store.read_activities(conn)
+        labels = classify(activities, ClassifierResource()).labels
+    assert activities["duration_s"].dtype == "float64" and activities["activity_date"].dtype == "datetime64[us]"
+    keys = ("SELECT string_agg(contype::text || ':' || convalidated, ',' ORDER BY contype) FROM pg_constraint "
+            "WHERE contype IN ('f', 'p') AND conrelid = 'fitness.activity_classification'::regclass")
+    stored_rows = ("SELECT activity_id, label, encode(float8send(confidence), 'hex') AS confidence, method, "
+                   "model_version, reason FROM fitness.activity_classification ORDER BY activity_id")
+
+    def write(rows: pd.DataFrame, bulk_min_rows: int) -> tuple[store.Written, bool, list]:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM fitness.activity_classification")
+        with engine.begin() as conn:
+            written = store.write_classification(conn, DEFAULT_SQL_DIR, rows, bulk_min_rows=bulk_min_rows)
+            staged = conn.exec_driver_sql("SELECT to_regclass('pg_temp.classification_staging') IS NOT NULL").scalar()
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql(keys).scalar_one() == "f:true,p:true"  # both keys back, validated
+            return written, staged, conn.exec_driver_sql(stored_rows).all()
+
+    first, first_staged, first_rows = write(labels, bulk_min_rows=1)
+    diff, diff_staged, diff_rows = write(labels, bulk_min_rows=len(labels) + 1)
+    assert (first_staged, diff_staged) == (False, True)
+    assert first == diff == store.Written(len(labels), 0, len(labels))
+    assert first_rows == diff_rows
+    expected = labels.sort_values("activity_id")[LABEL_COLUMNS].assign(
+        confidence=lambda f: [struct.pack(">d", c).hex() for c in f["confidence"]])
+    assert [tuple(r) for r in first_rows] == [tuple(None if pd.isna(v) else v for v in r)
+                                               for r in expected.itertuples(index=False)]
+    with engine.begin() as conn:  # unchanged: the diff path, nothing written
+        assert store.write_classification(conn, DEFAULT_SQL_DIR, labels, bulk_min_rows=1).written == 0
+
+    gone = int(labels["activity_id"].iloc[len(labels) // 2])
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM fitness.activities WHERE activity_id = :id"), {"id": gone})
+    first, _, first_rows = write(labels, bulk_min_rows=1)
+    diff, _, diff_rows = write(labels, bulk_min_rows=len(labels) + 1)
+    assert first == diff == store.Written(len(labels) - 1, 0, len(labels) - 1)
+    assert first_rows == diff_rows and gone not in [r.activity_id for r in first_rows]
     engine.dispose()

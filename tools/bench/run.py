@@ -609,15 +609,16 @@ def activities_lines(a: dict) -> list[str]:
         "into an empty warehouse (schema dropped and migrated; its own raw zone and inbox), in a child process.",
         "- **Classification**: then, in the same process, what the `activity_classification` asset does without "
         "Dagster: `read_activities` (COPY out of fitness.activities), `classify()` with the default "
-        "ClassifierResource and no user labels, `write_classification` (COPY into a staging table, then "
-        "one statement that deletes, updates and inserts only what differs; a first write of 50,000 or "
-        "more labels suspends the foreign key to activities and re-validates it in one join). The "
+        "ClassifierResource and no user labels, `write_classification` (into the empty table: one COPY "
+        "straight in with its primary key and foreign key suspended, rebuilt and re-validated; later: COPY "
+        "into a staging table, one full join that finds what is new, changed or gone, and only that "
+        "written). Both COPYs are typed and serialised by Arrow. The "
         "≤ 10 s target is met by `classify()`; the asset's whole step (with the read and the write) is "
         "measured against it too. CPU seconds are "
         "`time.process_time()` of the process, a figure other load on the machine barely moves.",
         "- **Unchanged re-ingest**: a second child process on the same inbox: nothing lands, every parse "
         "comes from the cache, the load's hash guard writes nothing, and the re-classification's write "
-        "compares every staged label with the stored one. Rows written = warehouse rows the load wrote + "
+        "compares every staged label with the stored one (one hash full join) and writes none. Rows written = warehouse rows the load wrote + "
         "labels written + labels removed.",
         "- **Peak memory**: the larger of each child's maximum RSS and the summed RSS of it and its parse "
         "workers sampled every 20 ms during ingest and classification (PostgreSQL's memory not included).",
@@ -637,6 +638,16 @@ def activities_lines(a: dict) -> list[str]:
         "INSERT … ON CONFLICT (which locks and rewrites each conflict), and for a large first write the "
         "foreign key suspended (its row-by-row trigger was 11 of 17 s): 26.6 s → about 12 s for 960,129 "
         "labels. The MapMyRun dates are parsed once per distinct text.",
+        "- **What made the asset's read and write fast** (a later change; old and new code alternated twice "
+        "on one warehouse of these 1,000,000 activities, same host and load; CPU = this process + its "
+        "PostgreSQL backend): Arrow types and serialises both COPYs instead of pandas' `read_csv` and "
+        "`to_csv`; a first write COPYs straight into the empty table with its primary and foreign keys "
+        "suspended (no staging table, no diff; the keys rebuilt and validated in one pass each, a savepoint "
+        "retry drops the labels of activities a load deleted meanwhile); a later write finds what differs in "
+        "one in-memory hash full join instead of three joins spilling to disk. Read 5.4–5.9 s → 3.0–3.9 s "
+        "(CPU 2.7 + 2.1 → 1.3 + 2.0 s); first write 21–26 s → 5.5–6.5 s (7.5 + 10.8 → 0.6 + 3.8); "
+        "unchanged write 17.5–18 s → 5.2–5.7 s (7.5 + 7.9 → 0.6 + 3.5). What remains is PostgreSQL's: "
+        "formatting a million rows out, and parsing, storing and WAL-logging 960,000 labels in.",
         ACTIVITIES_END,
         "",
     ]
