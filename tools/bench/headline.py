@@ -81,7 +81,9 @@ def headline_lines(results: dict) -> list[str]:
     return [
         HEADLINE_BEGIN, "## Headline (issue 15)", "",
         "Each figure from the latest run of the part that measures it (`--only sets`: ingest, Dagster and "
-        "payload figures; `--only sample`: the sample's), under its stable name in benchmarks.json.", "",
+        "payload figures; `--only sample`: the sample's), under its stable name in benchmarks.json. Rows "
+        "measured on different days may come from different hosts of the same size: set a figure beside an "
+        "earlier one of its own part, on the same host, before reading a change into it.", "",
         "| figure | measurement | value | target | result | measured |", "|---|---|---|---|---|---|",
         *[f"| `{row['name']}` | {row['what']} | {_shown(row['figure'], row['unit'])} | "
           f"≤ {_shown(row['target'], row['unit'])} | {row['result']} | {row['measured']} |" for row in rows],
