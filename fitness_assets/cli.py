@@ -232,13 +232,16 @@ def _has_running_exports(settings: Configuration) -> bool:
     from fitness_assets.lib.raw.formats import MAPMYRUN, detect_mapmyrun
     from fitness_assets.lib.raw.zone import inbox_files, load_manifest
 
-    if any(entry.detected_format == MAPMYRUN for entry in load_manifest(settings.raw_zone)):
-        return True
-    for _, path in inbox_files(settings.inbox):
-        with path.open("rb") as export:
-            first_line = export.readline(4096).decode("utf-8-sig", errors="replace")
-        if detect_mapmyrun(tuple(next(csv.reader([first_line]), []))):
+    try:
+        if any(entry.detected_format == MAPMYRUN for entry in load_manifest(settings.raw_zone)):
             return True
+        for _, path in inbox_files(settings.inbox):
+            with path.open("rb") as export:
+                first_line = export.readline(4096).decode("utf-8-sig", errors="replace")
+            if detect_mapmyrun(tuple(next(csv.reader([first_line]), []))):
+                return True
+    except (OSError, ValueError, csv.Error):
+        return False  # only a guess to save time: the ingest itself reports what is wrong with the files
     return False
 
 

@@ -34,10 +34,10 @@ from fitness_assets.defs.silver.checks import SILVER_CHECKS
 from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES, warehouse_tables
 from fitness_assets.defs.warehouse.checks import WAREHOUSE_CHECKS
 
-# A range run materializes its asset once per week: Dagster writes those events (and the run's
-# planned events) one INSERT and one commit each unless batching is on. With it, a step's events
-# for all weeks go in one statement: the sample's payload run took 8.96 → 3.74 s CPU, its report
-# run 8.69 → 4.85 s (issue 15). Set here because every process that executes runs (the CLI, the
+# A range run materializes its asset once per week: Dagster writes those events one INSERT and
+# one commit each unless batching is on. With it, a step's materializations for all weeks go in
+# one statement (dagster-postgres batches materializations and observations only, not planned
+# events): the sample's payload run took 8.96 → 3.74 s CPU, its report run 8.69 → 4.85 s (issue 15). Set here because every process that executes runs (the CLI, the
 # code server's run workers) imports this module; a deployment may still set its own value.
 os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "1000")
 
