@@ -44,8 +44,8 @@ def _sets_figures(results: dict) -> dict[str, float]:
 
 def headline(results: dict) -> list[dict]:
     """The headline rows that `results` (benchmarks.json) holds figures for, in the issue's order."""
-    measured_by = {name: results.get("machine", {}) for name in _sets_figures(results)}
     figures = _sets_figures(results)
+    measured_by = {name: results.get("machine", {}) for name in figures}
     sample = results.get("sample", {})
     for name in ("sample_run_s", "report_ms_per_week", "refresh_run_s"):
         if name in sample:

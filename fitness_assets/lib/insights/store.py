@@ -51,12 +51,17 @@ class Written:
     total: int          # rows in the table afterwards
 
 
-def copy_query(conn: sa.Connection, select: str) -> pd.DataFrame:
-    """The rows of `select`, through COPY … TO STDOUT (CSV): one round trip, fast on millions."""
-    buffer = io.StringIO()
+def _copy_out(conn: sa.Connection, select: str, buffer):
+    """The rows of `select` as CSV with a header in `buffer` (rewound): one round trip."""
     with conn.connection.dbapi_connection.cursor() as cur:
         cur.copy_expert(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)", buffer)
     buffer.seek(0)
+    return buffer
+
+
+def copy_query(conn: sa.Connection, select: str) -> pd.DataFrame:
+    """The rows of `select`, through COPY … TO STDOUT (CSV): one round trip, fast on millions."""
+    buffer = _copy_out(conn, select, io.StringIO())
     frame = pd.read_csv(buffer, dtype={k: v for k, v in _TEXT.items()}, keep_default_na=False,
                         na_values=[""])
     return frame
@@ -66,11 +71,8 @@ def read_activities(conn: sa.Connection) -> pd.DataFrame:
     """Every activity, in activity_id order, each column typed as declared (dates as datetime64[us],
     the measures as float64 even when every value is whole). COPY writes NULL as an empty field and
     '' quoted, and Arrow's reader keeps the two apart; a type as logged may hold a quoted newline."""
-    buffer = io.BytesIO()
-    with conn.connection.dbapi_connection.cursor() as cur:
-        cur.copy_expert(f"COPY (SELECT {', '.join(ACTIVITY_COLUMNS)} FROM fitness.activities ORDER BY activity_id) "
-                        "TO STDOUT WITH (FORMAT csv, HEADER)", buffer)
-    buffer.seek(0)
+    buffer = _copy_out(conn, f"SELECT {', '.join(ACTIVITY_COLUMNS)} FROM fitness.activities ORDER BY activity_id",
+                       io.BytesIO())
     table = pa_csv.read_csv(buffer, parse_options=pa_csv.ParseOptions(newlines_in_values=True),
                             convert_options=pa_csv.ConvertOptions(column_types=_ACTIVITY_TYPES, null_values=[""],
                                                                   strings_can_be_null=True,

@@ -228,11 +228,15 @@ def copy_frame(conn: sa.Connection, table: str, frame: pd.DataFrame, columns: It
     cols = list(columns) if columns is not None else list(frame.columns)
     buffer = io.StringIO()
     frame.to_csv(buffer, columns=cols, index=False, header=False, na_rep="", lineterminator="\r\n")
+    return _copy_in(conn, table, cols, buffer, len(frame))
+
+
+def _copy_in(conn: sa.Connection, table: str, columns: list[str], buffer, rows: int) -> int:
+    """COPY the CSV in `buffer` (no header) into `table`'s `columns`; returns `rows`."""
     buffer.seek(0)
-    raw = conn.connection.dbapi_connection
-    with raw.cursor() as cur:
-        cur.copy_expert(f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)", buffer)
-    return len(frame)
+    with conn.connection.dbapi_connection.cursor() as cur:
+        cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
+    return rows
 
 
 def copy_frame_arrow(conn: sa.Connection, table: str, frame: pd.DataFrame, columns: Iterable[str]) -> int:
@@ -244,10 +248,7 @@ def copy_frame_arrow(conn: sa.Connection, table: str, frame: pd.DataFrame, colum
     buffer = io.BytesIO()
     pa_csv.write_csv(pa.Table.from_pandas(frame[cols], preserve_index=False), buffer,
                      pa_csv.WriteOptions(include_header=False))
-    buffer.seek(0)
-    with conn.connection.dbapi_connection.cursor() as cur:
-        cur.copy_expert(f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)", buffer)
-    return len(frame)
+    return _copy_in(conn, table, cols, buffer, len(frame))
 
 
 @contextmanager
