@@ -112,8 +112,7 @@ def test_a_bulk_first_write_suspends_the_foreign_key_and_restores_it(settings, m
 
     planted = insert_activities(settings.database_url, history(seed=3))
     engine = sa.create_engine(settings.database_url)
-    with engine.connect() as conn:
-        labels = classify(store.read_activities(conn), ClassifierResource()).labels
+    labels = classify(store.read_activities(engine), ClassifierResource()).labels
     constraint = ("SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
                   "AND conrelid = 'fitness.activity_classification'::regclass")
     monkeypatch.setattr(store, "BULK_LOAD_MIN_ROWS", 1)
@@ -147,9 +146,10 @@ def test_the_first_write_copies_into_the_table_and_matches_the_diff_path(setting
 
     insert_activities(settings.database_url, history(seed=3))
     engine = sa.create_engine(settings.database_url)
-    with engine.connect() as conn:
-        activities = store.read_activities(conn)
-        labels = classify(activities, ClassifierResource()).labels
+    activities = store.read_activities(engine)
+    assert activities.equals(store.read_activities(engine, parts=1))  # the parts add up to one read
+    assert activities["activity_id"].is_monotonic_increasing
+    labels = classify(activities, ClassifierResource()).labels
     assert activities["duration_s"].dtype == "float64" and activities["activity_date"].dtype == "datetime64[us]"
     keys = ("SELECT string_agg(contype::text || ':' || convalidated, ',' ORDER BY contype) FROM pg_constraint "
             "WHERE contype IN ('f', 'p') AND conrelid = 'fitness.activity_classification'::regclass")
@@ -185,4 +185,78 @@ def test_the_first_write_copies_into_the_table_and_matches_the_diff_path(setting
     diff, _, diff_rows = write(labels, bulk_min_rows=len(labels) + 1)
     assert first == diff == store.Written(len(labels) - 1, 0, len(labels) - 1)
     assert first_rows == diff_rows and gone not in [r.activity_id for r in first_rows]
+    engine.dispose()
+
+
+def test_the_first_write_skips_the_wal_on_the_embedded_server(settings):
+    """The embedded server runs at wal_level 'minimal' (database.EMBEDDED_SETTINGS), and the
+    first write truncates the empty table and COPYs FREEZE into it: its rows write (almost) no
+    WAL. The diff path's inserts, on the same rows, write at least the table's size. Below
+    wal_skip_threshold (2 MB) PostgreSQL logs a new table's pages at commit rather than syncing
+    its file, so this test's few thousand labels are written with the threshold at 0."""
+    from fitness_assets.defs.resources import ClassifierResource
+    from fitness_assets.lib.insights import store
+    from fitness_assets.lib.insights.classify import classify
+
+    insert_activities(settings.database_url, history(seed=3))
+    engine = sa.create_engine(settings.database_url, connect_args={"options": "-c wal_skip_threshold=0"})
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW wal_level").scalar_one() == "minimal"
+    labels = classify(store.read_activities(engine), ClassifierResource()).labels
+
+    def wal_bytes_of_a_write(bulk_min_rows: int) -> tuple[int, int]:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM fitness.activity_classification")
+        with engine.connect() as conn:
+            before = conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn()").scalar_one()
+        with engine.begin() as conn:
+            assert store.write_classification(conn, DEFAULT_SQL_DIR, labels, bulk_min_rows=bulk_min_rows).written \
+                == len(labels)
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), :before)::bigint, "
+                                        "pg_relation_size('fitness.activity_classification')"),
+                                 {"before": before}).one()
+
+    first_wal, table_size = wal_bytes_of_a_write(bulk_min_rows=1)
+    diff_wal, _ = wal_bytes_of_a_write(bulk_min_rows=len(labels) + 1)
+    assert diff_wal >= table_size > 0
+    assert first_wal < table_size / 4, (first_wal, table_size)
+    engine.dispose()
+
+
+def test_the_parallel_read_is_one_snapshot(settings, monkeypatch):
+    """read_activities reads its parts on separate connections in one exported snapshot: an
+    activity committed after the read began (here, just before the parts' COPYs) is in no part,
+    and the next read has it."""
+    import threading
+
+    from fitness_assets.lib.insights import store
+
+    insert_activities(settings.database_url, history(seed=3))
+    engine = sa.create_engine(settings.database_url)
+    with engine.connect() as conn:
+        columns = [c for c in conn.exec_driver_sql(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'fitness' "
+            "AND table_name = 'activities' AND column_name NOT IN ('activity_id', 'source_workout_id') "
+            "ORDER BY ordinal_position").scalars()]
+    before = len(store.read_activities(engine))
+    inserted, lock, real_copy_out = [], threading.Lock(), store._copy_out
+
+    def copy_out_after_a_commit(conn, select, buffer):
+        with lock:
+            if not inserted:
+                with engine.begin() as other:
+                    inserted.append(other.exec_driver_sql(
+                        f"INSERT INTO fitness.activities ({', '.join(columns)}, source_workout_id) "
+                        f"SELECT {', '.join(columns)}, 'committed-meanwhile' FROM fitness.activities "
+                        "ORDER BY activity_id DESC LIMIT 1 RETURNING activity_id").scalar_one())
+        return real_copy_out(conn, select, buffer)
+
+    monkeypatch.setattr(store, "_copy_out", copy_out_after_a_commit)
+    during = store.read_activities(engine, parts=2)
+    monkeypatch.setattr(store, "_copy_out", real_copy_out)
+    after = store.read_activities(engine, parts=2)
+    assert len(inserted) == 1 and len(during) == before
+    assert inserted[0] not in set(during["activity_id"]) and inserted[0] in set(after["activity_id"])
+    assert len(after) == before + 1 and after["activity_id"].is_unique
     engine.dispose()

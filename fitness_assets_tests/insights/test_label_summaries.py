@@ -80,8 +80,9 @@ def test_stored_summaries_equal_a_direct_count_over_the_labels(database_url, tmp
                              "WHERE activity_id = (SELECT activity_id FROM fitness.activities "
                              "WHERE source_workout_id = 'w2')"))
         conn.execute(sa.text("DELETE FROM fitness.activities WHERE source_workout_id = 'w5'"))
+    with engine.begin() as conn:
         counted = label_summary_rows(pd.read_sql("SELECT * FROM fitness.activity_classification", conn),
-                                     read_activities(conn))
+                                     read_activities(engine))
         # years: default 2023 run 2 → run 1 (updated) + walk 1 (new), other gone; profiles: default run/v1
         # updated, walk/v2 new, other gone
         assert write_label_summaries(conn, *counted) == 3 + 3

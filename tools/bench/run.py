@@ -313,8 +313,7 @@ def activities_stage(work: Path, database_url: str, label: str, result_path: Pat
     timings["ingest"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    with engine.connect() as conn:
-        activities = read_activities(conn)
+    activities = read_activities(engine)
     timings["classification_read"] = time.perf_counter() - mark
     mark, cpu = time.perf_counter(), time.process_time()
     result = classify(activities, params)

@@ -76,8 +76,7 @@ def activity_classification(context: dg.AssetExecutionContext, warehouse: Wareho
     athlete, named by centroid pace; era default or pace rules when an athlete has too few;
     a user's label from the corrections file wins). Writes fitness.activity_classification in one
     transaction; unchanged labels write nothing."""
-    with warehouse.engine.connect() as conn:
-        activities = read_activities(conn)
+    activities = read_activities(warehouse.engine)
     user_labels, stale = resolve_user_labels(load_user_labels(Path(files.corrections_file)), activities)
     started = time.perf_counter()
     result = classify(activities, classifier, user_labels)

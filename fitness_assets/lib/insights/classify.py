@@ -287,14 +287,26 @@ def _classify(activities: pd.DataFrame, params: ClassifierParameters,
     missing = [c for c in INPUT_COLUMNS if c not in activities.columns]
     if missing:
         raise ValueError(f"activities lack column(s) {missing}")
-    frame = activities[list(INPUT_COLUMNS)].sort_values(["athlete_id", "activity_id"], kind="stable")
-    frame = frame.reset_index(drop=True)
-    frame["activity_id"] = frame["activity_id"].astype("int64")
-    kinds = logged_kinds(frame["activity_type"])
-    labelled = frame["activity_id"].isin(list(user_labels)).to_numpy()
-    in_scope = kinds.notna().to_numpy() | labelled
-    frame, kinds = frame[in_scope].reset_index(drop=True), kinds[in_scope].reset_index(drop=True)
-    frame["activity_date"] = pd.to_datetime(frame["activity_date"])
+    # Sorted and sliced as numpy arrays: athlete ids become integer codes once (in name order, so
+    # the order is the same as sorting by the text), and no pandas string column is materialised
+    # per row (that was a third of the time on a million activities).
+    athlete_codes, athlete_names = pd.factorize(activities["athlete_id"], sort=True)
+    activity_ids = activities["activity_id"].to_numpy(dtype=np.int64)
+    order = np.lexsort((activity_ids, athlete_codes))
+    type_codes, type_names = pd.factorize(activities["activity_type"])
+    type_kinds = np.array([logged_kind(name) for name in type_names] + [None], dtype=object)  # -1: missing
+    kinds_all = type_kinds[type_codes[order]]
+    labelled_all = np.isin(activity_ids[order], np.fromiter(user_labels, dtype=np.int64, count=len(user_labels)))
+    in_scope_rows = order[(kinds_all != None) | labelled_all]  # noqa: E711 - elementwise
+    frame = pd.DataFrame({
+        "activity_id": activity_ids[in_scope_rows],
+        "athlete_code": athlete_codes[in_scope_rows],
+        "activity_date": pd.to_datetime(activities["activity_date"]).to_numpy()[in_scope_rows],
+        **{column: activities[column].to_numpy(dtype=float)[in_scope_rows]
+           for column in ("distance_km", "duration_s", "avg_pace_min_per_km")}})
+    kinds = pd.Series(type_kinds[type_codes[in_scope_rows]], dtype=object)
+    labelled = np.isin(frame["activity_id"].to_numpy(), np.fromiter(user_labels, dtype=np.int64,
+                                                                     count=len(user_labels)))
 
     pace = _pace(frame)
     outlier = _outlier_reasons(frame, pace, params)
@@ -309,11 +321,11 @@ def _classify(activities: pd.DataFrame, params: ClassifierParameters,
 
     athletes_report = []
     modelled = ~is_outlier & kinds.notna().to_numpy()
-    athlete_values = frame["athlete_id"].to_numpy()
+    athlete_values = frame["athlete_code"].to_numpy()
     # Row ranges of each athlete; no rows (an inbox without running exports) means no athletes.
     bounds = np.flatnonzero(np.r_[True, athlete_values[1:] != athlete_values[:-1], True]) if n else np.array([0])
     for start, end in zip(bounds[:-1], bounds[1:]):
-        athlete = str(athlete_values[start])
+        athlete = str(athlete_names[athlete_values[start]])
         rows = start + np.flatnonzero(modelled[start:end])
         dates = frame["activity_date"].iloc[rows].reset_index(drop=True)
         change = _change_point(dates, pace[rows], params)
@@ -347,27 +359,36 @@ def _classify(activities: pd.DataFrame, params: ClassifierParameters,
             entry["method"] = RULE
         athletes_report.append(entry)
 
-    for position in np.flatnonzero(labelled[in_scope]):
+    for position in np.flatnonzero(labelled):
         user = user_labels[int(frame.at[position, "activity_id"])]
         label[position], confidence[position], method[position] = user.label, 1.0, USER
         reason[position] = f"user label (corrections entry {user.entry}): {user.reason}"
 
-    labels = pd.DataFrame({"activity_id": frame["activity_id"].to_numpy(), "label": label,
-                           "confidence": np.clip(np.round(confidence, 4), 0.0, 1.0), "method": method,
-                           "model_version": version, "reason": reason}, columns=LABEL_COLUMNS)
-    _add_yearly_counts(athletes_report, frame, labels)
-    by_user = frame["athlete_id"][labels["method"] == USER].value_counts()
+    _add_yearly_counts(athletes_report, athlete_names, frame, label)
+    by_user = np.bincount(athlete_values[method == USER], minlength=len(athlete_names))
     for entry in athletes_report:
-        entry["user_labels"] = int(by_user.get(entry["athlete_id"], 0))
-    labels = labels.sort_values("activity_id", kind="stable").reset_index(drop=True)
+        entry["user_labels"] = int(by_user[athlete_names.get_loc(entry["athlete_id"])])
+    # object columns, not pandas' inferred text dtype: building that costs a Python pass per row
+    by_id = np.argsort(frame["activity_id"].to_numpy(), kind="stable")
+    labels = pd.DataFrame({"activity_id": frame["activity_id"].to_numpy()[by_id],
+                           "label": pd.Series(label[by_id], dtype=object),
+                           "confidence": np.clip(np.round(confidence, 4), 0.0, 1.0)[by_id],
+                           "method": pd.Series(method[by_id], dtype=object),
+                           "model_version": pd.Series(np.full(n, version, dtype=object), dtype=object),
+                           "reason": pd.Series(reason[by_id], dtype=object)}, columns=LABEL_COLUMNS)
     return Classification(labels, version, athletes_report)
 
 
-def _add_yearly_counts(report: list[dict], frame: pd.DataFrame, labels: pd.DataFrame) -> None:
-    counts = pd.DataFrame({"athlete": frame["athlete_id"].to_numpy(), "year": frame["activity_date"].dt.year.to_numpy(),
-                           "label": labels["label"].to_numpy()}).groupby(["athlete", "year", "label"]).size()
-    per_athlete: dict[str, dict[str, dict[str, int]]] = {}
-    for (athlete, year, label), n in counts.items():
-        per_athlete.setdefault(athlete, {}).setdefault(str(int(year)), {})[label] = int(n)
+def _add_yearly_counts(report: list[dict], athlete_names: pd.Index, frame: pd.DataFrame, label: np.ndarray) -> None:
+    """Each athlete's labels counted per year, from integer codes (one bincount, no group-by)."""
+    label_names, label_codes = np.unique(label.astype(str), return_inverse=True) if len(label) else ([], label)
+    years = frame["activity_date"].dt.year.to_numpy()
+    first_year = int(years.min()) if len(years) else 0
+    shape = (len(athlete_names), int(years.max()) - first_year + 1 if len(years) else 0, len(label_names))
+    flat = (frame["athlete_code"].to_numpy() * shape[1] + (years - first_year)) * shape[2] + label_codes
+    counts = np.bincount(flat.astype(np.int64), minlength=int(np.prod(shape))).reshape(shape)
     for entry in report:
-        entry["labels_per_year"] = per_athlete.get(entry["athlete_id"], {})
+        athlete = counts[athlete_names.get_loc(entry["athlete_id"])]
+        entry["labels_per_year"] = {str(first_year + y): {str(label_names[k]): int(athlete[y, k])
+                                                          for k in np.flatnonzero(athlete[y])}
+                                    for y in np.flatnonzero(athlete.sum(axis=1))}

@@ -136,7 +136,34 @@ def _live_handle_server_class():
         def global_process_id_list(self, handles: DiskList) -> None:
             self.__dict__["_live_handles"] = _LiveHandles(handles.path)
 
+        def ensure_pgdata_inited(self) -> None:
+            super().ensure_pgdata_inited()
+            configure_embedded(self.pgdata)  # under the library's lock, before the server starts
+
     return _LiveHandleServer
+
+
+# The embedded server is one user's warehouse, with no replica and no WAL archive to feed: at
+# wal_level 'minimal' a COPY into a table truncated (or created) in its own transaction writes no
+# WAL for its rows; PostgreSQL syncs the table's files at commit instead, so it stays crash-safe.
+# A first classification writes its million labels in ~60 % of the time. An external server
+# (FITNESS_DATABASE_URL) keeps its own settings.
+EMBEDDED_SETTINGS = {"wal_level": "minimal", "max_wal_senders": "0"}
+EMBEDDED_CONF = "fitness_embedded.conf"
+
+
+def configure_embedded(pgdata: Path) -> None:
+    """Include EMBEDDED_SETTINGS from postgresql.conf (once) and (re)write them; a running server
+    takes them at its next start."""
+    conf = pgdata / "postgresql.conf"
+    include = f"include_if_exists = '{EMBEDDED_CONF}'"
+    text = conf.read_text()
+    if include not in text.splitlines():
+        conf.write_text(f"{text.rstrip()}\n# fitness_assets: settings of the embedded warehouse\n{include}\n")
+    settings = "".join(f"{name} = '{value}'\n" for name, value in EMBEDDED_SETTINGS.items())
+    target = pgdata / EMBEDDED_CONF
+    if not target.exists() or target.read_text() != settings:
+        target.write_text(settings)
 
 
 def _read_json(path: Path, default):
@@ -231,15 +258,19 @@ def copy_frame(conn: sa.Connection, table: str, frame: pd.DataFrame, columns: It
     return _copy_in(conn, table, cols, buffer, len(frame))
 
 
-def _copy_in(conn: sa.Connection, table: str, columns: list[str], buffer, rows: int) -> int:
-    """COPY the CSV in `buffer` (no header) into `table`'s `columns`; returns `rows`."""
+def _copy_in(conn: sa.Connection, table: str, columns: list[str], buffer, rows: int, freeze: bool = False) -> int:
+    """COPY the CSV in `buffer` (no header) into `table`'s `columns`; returns `rows`. `freeze`:
+    the rows are written frozen (no hint bits to set on the first read, no later freezing
+    vacuum); PostgreSQL allows it only into a table truncated or created in this subtransaction."""
     buffer.seek(0)
     with conn.connection.dbapi_connection.cursor() as cur:
-        cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
+        cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{', FREEZE' if freeze else ''})",
+                        buffer)
     return rows
 
 
-def copy_frame_arrow(conn: sa.Connection, table: str, frame: pd.DataFrame, columns: Iterable[str]) -> int:
+def copy_frame_arrow(conn: sa.Connection, table: str, frame: pd.DataFrame, columns: Iterable[str],
+                     freeze: bool = False) -> int:
     """copy_frame through Arrow's CSV writer (C++): ~20× faster than DataFrame.to_csv on a million
     rows, for frames of numbers and strings. Arrow quotes every string and writes a missing value
     as an unquoted empty field, so NULL and '' stay distinct and a CR or LF in a string is quoted;
@@ -248,7 +279,7 @@ def copy_frame_arrow(conn: sa.Connection, table: str, frame: pd.DataFrame, colum
     buffer = io.BytesIO()
     pa_csv.write_csv(pa.Table.from_pandas(frame[cols], preserve_index=False), buffer,
                      pa_csv.WriteOptions(include_header=False))
-    return _copy_in(conn, table, cols, buffer, len(frame))
+    return _copy_in(conn, table, cols, buffer, len(frame), freeze)
 
 
 @contextmanager
