@@ -468,3 +468,24 @@ def test_a_one_megabyte_note_loads(settings):
                            "WHERE exercise_notes IS NOT NULL")
     assert [r["n"] for r in rows] == [1_000_000, 1_000_000]
     assert table_counts(settings)["quarantine"] == 0
+
+
+def test_copy_frame_writes_text_columns_made_of_chunks_with_an_empty_first_one(settings):
+    """pyarrow 25's CSV writer writes NUL bytes for a text column whose first chunk is empty (a
+    pandas column concatenated from an empty frame; the quarantine of a cut-short export is one),
+    and COPY refuses them: copy_frame makes every column one chunk first."""
+    import pyarrow as pa
+
+    from fitness_assets.lib.warehouse.database import copy_frame
+
+    chunked = pa.chunked_array([pa.array([], pa.large_string()), pa.array(["athlete0057", "b\r\nc"], pa.large_string()),
+                                pa.array([None], pa.large_string())])
+    frame = pd.DataFrame({"text": pd.arrays.ArrowStringArray(chunked), "n": [1, 2, 3]})
+    assert frame["text"].array._pa_array.num_chunks == 3
+    engine = sa.create_engine(settings.database_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TEMP TABLE chunks (text text, n integer)")
+        assert copy_frame(conn, "chunks", frame) == 3
+        assert conn.exec_driver_sql("SELECT text, n FROM chunks ORDER BY n").all() == [
+            ("athlete0057", 1), ("b\r\nc", 2), (None, 3)]
+    engine.dispose()

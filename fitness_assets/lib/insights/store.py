@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from fitness_assets.lib.insights.classify import LABEL_COLUMNS
 from fitness_assets.lib.insights.tables import sync_table
-from fitness_assets.lib.warehouse.database import copy_frame_arrow, foreign_keys_suspended, primary_key_suspended
+from fitness_assets.lib.warehouse.database import copy_frame, foreign_keys_suspended, primary_key_suspended
 from fitness_assets.lib.warehouse.load import BULK_LOAD_MIN_ROWS, LOAD_WORK_MEM, named_statements
 
 ACTIVITY_COLUMNS = ("activity_id", "athlete_id", "source", "source_workout_id", "activity_date", "activity_type",
@@ -139,7 +139,7 @@ def write_classification(conn: sa.Connection, sql_dir: Path, labels: pd.DataFram
     statements = dict(named_statements(sql_dir / "insights" / "write_classification.sql"))
     conn.exec_driver_sql(f"CREATE TEMP TABLE classification_staging "
                          f"(LIKE {LABELS_TABLE} INCLUDING DEFAULTS) ON COMMIT DROP")
-    copy_frame_arrow(conn, "classification_staging", labels, LABEL_COLUMNS)
+    copy_frame(conn, "classification_staging", labels, LABEL_COLUMNS)
     # no ANALYZE of the staging table: the full join's plan is the same without it (estimated from
     # its size), and it cost a tenth of an unchanged write
     conn.exec_driver_sql(statements["diff"])
@@ -187,7 +187,7 @@ def _copy_into_truncated(conn: sa.Connection, labels: pd.DataFrame) -> None:
     rebuild, 3.6 instead of 6 s for 960,000 labels. TRUNCATE takes the lock the keys' ALTER TABLE
     takes anyway."""
     conn.exec_driver_sql(f"TRUNCATE {LABELS_TABLE}")
-    copy_frame_arrow(conn, LABELS_TABLE, labels, LABEL_COLUMNS, freeze=True)
+    copy_frame(conn, LABELS_TABLE, labels, LABEL_COLUMNS, freeze=True)
 
 
 def read_labelled_activities(conn: sa.Connection) -> pd.DataFrame:
