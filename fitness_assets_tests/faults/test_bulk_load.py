@@ -189,3 +189,64 @@ def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings,
     finally:
         engine.dispose()
         fresh.dispose()
+
+
+ACTIVITIES_CONTENT = """
+SELECT activity_id, athlete_id, source, source_workout_id, activity_date, activity_type, distance_km, duration_s,
+       avg_pace_min_per_km, notes, activity_hash, source_line
+FROM fitness.activities ORDER BY activity_id
+"""
+
+
+def test_a_bulk_first_load_of_activities_equals_the_row_by_row_one(settings, database_url, fresh_database_url,
+                                                                    tmp_path, monkeypatch):
+    """Past BULK_LOAD_MIN_ROWS new activities, the load suspends fitness.activities' key to
+    fitness.athletes and, the table being empty, truncates it first, so that on the embedded
+    server (wal_level 'minimal') its rows and index entries write no WAL. The rows are those of
+    the row-by-row path, with the same ids; the key comes back validated; a re-load writes nothing."""
+    from tools.generate.bench_histories import write_activity_exports
+
+    from fitness_assets.lib.warehouse import load as load_module
+
+    write_activity_exports(tmp_path / "inbox", total_activities=3_000, athletes=2, seed=4)
+    silver, manifest = _silver(tmp_path / "inbox", tmp_path / "raw")
+    assert len(silver.activities) == 3_000 and len(silver.quarantine) == 0
+    sql_dir = Path(settings.warehouse.sql_dir)
+    # Below wal_skip_threshold (2 MB) PostgreSQL logs a new file's pages at commit instead of syncing it.
+    options = {"connect_args": {"options": "-c wal_skip_threshold=0"}}
+    bulk, row_by_row = sa.create_engine(database_url, **options), sa.create_engine(fresh_database_url, **options)
+    try:
+        for engine in (bulk, row_by_row):
+            apply_migrations(engine, sql_dir / "warehouse" / "schema")
+        keys_before = _frame(bulk, FOREIGN_KEYS)
+        suspended = []
+        real_suspension = load_module.foreign_keys_suspended
+        monkeypatch.setattr(load_module, "foreign_keys_suspended",
+                            lambda conn, tables: suspended.append(list(tables)) or real_suspension(conn, tables))
+
+        def wal_bytes_of_a_load(engine: sa.Engine, min_rows: int) -> tuple[int, LoadResult]:
+            monkeypatch.setattr(load_module, "BULK_LOAD_MIN_ROWS", min_rows)
+            with engine.connect() as conn:
+                before = conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn()").scalar_one()
+            loaded = _load(engine, sql_dir, silver, manifest)
+            with engine.connect() as conn:
+                return conn.execute(sa.text("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), :b)::bigint"),
+                                    {"b": before}).scalar_one(), loaded
+
+        bulk_wal, bulk_load = wal_bytes_of_a_load(bulk, min_rows=1_000)
+        assert suspended == [["fitness.activities"]]
+        row_wal, row_load = wal_bytes_of_a_load(row_by_row, min_rows=10_000)
+        assert len(suspended) == 1  # the row-by-row load suspended nothing
+        assert bulk_load.rows_written["activities"] == row_load.rows_written["activities"] == 3_000
+        pd.testing.assert_frame_equal(_frame(bulk, ACTIVITIES_CONTENT), _frame(row_by_row, ACTIVITIES_CONTENT))
+        with bulk.connect() as conn:
+            table_bytes = conn.exec_driver_sql("SELECT pg_total_relation_size('fitness.activities')").scalar_one()
+        assert row_wal >= table_bytes > bulk_wal * 4, (row_wal, table_bytes, bulk_wal)
+        pd.testing.assert_frame_equal(_frame(bulk, FOREIGN_KEYS), keys_before)
+        assert _frame(bulk, FOREIGN_KEYS)["convalidated"].all()
+
+        again_wal, again = wal_bytes_of_a_load(bulk, min_rows=1_000)  # unchanged: nothing written
+        assert again.rows_written["activities"] == 0 and len(suspended) == 1
+    finally:
+        bulk.dispose()
+        row_by_row.dispose()

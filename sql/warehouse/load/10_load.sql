@@ -293,7 +293,8 @@ WHERE c.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'd
 
 -- name: removed_activities
 -- Activities the athlete's newest complete export no longer holds: logged, then deleted (their
--- label cascades; activities are never in the bulk path's suspended foreign keys).
+-- label cascades: the bulk path may suspend activities' own key to athletes, never the labels'
+-- key to activities).
 WITH gone AS (
     SELECT a.activity_id FROM fitness.activities a
     WHERE a.athlete_id IN (SELECT athlete_id FROM stage_snapshots WHERE dataset = 'activities')
