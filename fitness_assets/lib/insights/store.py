@@ -88,9 +88,10 @@ def read_activities(engine: sa.Engine, parts: int = READ_PARTS) -> pd.DataFrame:
         snapshot = first.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
         for other in connections[1:]:
             other.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-        bounds = first.execute(sa.text(
-            "SELECT percentile_disc(CAST(:shares AS float8[])) WITHIN GROUP (ORDER BY activity_id) "
-            "FROM fitness.activities"), {"shares": [i / parts for i in range(1, parts)]}).scalar_one() or []
+        # Equal id ranges: activity_id is an identity, dense but for deleted activities, so the
+        # parts are about equal without a scan to find quantiles (0.3 s for a million).
+        low, high = first.exec_driver_sql("SELECT min(activity_id), max(activity_id) FROM fitness.activities").one()
+        bounds = [] if low is None else sorted({low + (high - low) * i // parts for i in range(1, parts)})
         ranges = list(zip([None, *bounds], [*bounds, None]))
         select = f"SELECT {', '.join(ACTIVITY_COLUMNS)} FROM fitness.activities"
 
