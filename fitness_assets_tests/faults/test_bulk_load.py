@@ -202,8 +202,9 @@ def test_a_bulk_first_load_of_activities_equals_the_row_by_row_one(settings, dat
                                                                     tmp_path, monkeypatch):
     """Past BULK_LOAD_MIN_ROWS new activities, the load suspends fitness.activities' key to
     fitness.athletes and, the table being empty, truncates it first, so that on the embedded
-    server (wal_level 'minimal') its rows and index entries write no WAL. The rows are those of
-    the row-by-row path, with the same ids; the key comes back validated; a re-load writes nothing."""
+    server (wal_level 'minimal') its rows and index entries write no WAL; once committed, the
+    table is vacuumed and analysed. The rows are those of the row-by-row path, with the same ids;
+    the key comes back validated; a re-load writes nothing."""
     from tools.generate.bench_histories import write_activity_exports
 
     from fitness_assets.lib.warehouse import load as load_module
@@ -224,19 +225,32 @@ def test_a_bulk_first_load_of_activities_equals_the_row_by_row_one(settings, dat
         monkeypatch.setattr(load_module, "foreign_keys_suspended",
                             lambda conn, tables: suspended.append(list(tables)) or real_suspension(conn, tables))
 
+        lsn = "SELECT pg_current_wal_insert_lsn()"
+        vacuums = []  # the WAL position when the vacuum after the load's commit starts (it writes WAL of its own)
+        real_vacuum = load_module._vacuum_analyze
+
+        def recorded_vacuum(engine: sa.Engine, table: str) -> None:
+            with engine.connect() as conn:
+                vacuums.append((table, conn.exec_driver_sql(lsn).scalar_one()))
+            real_vacuum(engine, table)
+
+        monkeypatch.setattr(load_module, "_vacuum_analyze", recorded_vacuum)
+
         def wal_bytes_of_a_load(engine: sa.Engine, min_rows: int) -> tuple[int, LoadResult]:
             monkeypatch.setattr(load_module, "BULK_LOAD_MIN_ROWS", min_rows)
+            vacuums.clear()
             with engine.connect() as conn:
-                before = conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn()").scalar_one()
+                before = conn.exec_driver_sql(lsn).scalar_one()
             loaded = _load(engine, sql_dir, silver, manifest)
             with engine.connect() as conn:
-                return conn.execute(sa.text("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), :b)::bigint"),
-                                    {"b": before}).scalar_one(), loaded
+                end = vacuums[0][1] if vacuums else conn.exec_driver_sql(lsn).scalar_one()
+                return conn.execute(sa.text("SELECT pg_wal_lsn_diff(:end, :b)::bigint"),
+                                    {"end": end, "b": before}).scalar_one(), loaded
 
         bulk_wal, bulk_load = wal_bytes_of_a_load(bulk, min_rows=1_000)
-        assert suspended == [["fitness.activities"]]
+        assert suspended == [["fitness.activities"]] and [table for table, _ in vacuums] == ["fitness.activities"]
         row_wal, row_load = wal_bytes_of_a_load(row_by_row, min_rows=10_000)
-        assert len(suspended) == 1  # the row-by-row load suspended nothing
+        assert len(suspended) == 1 and vacuums == []  # the row-by-row load suspended and vacuumed nothing
         assert bulk_load.rows_written["activities"] == row_load.rows_written["activities"] == 3_000
         pd.testing.assert_frame_equal(_frame(bulk, ACTIVITIES_CONTENT), _frame(row_by_row, ACTIVITIES_CONTENT))
         with bulk.connect() as conn:
@@ -244,6 +258,10 @@ def test_a_bulk_first_load_of_activities_equals_the_row_by_row_one(settings, dat
         assert row_wal >= table_bytes > bulk_wal * 4, (row_wal, table_bytes, bulk_wal)
         pd.testing.assert_frame_equal(_frame(bulk, FOREIGN_KEYS), keys_before)
         assert _frame(bulk, FOREIGN_KEYS)["convalidated"].all()
+        vacuumed = "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relid = 'fitness.activities'::regclass"
+        with bulk.connect() as conn, row_by_row.connect() as other:  # vacuumed and analysed after a bulk load only
+            assert (conn.exec_driver_sql(vacuumed).scalar_one(), other.exec_driver_sql(vacuumed).scalar_one()) == (
+                True, False)
 
         again_wal, again = wal_bytes_of_a_load(bulk, min_rows=1_000)  # unchanged: nothing written
         assert again.rows_written["activities"] == 0 and len(suspended) == 1
