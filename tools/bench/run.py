@@ -654,14 +654,20 @@ def activities_lines(a: dict) -> list[str]:
         "(CPU 2.7 + 2.1 → 1.3 + 2.0 s); first write 21–26 s → 5.5–6.5 s (7.5 + 10.8 → 0.6 + 3.8); "
         "unchanged write 17.5–18 s → 5.2–5.7 s (7.5 + 7.9 → 0.6 + 3.5). What remains is PostgreSQL's: "
         "formatting a million rows out, and parsing, storing and WAL-logging 960,000 labels in.",
-        "- **Then** (same host, the step on a warehouse of these activities, three runs each): `classify()` "
-        "on numpy arrays (athlete ids as integer codes, no per-row pandas text column), 4.0–4.2 s → 2.6–3.1 s, "
-        "labels and report byte-identical; the read in two activity_id ranges on two connections in one "
-        "exported snapshot, 2.5–2.6 s → 1.6–1.7 s; the first write TRUNCATEs the empty table and COPYs "
-        "FREEZE into it, and the embedded server runs at `wal_level = minimal`, so those rows write no "
-        "WAL: 6 s → 3.8–4.2 s. Step 10.0–10.2 s → 8.1–8.6 s. Right after a load of a million activities "
-        "the read is slower (6.4 s in the bench's first run): the first reader of freshly inserted rows "
-        "sets their hint bits, while the checkpointer flushes the load.",
+        "- **Then** (2026-12-01, same host; this host's wall times vary by 10-30 % from run to run): "
+        "`classify()` on numpy arrays (athlete ids as integer codes, no per-row pandas text column), "
+        "4.0–4.2 s → 2.6–3.1 s on a warm warehouse, labels and report byte-identical; the read in two "
+        "activity_id ranges on two connections in one exported snapshot, 2.5 → 1.6–1.7 s warm; the first "
+        "write TRUNCATEs the empty table and COPYs FREEZE into it, and the embedded server runs at "
+        "`wal_level = minimal` with 512 MB of shared buffers, so those rows write no WAL: 6 → 3.8–4.2 s. "
+        "Right after a load the first reader of a million fresh rows set their hint bits (read 3.4–3.7 s, "
+        "write 5 s): a bulk load of activities now ends with `VACUUM (ANALYZE)` of the table once committed "
+        "(1.5–2 s, in the load; autovacuum would otherwise start on it within a minute, beside the next "
+        "step). The same bulk load suspends activities' key to athletes (a trigger call per row, 9 of 34 s) "
+        "and truncates the empty table first (no WAL for its rows), and every staged frame is COPYed "
+        "through Arrow's CSV writer instead of pandas' (1,000,000 staged activities: 44 → 11 s): the "
+        "load went 61–80 s → 30–39 s and the peak memory 3,013 → 1,893 MiB. Step, bench's first run: "
+        "25.2 s (2026-11-30) → 18.0 → 11.1 → 10.6 → 8.6 s as these landed.",
         ACTIVITIES_END,
         "",
     ]
