@@ -1,14 +1,14 @@
 """The classifier's warehouse side: read fitness.activities, write fitness.activity_classification
 (and, beside the labels, the life events, the model and the label summaries the dashboard reads).
 
-Both directions move whole tables with COPY (one round trip each), typed and serialised by Arrow
-(C++) rather than pandas' CSV code, which was most of this process's share (1.5 of 2.6 CPU-s
-reading 1,000,000 activities, 6.5 of 7 writing 960,000 labels). The write has two paths, in the
-caller's transaction:
-- the first classification (an empty table, a bulk of labels): COPY straight into the table with
-  its foreign key and primary key suspended; re-adding the foreign key validates every row in one
-  join (checked row by row it cost 11 of 17 s for 960,000 labels), the primary key's index is
-  built in one sort;
+Both directions move whole tables with COPY (the read in two id ranges at once, in one
+snapshot; the write in one round trip), typed and serialised by Arrow (C++) rather than pandas'
+CSV code, which was most of this process's share (1.5 of 2.6 CPU-s reading 1,000,000 activities,
+6.5 of 7 writing 960,000 labels). The write has two paths, in the caller's transaction:
+- the first classification (an empty table, a bulk of labels): the table truncated, then COPY
+  FREEZE straight into it with its foreign key and primary key suspended; re-adding the foreign
+  key validates every row in one join (checked row by row it cost 11 of 17 s for 960,000
+  labels), the primary key's index is built in one sort;
 - every later one: COPY into a temporary staging table, one full join decides what is new,
   changed or gone (sql/insights/write_classification.sql), and only that is written.
 """
