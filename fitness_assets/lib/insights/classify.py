@@ -121,9 +121,10 @@ def logged_kind(activity_type: str) -> str | None:
 
 
 def logged_kinds(types: pd.Series) -> pd.Series:
-    """logged_kind for every row, computed once per distinct type."""
-    kinds = {value: logged_kind(value) for value in types.dropna().unique()}
-    return types.map(kinds)
+    """logged_kind for every row (None for a missing type), computed once per distinct type."""
+    codes, names = pd.factorize(types)
+    kinds = np.array([logged_kind(name) for name in names] + [None], dtype=object)  # code -1: missing
+    return pd.Series(kinds[codes], index=types.index, dtype=object)
 
 
 @dataclass
@@ -293,20 +294,18 @@ def _classify(activities: pd.DataFrame, params: ClassifierParameters,
     athlete_codes, athlete_names = pd.factorize(activities["athlete_id"], sort=True)
     activity_ids = activities["activity_id"].to_numpy(dtype=np.int64)
     order = np.lexsort((activity_ids, athlete_codes))
-    type_codes, type_names = pd.factorize(activities["activity_type"])
-    type_kinds = np.array([logged_kind(name) for name in type_names] + [None], dtype=object)  # -1: missing
-    kinds_all = type_kinds[type_codes[order]]
+    kinds_all = logged_kinds(activities["activity_type"]).to_numpy()[order]
     labelled_all = np.isin(activity_ids[order], np.fromiter(user_labels, dtype=np.int64, count=len(user_labels)))
-    in_scope_rows = order[(kinds_all != None) | labelled_all]  # noqa: E711 - elementwise
+    in_scope = (kinds_all != None) | labelled_all  # noqa: E711 - elementwise
+    in_scope_rows = order[in_scope]
     frame = pd.DataFrame({
         "activity_id": activity_ids[in_scope_rows],
         "athlete_code": athlete_codes[in_scope_rows],
         "activity_date": pd.to_datetime(activities["activity_date"]).to_numpy()[in_scope_rows],
         **{column: activities[column].to_numpy(dtype=float)[in_scope_rows]
            for column in ("distance_km", "duration_s", "avg_pace_min_per_km")}})
-    kinds = pd.Series(type_kinds[type_codes[in_scope_rows]], dtype=object)
-    labelled = np.isin(frame["activity_id"].to_numpy(), np.fromiter(user_labels, dtype=np.int64,
-                                                                     count=len(user_labels)))
+    kinds = pd.Series(kinds_all[in_scope], dtype=object)
+    labelled = labelled_all[in_scope]
 
     pace = _pace(frame)
     outlier = _outlier_reasons(frame, pace, params)
