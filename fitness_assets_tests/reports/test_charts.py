@@ -17,6 +17,7 @@ from fitness_assets.lib.reports.charts import (
     with_chart_links,
     without_chart_links,
 )
+from fitness_assets.lib.reports.sources import HISTORY_WEEKS, ReportSources, history_digest
 from fitness_assets.lib.reports.svg import nice_ticks, number
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -69,6 +70,23 @@ def test_same_payloads_same_bytes_and_a_changed_figure_changes_them(tmp_path):
     history[-1]["exercises"][0]["current_week"]["max_weight_kg"] = 90.0
     changed = [p.read_bytes() for p in draw_charts(history, tmp_path / "c")]
     assert changed[1] != first[1] and changed[0] == first[0]
+
+
+def test_the_chart_stamp_is_the_digest_of_each_weeks_history(tmp_path):
+    """ReportSources serialises each payload once; its stamps and histories are the ones
+    computed from scratch, for two athletes, weeks with gaps and weeks past the look-back."""
+    from datetime import date, timedelta
+
+    mondays = [(date(2025, 1, 6) + timedelta(weeks=n)).isoformat() for n in range(30) if n % 7 != 3]
+    payloads = {(athlete, monday): week(monday, [("Bench", "Chest", 3, 80.0 + n)], 80.5 + n / 10, 2400 + n)
+                for n, monday in enumerate(mondays) for athlete in ("default", "coach_client") if n % 5 or athlete == "default"}
+    sources = ReportSources(tmp_path, tmp_path, payloads, sorted(payloads))
+    for athlete, monday in sorted(payloads):
+        since = (date.fromisoformat(monday) - timedelta(weeks=HISTORY_WEEKS - 1)).isoformat()
+        expected = [payloads[(a, w)] for a, w in sorted(payloads) if a == athlete and since <= w <= monday]
+        assert sources.history(athlete, monday) == expected
+        assert sources.history_digest(athlete, monday) == history_digest(expected)
+    assert len(sources.history("default", mondays[-1])) < HISTORY_WEEKS < len(mondays)
 
 
 def test_lines_follow_the_values_and_skip_weeks_without_them():

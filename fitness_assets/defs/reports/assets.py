@@ -42,7 +42,6 @@ from fitness_assets.lib.reports.quoting import quoted
 from fitness_assets.lib.reports.sources import (
     REPORT_FILE,
     ReportSources,
-    history_digest,
     report_sources,
     store_report,
 )
@@ -109,7 +108,7 @@ def redraw_changed_charts(sources: ReportSources, keys: list[tuple[str, str]]) -
     redraws the later weeks that plot a changed week."""
     stale = []
     for key in keys:
-        folder, digest = sources.folder(key), history_digest(sources.history(*key))
+        folder, digest = sources.folder(key), sources.history_digest(*key)
         stamp = folder / CHART_STAMP
         if not (stamp.exists() and stamp.read_text(encoding="utf-8") == digest
                 and all((folder / name).exists() for name in CHARTS)):

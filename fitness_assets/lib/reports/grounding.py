@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from fitness_assets.lib.reports.quoting import code_spans, name_forms
 
@@ -60,17 +61,7 @@ DOWN_WORDS = frozenset({
     "lower", "lighter", "below", "under", "minus", "negative", "regressed", "regression", "shed",
 })
 _MINUS = "-\u2212\u2013"
-
-
-def _leaves(value, key: str | None = None):
-    if isinstance(value, dict):
-        for name, item in value.items():
-            yield from _leaves(item, name)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _leaves(item, key)
-    else:
-        yield key, value
+_DIGIT = re.compile(r"\d")
 
 
 def _decimals(value: Decimal) -> int:
@@ -82,6 +73,16 @@ def _round(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=1 << 16)
+def _rounded_forms(written: str) -> tuple[bool, tuple[Decimal, ...]] | None:
+    """(negative?, |value| rounded to 0, 1, … its own decimals) of a payload number as JSON writes
+    it; None when not finite. Cached: a range of reports meets the same values week after week."""
+    value = Decimal(written)
+    if not value.is_finite():
+        return None
+    return value < 0, tuple(abs(_round(value, places)) for places in range(0, _decimals(value) + 1))
+
+
 def grounded_values(payload: dict) -> tuple[dict[int, set[Decimal]], dict[int, set[Decimal]], set[str]]:
     """(non-negative, negative, names): the payload's numbers rounded to each allowed number of
     decimals ({decimals: values}, negative values stored by magnitude), and the code-span
@@ -89,17 +90,26 @@ def grounded_values(payload: dict) -> tuple[dict[int, set[Decimal]], dict[int, s
     positive: dict[int, set[Decimal]] = {}
     negative: dict[int, set[Decimal]] = {}
     names: set[str] = set()
-    for key, leaf in _leaves(payload):
-        if isinstance(leaf, bool) or leaf is None:
+    # Every leaf with the key it is under (a list's items take the list's key); a loop over a
+    # stack, not recursive generators: a range run grounds hundreds of payloads of ~700 leaves.
+    pending: list[tuple[str | None, object]] = [(None, payload)]
+    while pending:
+        key, leaf = pending.pop()
+        if isinstance(leaf, dict):
+            pending.extend(leaf.items())
+        elif isinstance(leaf, list):
+            pending.extend((key, item) for item in leaf)
+        elif isinstance(leaf, bool) or leaf is None:
             continue
-        if isinstance(leaf, (int, float)):
-            value = Decimal(str(leaf))
-            if not value.is_finite():
+        elif isinstance(leaf, (int, float)):
+            forms = _rounded_forms(str(leaf))
+            if forms is None:
                 continue
-            target = negative if value < 0 else positive
-            for places in range(0, _decimals(value) + 1):
-                target.setdefault(places, set()).add(abs(_round(value, places)))
-        elif isinstance(leaf, str) and key not in NOT_NAMES and re.search(r"\d", leaf):
+            is_negative, magnitudes = forms
+            target = negative if is_negative else positive
+            for places, magnitude in enumerate(magnitudes):
+                target.setdefault(places, set()).add(magnitude)
+        elif isinstance(leaf, str) and key not in NOT_NAMES and _DIGIT.search(leaf):
             names.update(name_forms(leaf))
     return positive, negative, names
 

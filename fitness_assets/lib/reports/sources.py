@@ -9,10 +9,11 @@ current by its modification time, so the writer is not asked again for an unchan
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -36,10 +37,31 @@ class ReportSources:
     report_dir: Path
     payloads: dict[AthleteWeek, dict]
     targets: list[AthleteWeek]  # every athlete-week of the range with a stored payload
+    # Each athlete's weeks in order, and each payload as history_digest serialises it: a range
+    # run asks for 12 weeks of history per week, so both are built once per payload.
+    _weeks: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    _sorted_json: dict[AthleteWeek, str] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for athlete_id, week in sorted(self.payloads):
+            self._weeks.setdefault(athlete_id, []).append(week)
+
+    def history_keys(self, athlete_id: str, week: str) -> list[AthleteWeek]:
+        since = (date.fromisoformat(week) - timedelta(weeks=HISTORY_WEEKS - 1)).isoformat()
+        weeks = self._weeks.get(athlete_id, [])
+        return [(athlete_id, w) for w in weeks[bisect.bisect_left(weeks, since):bisect.bisect_right(weeks, week)]]
 
     def history(self, athlete_id: str, week: str) -> list[dict]:
-        since = (date.fromisoformat(week) - timedelta(weeks=HISTORY_WEEKS - 1)).isoformat()
-        return [self.payloads[(a, w)] for a, w in sorted(self.payloads) if a == athlete_id and since <= w <= week]
+        return [self.payloads[key] for key in self.history_keys(athlete_id, week)]
+
+    def history_digest(self, athlete_id: str, week: str) -> str:
+        """`history_digest(self.history(athlete_id, week))`, from each payload's JSON made once:
+        json.dumps of a list is its items' dumps joined by ", " in brackets."""
+        for key in self.history_keys(athlete_id, week):
+            if key not in self._sorted_json:
+                self._sorted_json[key] = json.dumps(self.payloads[key], sort_keys=True)
+        items = ", ".join(self._sorted_json[key] for key in self.history_keys(athlete_id, week))
+        return hashlib.sha256(f"[{items}]".encode()).hexdigest() + "\n"
 
     def folder(self, key: AthleteWeek) -> Path:
         return report_folder(self.report_dir, *key)
