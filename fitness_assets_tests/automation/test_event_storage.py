@@ -45,7 +45,8 @@ def stored_rows(url: str, run_id: str) -> dict[str, list]:
                 "SELECT dagster_event_type, asset_key, partition FROM event_logs "
                 "WHERE run_id = :run AND dagster_event_type LIKE '%PLANNED'"), {"run": run_id}).all()),
             "checks": sorted_rows(conn.execute(sa.text(
-                "SELECT asset_key, check_name, partition, execution_status FROM asset_check_executions "
+                "SELECT asset_key, check_name, partition, execution_status, evaluation_event IS NOT NULL, "
+                "evaluation_event_storage_id IS NOT NULL, evaluation_event_timestamp IS NOT NULL FROM asset_check_executions "
                 "WHERE run_id = :run"), {"run": run_id}).all()),
             "last_run": sorted_rows(conn.execute(sa.text(
                 "SELECT asset_key FROM asset_keys WHERE last_run_id = :run"), {"run": run_id}).all()),
