@@ -38,3 +38,26 @@ def test_the_markdown_keeps_one_headline_section_and_names_what_was_not_measured
     assert splice_headline(once, only_sample) == once
     everything = splice_headline(once, with_headline({**SETS, **SAMPLE}))
     assert everything.count("## Headline (issue 15)") == 1 and "not measured yet" not in everything
+
+
+def test_the_sample_figures_come_from_the_median_repeat_and_list_every_repeat(monkeypatch, tmp_path):
+    from tools.bench import run, sample
+
+    seconds = iter([13.4, 10.2, 11.9])
+    folders = []
+
+    def once(workdir):
+        folders.append(workdir.name)
+        run_s = next(seconds)
+        return {"sample_run_s": run_s, "report_ms_per_week": run_s / 2, "refresh_run_s": run_s / 10,
+                "sample_command_s": run_s + 9, "refresh_command_s": 5.0, "report_step_s": 1.0, "reports": 471, "refresh_week": "2025-12-22",
+                "sample_runs": [{"job": "ingest_job", "seconds": run_s}], "refresh_runs": [],
+                "verdicts": {"sample_run_s": "MISS", "report_ms_per_week": "PASS", "refresh_run_s": "PASS"}}
+
+    monkeypatch.setattr(sample, "measure_once", once)
+    measured = sample.measure(tmp_path, repeats=3)
+    assert folders == ["repeat_1", "repeat_2", "repeat_3"]
+    assert measured["sample_run_s"] == 11.9 and measured["report_ms_per_week"] == 11.9 / 2
+    assert [r["sample_run_s"] for r in measured["repeats"]] == [13.4, 10.2, 11.9]
+    row = run.sample_rows(measured)[0][1]
+    assert row.startswith("11.9 s (ingest 11.9)") and row.endswith("the 3 repeats: 13.4, 10.2, 11.9")
