@@ -55,9 +55,6 @@ def prepare_dagster_instance(settings: Configuration) -> Path:
     if not target.exists() or target.read_bytes() != INSTANCE_TEMPLATE.read_bytes():
         shutil.copyfile(INSTANCE_TEMPLATE, target)
     os.environ["DAGSTER_HOME"] = str(home)
-    # A range run materializes every week of the range: Dagster stores those events in batches
-    # (one INSERT per batch) only when this is set; unset, each week is its own round trips.
-    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "200")
     if not os.environ.get("DAGSTER_PG_URL"):
         os.environ["DAGSTER_PG_URL"] = database_url or embedded_url(settings.home, DAGSTER_DATABASE)
     return home

@@ -36,9 +36,9 @@ from fitness_assets.defs.warehouse.checks import WAREHOUSE_CHECKS
 
 # A range run materializes its asset once per week: Dagster writes those events one INSERT and
 # one commit each unless batching is on. With it, a step's materializations for all weeks go in
-# one statement (dagster-postgres batches materializations and observations only, not planned
-# events): a backfill of the sample's whole range, on an instance holding its earlier runs, took
-# 8.96 → 3.74 s CPU for the payload run and 8.69 → 4.85 s for the report run (issue 15). Set
+# one statement (dagster-postgres batches materializations and observations, defs/event_storage.py
+# the planned events before a run): a backfill of the sample's whole range, on an instance holding
+# its earlier runs, took 8.96 → 3.74 s CPU for the payload run and 8.69 → 4.85 s for the report run (issue 15). Set
 # here because every process that executes runs (the CLI, the code server's run workers) imports
 # this module; a deployment may still set its own value.
 os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "1000")
