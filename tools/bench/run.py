@@ -396,6 +396,8 @@ def _metadata_int(value) -> int:
 def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: Path) -> None:
     """`ingest_job` three times on one fresh instance: empty warehouse, unchanged inbox, +1 workout.
 
+    The instance is the project's own (dagster.yaml: PostgreSQL storage and its event log, on the
+    bench's server, pooled as `fitness run` pools it), so the figures are those of a user's runs.
     execute_in_process swaps Dagster's default IO manager for an in-memory one; a deployed run
     pickles the silver frames to the instance's storage folder instead, so that filesystem IO
     manager is bound here explicitly (base_dir: the instance's storage directory).
@@ -403,6 +405,7 @@ def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: P
     import dagster as dg
     import sqlalchemy as sa
 
+    from fitness_assets.cli import INSTANCE_TEMPLATE
     from fitness_assets.definitions import build_definitions
     from fitness_assets.defs.resources import configuration_from
     from tools.generate.bench_histories import append_workout
@@ -412,8 +415,11 @@ def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: P
     instance_dir = work / "dagster" / "ingest_job_instance"
     shutil.rmtree(instance_dir, ignore_errors=True)
     instance_dir.mkdir(parents=True)
+    shutil.copyfile(INSTANCE_TEMPLATE, instance_dir / "dagster.yaml")
+    os.environ["DAGSTER_PG_URL"] = fresh_dagster_database(work, database_url)
     runs: dict[str, dict] = {}
-    with dg.instance_for_test(temp_dir=str(instance_dir)) as instance:
+    with dg.DagsterInstance.from_config(str(instance_dir)) as instance:
+        instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=4)
         for label in DAGSTER_RUNS:
             appended = None
             if label == "one_workout":
@@ -462,6 +468,24 @@ def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: P
         "max_rss_self_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "max_rss_waited_children_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     }, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def fresh_dagster_database(work: Path, database_url: str) -> str:
+    """An empty database for Dagster's storage on the bench's embedded server (an external
+    --database-url holds Dagster's tables beside the warehouse, as FITNESS_DATABASE_URL does)."""
+    import sqlalchemy as sa
+
+    from fitness_assets.lib.warehouse.database import embedded_server, psycopg2_url
+
+    if database_url:
+        return psycopg2_url(database_url)
+    server = embedded_server(work / "home")
+    admin = sa.create_engine(psycopg2_url(server.get_uri()), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text("DROP DATABASE IF EXISTS bench_dagster"))
+        conn.execute(sa.text("CREATE DATABASE bench_dagster"))
+    admin.dispose()
+    return psycopg2_url(server.get_uri("bench_dagster"))
 
 
 def run_dagster_child(work: Path, database_url: str, append_to: Path) -> dict:
@@ -1403,7 +1427,9 @@ def markdown(r: dict) -> str:
            "Hevy export is put back. One child process (`python -m tools.bench.run --stage "
            "dagster`) builds `build_definitions(configuration_from())` on the bench's environment and runs "
            "`resolve_job_def(\"ingest_job\").execute_in_process(...)` three times on one "
-           "`dagster.instance_for_test()` instance (SQLite run and event storage, in the work folder): into the "
+           "instance configured by the project's `dagster.yaml` (PostgreSQL run, event and schedule storage, "
+           "with the project's event log, in a fresh database on the bench's server, its connections pooled as "
+           "`fitness run` pools them; before 2026-12-01 this was a SQLite `instance_for_test()`): into the "
            "empty warehouse, again with the unchanged inbox, and again after athlete_01's export gets one "
            "appended workout (`append_workout`), against the same PostgreSQL server as above. "
            "`execute_in_process` would replace Dagster's default IO manager with an in-memory one; a deployed run "
