@@ -5,6 +5,7 @@ gold view's SQL versions the views that payloads are built from."""
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 
 import dagster as dg
@@ -65,6 +66,13 @@ def test_a_changed_week_is_rewritten_with_its_report_and_nothing_else(settings):
     run_ingest(settings, instance)
     first = refresh(settings, instance)
     assert changed_weeks_of_run(instance, first.run_id) == list(WEEKS)
+    # Each week's page holds that week's facts: the newest week its own payload, and no week
+    # another week's payload (a range run copies its result's metadata onto every week).
+    by_week = {m.partition: m.metadata for m in first.asset_materializations_for_node("weekly_payload")}
+    newest = json.loads(payload_path(settings.payload_dir, "default", WEEKS[-1]).read_bytes())
+    assert by_week[WEEKS[-1]]["payload"].value == newest
+    assert [w for w in WEEKS if "payload" in by_week[w]] == [WEEKS[-1]]
+    assert {by_week[w]["range_weeks"].value for w in WEEKS} == {len(WEEKS)}
     payloads, reports = files_and_mtimes(settings.payload_dir), files_and_mtimes(settings.report_dir)
     assert sorted(name for name in reports if name.endswith("report.md")) == [f"{w}/report.md" for w in WEEKS]
 

@@ -23,8 +23,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import fastjsonschema
 import jsonschema
+import jsonschema_rs
 import pandas as pd
 import sqlalchemy as sa
 
@@ -64,36 +64,12 @@ def _reference_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(payload_schema())
 
 
-def draft7_equivalent(schema: dict) -> dict:
-    """The contract rewritten without 2020-12's `unevaluatedProperties`, for a compiled validator.
-
-    Where an object is `{"$ref": "#/$defs/<x>", …, "unevaluatedProperties": false}`, the
-    referenced definition's properties and required list are merged in and
-    `additionalProperties: false` takes over: the same rule, spelled for draft 7.
-    """
-    definitions = schema["$defs"]
-
-    def rewrite(node):
-        if isinstance(node, list):
-            return [rewrite(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        node = {key: rewrite(value) for key, value in node.items()}
-        if node.pop("unevaluatedProperties", True) is False:
-            base = definitions[node.pop("$ref").rsplit("/", 1)[1]]
-            node = {**base, **node, "properties": {**base.get("properties", {}), **node.get("properties", {})},
-                    "required": [*base.get("required", []), *node.get("required", [])],
-                    "additionalProperties": False}
-        return node
-
-    rewritten = rewrite({key: value for key, value in schema.items() if key != "$schema"})
-    return {"$schema": "http://json-schema.org/draft-07/schema#", **rewritten}
-
-
 @lru_cache(maxsize=1)
-def _compiled_validator():
-    # ~0.5 ms per payload against ~8 ms for jsonschema: a 10-year backfill validates thousands.
-    return fastjsonschema.compile(draft7_equivalent(payload_schema()))
+def _fast_validator() -> jsonschema_rs.Draft202012Validator:
+    # jsonschema-rs (Rust) answers "valid?" on the same 2020-12 schema in ~0.04 ms for an 18 kB
+    # payload of the benchmark's warehouse, where fastjsonschema on a draft-7 rewrite took 2.6 ms
+    # and jsonschema ~8 ms: a backfill validates every payload before it writes any.
+    return jsonschema_rs.Draft202012Validator(payload_schema())
 
 
 def validate_payload(payload: dict) -> None:
@@ -103,14 +79,10 @@ def validate_payload(payload: dict) -> None:
 def contract_errors(payload: dict) -> list[str]:
     """Every way the payload breaks the JSON Schema, as 'path: message' (empty when valid).
 
-    The compiled validator answers "valid?" quickly; only an invalid payload is taken through
-    jsonschema itself, which lists every error (and stays the authority on the contract).
+    jsonschema-rs answers "valid?" quickly; only an invalid payload is taken through jsonschema
+    itself, which lists every error (and stays the authority on the contract).
     """
-    try:
-        _compiled_validator()(payload)
-    except fastjsonschema.JsonSchemaException:
-        pass
-    else:
+    if _fast_validator().is_valid(payload):
         return []
     errors = _reference_validator().iter_errors(payload)
     return sorted(f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors)
