@@ -118,9 +118,22 @@ def _counts(engine: sa.Engine) -> dict[str, int]:
 
 
 def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings, database_url, fresh_database_url,
-                                                                        tmp_path):
+                                                                        tmp_path, monkeypatch):
     """Export A (64,000 sets), then export B, staging > BULK_LOAD_MIN_ROWS rows, that replaces
-    and removes workouts: equal to B loaded alone, removals logged, foreign keys restored."""
+    and removes workouts: equal to B loaded alone, removals logged, foreign keys restored.
+    A's load into the empty warehouse truncates the workout tables first, so on the embedded
+    server (wal_level 'minimal') their rows write no WAL; every bulk load is vacuumed after it."""
+    from fitness_assets.lib.warehouse import load as load_module
+
+    vacuums = []  # (tables, WAL position when the vacuum after the load's commit starts)
+    real_vacuum = load_module._vacuum_analyze
+
+    def recorded_vacuum(engine: sa.Engine, *tables: str) -> None:
+        with engine.connect() as conn:
+            vacuums.append((tables, conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn()").scalar_one()))
+        real_vacuum(engine, *tables)
+
+    monkeypatch.setattr(load_module, "_vacuum_analyze", recorded_vacuum)
     exports = write_benchmark_exports(tmp_path / "a" / "inbox", TOTAL_SETS, athletes=1, seed=9)
     hevy_a, diet_a = _read(exports.hevy_files[0]), _read(exports.diet_files[0])
     hevy_b, diet_b, removed, replaced = _export_b(hevy_a, diet_a)
@@ -134,7 +147,9 @@ def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings,
     assert len(silver_a.workout_sets) == TOTAL_SETS
 
     sql_dir = Path(settings.warehouse.sql_dir)
-    engine, fresh = sa.create_engine(database_url), sa.create_engine(fresh_database_url)
+    # Below wal_skip_threshold (2 MB) PostgreSQL logs a new file's pages at commit instead of syncing it.
+    options = {"connect_args": {"options": "-c wal_skip_threshold=0"}}
+    engine, fresh = sa.create_engine(database_url, **options), sa.create_engine(fresh_database_url)
     try:
         for e in (engine, fresh):
             apply_migrations(e, sql_dir / "warehouse" / "schema")
@@ -144,7 +159,18 @@ def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings,
         keys_before = _frame(engine, FOREIGN_KEYS)
         assert set(keys_before["table_name"]) >= set(BULK_TABLES)
 
+        with engine.connect() as conn:
+            before_a = conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn()").scalar_one()
         _load(engine, sql_dir, silver_a, manifest_a)
+        [(vacuumed, vacuum_starts)] = vacuums
+        assert vacuumed == BULK_TABLES
+        with engine.connect() as conn:
+            wal_a = conn.execute(sa.text("SELECT pg_wal_lsn_diff(:end, :b)::bigint"),
+                                 {"end": vacuum_starts, "b": before_a}).scalar_one()
+            sets_bytes = conn.exec_driver_sql("SELECT pg_total_relation_size('fitness.sets')").scalar_one()
+            assert conn.exec_driver_sql("SELECT bool_and(last_vacuum IS NOT NULL) FROM pg_stat_user_tables "
+                                        "WHERE relid = ANY('{fitness.workouts,fitness.sets}'::regclass[])").scalar_one()
+        assert sets_bytes > wal_a * 4, (sets_bytes, wal_a)
 
         # What load B stages: every set of its changed workouts (removed ones stage nothing),
         # plus its changed diet days. Enough for the bulk path, which suspends the foreign keys.
@@ -229,10 +255,10 @@ def test_a_bulk_first_load_of_activities_equals_the_row_by_row_one(settings, dat
         vacuums = []  # the WAL position when the vacuum after the load's commit starts (it writes WAL of its own)
         real_vacuum = load_module._vacuum_analyze
 
-        def recorded_vacuum(engine: sa.Engine, table: str) -> None:
+        def recorded_vacuum(engine: sa.Engine, *tables: str) -> None:
             with engine.connect() as conn:
-                vacuums.append((table, conn.exec_driver_sql(lsn).scalar_one()))
-            real_vacuum(engine, table)
+                vacuums.append((tables, conn.exec_driver_sql(lsn).scalar_one()))
+            real_vacuum(engine, *tables)
 
         monkeypatch.setattr(load_module, "_vacuum_analyze", recorded_vacuum)
 
@@ -248,7 +274,7 @@ def test_a_bulk_first_load_of_activities_equals_the_row_by_row_one(settings, dat
                                     {"end": end, "b": before}).scalar_one(), loaded
 
         bulk_wal, bulk_load = wal_bytes_of_a_load(bulk, min_rows=1_000)
-        assert suspended == [["fitness.activities"]] and [table for table, _ in vacuums] == ["fitness.activities"]
+        assert suspended == [["fitness.activities"]] and [tables for tables, _ in vacuums] == [("fitness.activities",)]
         row_wal, row_load = wal_bytes_of_a_load(row_by_row, min_rows=10_000)
         assert len(suspended) == 1 and vacuums == []  # the row-by-row load suspended and vacuumed nothing
         assert bulk_load.rows_written["activities"] == row_load.rows_written["activities"] == 3_000
