@@ -16,8 +16,11 @@ Measured on the sample's `fitness run` (471 weeks), dagster-postgres 0.29:
 Planned events are stored as Dagster itself stores a batch of materializations: one INSERT for
 the batch, then each asset key's row updated from its last event. The rows are the ones
 `store_event` writes, one per planned week, so the UI's in-progress and failed partitions are
-unchanged (fitness_assets_tests/automation/test_event_storage.py compares them). NOTIFY is not sent: dagster-postgres
-keeps it only for version skew, its event watcher polls.
+unchanged (fitness_assets_tests/automation/test_event_storage.py compares them). NOTIFY is not
+sent: dagster-postgres keeps it only for version skew, its event watcher polls.
+
+Private Dagster names are used here (the storage's own hooks); the Dagster family is pinned
+together in pyproject.toml, and that test fails if an upgrade changes what is stored.
 """
 
 from collections.abc import Mapping, Sequence
