@@ -82,7 +82,7 @@ def newest_week_payloads(payloads: dict) -> tuple[str, dict[str, dict]] | None:
     if not payloads:
         return None
     week = max(week for _, week in payloads)
-    return str(week), {athlete: payloads[(athlete, w)] for athlete, w in sorted(payloads) if w == week}
+    return week, {athlete: payloads[(athlete, w)] for athlete, w in sorted(payloads) if w == week}
 
 
 def record_each_week(context: dg.AssetExecutionContext, stored: StoredPayloads) -> None:

@@ -57,10 +57,11 @@ class ReportSources:
     def history_digest(self, athlete_id: str, week: str) -> str:
         """`history_digest(self.history(athlete_id, week))`, from each payload's JSON made once:
         json.dumps of a list is its items' dumps joined by ", " in brackets."""
-        for key in self.history_keys(athlete_id, week):
+        keys = self.history_keys(athlete_id, week)
+        for key in keys:
             if key not in self._sorted_json:
                 self._sorted_json[key] = json.dumps(self.payloads[key], sort_keys=True)
-        items = ", ".join(self._sorted_json[key] for key in self.history_keys(athlete_id, week))
+        items = ", ".join(self._sorted_json[key] for key in keys)
         return hashlib.sha256(f"[{items}]".encode()).hexdigest() + "\n"
 
     def folder(self, key: AthleteWeek) -> Path:

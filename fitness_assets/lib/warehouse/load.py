@@ -286,8 +286,8 @@ def _vacuum_analyze(engine: sa.Engine, *tables: str) -> None:
     which would start on its own within a minute, beside whatever runs next. The first reader of
     freshly written rows sets each one's hint bits and writes the pages again: the classification
     read right after a load of a million activities took 3.4 s instead of 1.5, and the labels'
-    write 5 instead of 3; the first one-week payload run after a load of a million sets took 11.6 s,
-    the same run later 5.9 s. The vacuum costs 1.5–2 s per million rows in the load; the
+    write 5 instead of 3; the first one-week payload run after a load of a million sets took 11.6 s
+    without the vacuum and 5.9 s with it (bench runs on equally slow hosts). The vacuum costs 1.5–2 s per million rows in the load; the
     statistics are fresh too."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(tables)}")
