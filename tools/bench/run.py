@@ -393,86 +393,80 @@ def _metadata_int(value) -> int:
     return int(getattr(value, "value", value) or 0)
 
 
-def dagster_stage(work: Path, database_url: str, append_to: Path, result_path: Path) -> None:
-    """`ingest_job` three times on one fresh instance: empty warehouse, unchanged inbox, +1 workout.
+DAGSTER_INSTANCE = "ingest_job_instance"  # under the work folder's dagster/
 
-    The instance is the project's own (dagster.yaml: PostgreSQL storage and its event log, on the
-    bench's server, pooled as `fitness run` pools it), so the figures are those of a user's runs.
-    execute_in_process swaps Dagster's default IO manager for an in-memory one; a deployed run
-    pickles the silver frames to the instance's storage folder instead, so that filesystem IO
-    manager is bound here explicitly (base_dir: the instance's storage directory).
+
+def dagster_stage(work: Path, database_url: str, label: str, result_path: Path) -> None:
+    """One `ingest_job` run (`label`: full, unchanged or one_workout), in this process alone.
+
+    The run is executed as `fitness run` executes it (cli.CodeLocation.run: the run created with
+    the workspace's origin, then run here, in process, pooled), on the project's own instance
+    (dagster.yaml: PostgreSQL storage and its event log, on the bench's server), with the job's
+    own IO manager (Dagster's filesystem one, under the instance's storage folder). Each run has a
+    process of its own, as each `fitness run` and each launched run has: JobDefinition's
+    execute_in_process, used before, keeps every step's output value for its result (all the
+    silver frames), and three runs in one process measured what the previous result still held.
     """
     import dagster as dg
     import sqlalchemy as sa
 
-    from fitness_assets.cli import INSTANCE_TEMPLATE
-    from fitness_assets.definitions import build_definitions
-    from fitness_assets.defs.resources import configuration_from
-    from tools.generate.bench_histories import append_workout
+    from fitness_assets.cli import IN_PROCESS_RUN_CONFIG, INSTANCE_TEMPLATE, CodeLocation
+    from fitness_assets.defs.quality.alerts import check_evaluations_in_run
 
-    job = build_definitions(configuration_from()).resolve_job_def("ingest_job")
+    instance_dir = work / "dagster" / DAGSTER_INSTANCE
+    first = label == DAGSTER_RUNS[0]
+    if first:
+        shutil.rmtree(instance_dir, ignore_errors=True)
+        instance_dir.mkdir(parents=True)
+        shutil.copyfile(INSTANCE_TEMPLATE, instance_dir / "dagster.yaml")
+    os.environ["DAGSTER_PG_URL"] = dagster_database(work, database_url, fresh=first)
     engine = make_engine(work, database_url)
-    instance_dir = work / "dagster" / "ingest_job_instance"
-    shutil.rmtree(instance_dir, ignore_errors=True)
-    instance_dir.mkdir(parents=True)
-    shutil.copyfile(INSTANCE_TEMPLATE, instance_dir / "dagster.yaml")
-    os.environ["DAGSTER_PG_URL"] = fresh_dagster_database(work, database_url)
-    runs: dict[str, dict] = {}
     with dg.DagsterInstance.from_config(str(instance_dir)) as instance:
-        instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=4)
-        for label in DAGSTER_RUNS:
-            appended = None
-            if label == "one_workout":
-                staged = work / "appended.csv"
-                appended = append_workout(append_to, staged)
-                os.replace(staged, append_to)
-            with TreeMemory() as memory:
-                started = time.perf_counter()
-                result = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False,
-                                                resources={"io_manager": dg.FilesystemIOManager()})
-                seconds = time.perf_counter() - started
-            stats = instance.get_run_step_stats(result.run_id)
-            steps = {s.step_key: s.end_time - s.start_time for s in stats
-                     if s.start_time is not None and s.end_time is not None}
-            statuses = {s.step_key: (s.status.value if s.status is not None else None) for s in stats}
-            checks = result.get_asset_check_evaluations()
-            written: dict[str, int] = {}
-            for materialization in result.asset_materializations_for_node("warehouse_tables"):
+        location = CodeLocation(instance)
+        with TreeMemory() as memory:
+            started = time.perf_counter()
+            result = location.run("ingest_job", IN_PROCESS_RUN_CONFIG)
+            seconds = time.perf_counter() - started
+        stats = instance.get_run_step_stats(result.run_id)
+        steps = {s.step_key: s.end_time - s.start_time for s in stats
+                 if s.start_time is not None and s.end_time is not None}
+        statuses = {s.step_key: (s.status.value if s.status is not None else None) for s in stats}
+        checks = check_evaluations_in_run(instance, result.run_id)
+        written: dict[str, int] = {}
+        for record in instance.get_records_for_run(
+                result.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION, limit=10_000).records:
+            materialization = record.asset_materialization
+            if "rows_written_this_run" in materialization.metadata:
                 written[materialization.asset_key.to_user_string()] = _metadata_int(
-                    materialization.metadata.get("rows_written_this_run"))
-            with engine.connect() as conn:
-                tables = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one()
-                          for t in ("workouts", "sets")}
-            runs[label] = {
-                "run_id": result.run_id,
-                "success": result.success,
-                "seconds": seconds,
-                "step_seconds": dict(sorted(steps.items(), key=lambda kv: -kv[1])),
-                "step_status": statuses,
-                "failed_steps": sorted(k for k, v in statuses.items() if v not in ("SUCCESS", None)),
-                "checks_evaluated": len(checks),
-                "checks_failed": sorted(f"{c.asset_key.to_user_string()}:{c.check_name} ({c.severity.value})"
-                                        for c in checks if not c.passed),
-                "rows_written": written,
-                "rows_written_total": sum(written.values()),
-                "table_rows_after": tables,
-                "appended_sets": appended,
-                "peak_tree_rss_sampled_bytes": memory.peak,
-                "max_rss_self_bytes_so_far": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-            }
-            print(f"[bench, ingest_job child] {label}: {seconds:.1f} s, success {result.success}",
-                  file=sys.stderr, flush=True)
+                    materialization.metadata["rows_written_this_run"])
+        location.location.cleanup()
+    with engine.connect() as conn:
+        tables = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one()
+                  for t in ("workouts", "sets")}
     engine.dispose()
     result_path.write_text(json.dumps({
-        "runs": runs,
+        "run_id": result.run_id,
+        "pid": os.getpid(),
+        "success": result.success,
+        "seconds": seconds,
+        "step_seconds": dict(sorted(steps.items(), key=lambda kv: -kv[1])),
+        "step_status": statuses,
+        "failed_steps": sorted(k for k, v in statuses.items() if v not in ("SUCCESS", None)),
+        "checks_evaluated": len(checks),
+        "checks_failed": sorted(f"{c.asset_key.to_user_string()}:{c.check_name} ({c.severity.value})"
+                                for c in checks if not c.passed),
+        "rows_written": written,
+        "rows_written_total": sum(written.values()),
+        "table_rows_after": tables,
+        "peak_tree_rss_sampled_bytes": memory.peak,
         "max_rss_self_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "max_rss_waited_children_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     }, indent=2, default=str) + "\n", encoding="utf-8")
 
 
-def fresh_dagster_database(work: Path, database_url: str) -> str:
-    """An empty database for Dagster's storage on the bench's embedded server (an external
-    --database-url holds Dagster's tables beside the warehouse, as FITNESS_DATABASE_URL does)."""
+def dagster_database(work: Path, database_url: str, fresh: bool) -> str:
+    """Dagster's storage: an external --database-url holds Dagster's tables beside the warehouse
+    (as FITNESS_DATABASE_URL does); on the bench's embedded server, its own database, emptied
+    before the first run (`fresh`)."""
     import sqlalchemy as sa
 
     from fitness_assets.lib.warehouse.database import embedded_server, psycopg2_url
@@ -480,22 +474,37 @@ def fresh_dagster_database(work: Path, database_url: str) -> str:
     if database_url:
         return psycopg2_url(database_url)
     server = embedded_server(work / "home")
-    admin = sa.create_engine(psycopg2_url(server.get_uri()), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS bench_dagster"))
-        conn.execute(sa.text("CREATE DATABASE bench_dagster"))
-    admin.dispose()
+    if fresh:
+        admin = sa.create_engine(psycopg2_url(server.get_uri()), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text("DROP DATABASE IF EXISTS bench_dagster"))
+            conn.execute(sa.text("CREATE DATABASE bench_dagster"))
+        admin.dispose()
     return psycopg2_url(server.get_uri("bench_dagster"))
 
 
-def run_dagster_child(work: Path, database_url: str, append_to: Path) -> dict:
-    result = run_child(work, database_url, ["dagster", "--append-to", str(append_to)],
-                       work / "ingest-dagster.json", "ingest_job")
-    runs = result["runs"]
+def run_dagster_children(work: Path, database_url: str, append_to: Path) -> dict:
+    """The three `ingest_job` runs on one fresh instance, each in a child process of its own; before
+    the third, one workout is appended to `append_to`."""
+    from tools.generate.bench_histories import append_workout
+
+    runs: dict[str, dict] = {}
+    for label in DAGSTER_RUNS:
+        appended = None
+        if label == "one_workout":
+            staged = work / "appended.csv"
+            appended = append_workout(append_to, staged)
+            os.replace(staged, append_to)
+        runs[label] = run_child(work, database_url, ["dagster", "--label", label],
+                                work / f"ingest-dagster-{label}.json", f"ingest_job {label}")
+        runs[label]["appended_sets"] = appended
+        print(f"[bench, ingest_job child] {label}: {runs[label]['seconds']:.1f} s, success "
+              f"{runs[label]['success']}", file=sys.stderr, flush=True)
     full = runs["full"]["seconds"]
     for run in runs.values():
         run["share_of_full"] = run["seconds"] / full
         run["largest_steps"] = list(run["step_seconds"].items())[:3]
+    result = {"runs": runs, "max_rss_self_bytes": max(run["max_rss_self_bytes"] for run in runs.values())}
     result["peak_memory_bytes"] = max(result["max_rss_self_bytes"],
                                       *(run["peak_tree_rss_sampled_bytes"] for run in runs.values()))
     return result
@@ -1424,21 +1433,23 @@ def markdown(r: dict) -> str:
         "(measured at about 3.8 s per run in issue 4), so the real per-partition cost is higher still.",
         *(["- **Through Dagster**: after the measurements above, schema `fitness` is dropped and migrated again, "
            "the raw zone and the parse cache (FITNESS_HOME/silver_cache) are emptied and athlete_01's original "
-           "Hevy export is put back. One child process (`python -m tools.bench.run --stage "
-           "dagster`) builds `build_definitions(configuration_from())` on the bench's environment and runs "
-           "`resolve_job_def(\"ingest_job\").execute_in_process(...)` three times on one "
-           "instance configured by the project's `dagster.yaml` (PostgreSQL run, event and schedule storage, "
-           "with the project's event log, in a fresh database on the bench's server, its connections pooled as "
-           "`fitness run` pools them; before 2026-12-01 this was a SQLite `instance_for_test()`): into the "
-           "empty warehouse, again with the unchanged inbox, and again after athlete_01's export gets one "
-           "appended workout (`append_workout`), against the same PostgreSQL server as above. "
-           "`execute_in_process` would replace Dagster's default IO manager with an in-memory one; a deployed run "
-           "pickles every silver frame to the instance's storage folder, so `FilesystemIOManager` (base folder: "
-           "the instance's storage) is bound explicitly. The in-process executor runs the steps one after "
-           "another in the one process; a deployed run's default multiprocess executor starts a process per "
-           "step and one for the run, which is not measured here. Wall time is `perf_counter()` around "
-           "`execute_in_process`; interpreter start, imports and loading the definitions are outside it "
-           f"(the child process took {r['dagster_ingest']['process_seconds']:.1f} s in all)."]
+           "Hevy export is put back. Three runs of `ingest_job`, each in a child process of its own "
+           "(`python -m tools.bench.run --stage dagster --label …`), as each `fitness run` and each launched run "
+           "has one, on one instance configured by the project's `dagster.yaml` (PostgreSQL run, event and "
+           "schedule storage, with the project's event log, in a fresh database on the bench's server; before "
+           "2026-12-01 this was a SQLite `instance_for_test()`): into the empty warehouse, again with the "
+           "unchanged inbox, and again after athlete_01's export gets one appended workout (`append_workout`), "
+           "against the same PostgreSQL server as above. Each run is created and executed as `fitness run` "
+           "does it (`cli.CodeLocation.run`: the workspace's code location loaded in process, connections "
+           "pooled, the in-process executor running the steps one after another, the job's own filesystem IO "
+           "manager pickling every silver frame under the instance's storage folder). Until 2026-12-01 the "
+           "three runs shared one process through `execute_in_process`, which keeps every step's output value "
+           "(all the silver frames) for its result: each run's memory then included the previous run's frames "
+           "(peaks 2.5 → 3.4 → 4.0 GiB over the three). A deployed run's default multiprocess executor starts a "
+           "process per step and one for the run, which is not measured here. Wall time is `perf_counter()` "
+           "around `CodeLocation.run`; interpreter start, imports and loading the code location are outside it "
+           "(the three child processes took "
+           f"{sum(run['process_seconds'] for run in r['dagster_ingest']['runs'].values()):.1f} s in all)."]
           if "dagster_ingest" in r else []),
         "",
     ]
@@ -1493,8 +1504,9 @@ def dagster_lines(r: dict) -> list[str]:
         "Informational: the targets above are stated for the ingest itself. This is what a user's "
         "`ingest_job` costs on the same data, with Dagster's bookkeeping, the silver frames written to and "
         "read back through Dagster's filesystem IO manager, and every data-quality asset check. Three runs on "
-        "one fresh warehouse and one fresh Dagster instance, in one child process (after the measurements "
-        "above, on its own warehouse state).",
+        "one fresh warehouse and one fresh Dagster instance (after the measurements above, on its own warehouse "
+        "state), each executed as `fitness run` executes it (in process, on the project's PostgreSQL instance) "
+        "in a child process of its own, as each `fitness run` and each launched run has one.",
         "",
         "| run | wall time | share of full | success | three largest steps | rows written | peak RSS |",
         "|---|---|---|---|---|---|---|",
@@ -1504,12 +1516,10 @@ def dagster_lines(r: dict) -> list[str]:
           for label, run in runs.items()],
         "",
         f"The full run takes {runs['full']['seconds'] / plain:.2f}× the plain ingest above "
-        f"({runs['full']['seconds']:.1f} s vs {plain:.1f} s). Peak RSS is the summed RSS of the child process "
-        "and its parse workers, sampled every 20 ms during each run; the child's own maximum RSS over the "
-        f"three runs was {dag['max_rss_self_bytes'] / 1024 ** 2:,.0f} MiB. The runs share that one process, "
-        "and Python and pandas do not hand all freed memory back to the system, so a later run's peak includes "
-        "what the earlier runs left behind: the full run's figure is the one to set beside the plain ingest's "
-        f"{r['peak_memory_bytes'] / 1024 ** 2:,.0f} MiB. Step times are Dagster's "
+        f"({runs['full']['seconds']:.1f} s vs {plain:.1f} s). Peak RSS is the summed RSS of the run's process "
+        "and its parse workers, sampled every 20 ms during the run; the largest maximum RSS of the three "
+        f"processes was {dag['max_rss_self_bytes'] / 1024 ** 2:,.0f} MiB (the plain ingest's peak: "
+        f"{r['peak_memory_bytes'] / 1024 ** 2:,.0f} MiB). Step times are Dagster's "
         "(`get_run_step_stats`: end − start per step).",
         "",
     ]
@@ -1689,8 +1699,8 @@ def main_bench(args: argparse.Namespace) -> int:
         for folder in ("raw", "silver_cache"):
             shutil.rmtree(home / folder, ignore_errors=True)
         checkpoint(engine)
-        progress("ingest_job ×3 (full, unchanged, +1 workout) on one fresh instance (child process) …")
-        dag = run_dagster_child(work, database_url, target)
+        progress("ingest_job ×3 (full, unchanged, +1 workout) on one fresh instance, a child process each …")
+        dag = run_dagster_children(work, database_url, target)
         results["dagster_ingest"] = dag
         for label, run in dag["runs"].items():
             progress(f"ingest_job {label}: {run['seconds']:.1f} s ({100 * run['share_of_full']:.1f} % of full), "
@@ -1774,7 +1784,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage", choices=["ingest", "dagster", "activities", "dashboard"], help=argparse.SUPPRESS)
     parser.add_argument("--label", default="full", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
-    parser.add_argument("--append-to", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview)")
     if args.stage == "ingest":
@@ -1798,7 +1807,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "dagster":
         work = Path(args.work).resolve()
         bench_environment(work, args.database_url)
-        dagster_stage(work, args.database_url, Path(args.append_to), Path(args.result))
+        dagster_stage(work, args.database_url, args.label, Path(args.result))
         return 0
     return main_bench(args)
 
