@@ -9,7 +9,9 @@ from fitness_assets.defs.resources import FitnessFilesResource, QualityResource
 from fitness_assets.lib.silver.corrections import STALE_COLUMNS
 from fitness_assets.lib.raw.zone import load_manifest
 from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
-from fitness_assets.lib.silver.build import ACTIVITIES, DIET, WORKOUTS, build_silver, current_counts, source_of_dataset
+from fitness_assets.lib.core.constants import INPUTS_FINGERPRINT_KEY
+from fitness_assets.lib.silver.build import (ACTIVITIES, DIET, WORKOUTS, build_silver, current_counts,
+                                             silver_inputs_fingerprint, source_of_dataset)
 
 # Each frame and what it holds (its description in the UI).
 SILVER_OUTPUTS = {
@@ -42,9 +44,12 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
     """Parses the newest export per athlete and dataset, applies the corrections file, and
     quarantines rows that cannot be parsed, fail the Pandera models or are dated after today or
     before FITNESS_EARLIEST_YEAR (never dropping them)."""
-    manifest = load_manifest(files.raw_zone)
-    silver = build_silver(files.raw_zone, manifest, files.corrections(), files.diet_sqlite_table,
-                          cache_dir=files.silver_cache, bounds=quality.date_bounds())
+    manifest, corrections, bounds = load_manifest(files.raw_zone), files.corrections(), quality.date_bounds()
+    silver = build_silver(files.raw_zone, manifest, corrections, files.diet_sqlite_table,
+                          cache_dir=files.silver_cache, bounds=bounds)
+    # On every frame: the checks judging these frames carry their results forward while it holds.
+    made_of = {INPUTS_FINGERPRINT_KEY: silver_inputs_fingerprint(manifest, corrections, files.diet_sqlite_table,
+                                                                 bounds)}
     accounts = pd.DataFrame([vars(a) for a in silver.files])
     for account in silver.files:
         if account.status == "current" and account.incomplete_line:
@@ -61,39 +66,40 @@ def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource
         return {INGEST_COUNTS_KEY: dg.MetadataValue.json(
             {"layer": "silver", "counts": {source_of_dataset(dataset): counts[dataset]}})}
 
-    yield dg.Output(silver.workout_sets, "silver_workout_sets", metadata={
+    yield dg.Output(silver.workout_sets, "silver_workout_sets", metadata={**made_of,
         "rows": len(silver.workout_sets),
         "workouts": int(silver.workout_sets[["athlete_id", "started_at", "title"]].drop_duplicates().shape[0]),
         "exercises": int(silver.workout_sets["exercise_title"].nunique()),
         "preview": preview(silver.workout_sets.drop(columns=["workout_hash", "source_sha256"])),
         **ingest_counts(WORKOUTS),
     })
-    yield dg.Output(silver.diet_days, "silver_diet_days", metadata={
+    yield dg.Output(silver.diet_days, "silver_diet_days", metadata={**made_of,
         "rows": len(silver.diet_days), "preview": preview(silver.diet_days.drop(columns=["source_sha256"])),
         **ingest_counts(DIET)})
     activities = silver.activities
-    yield dg.Output(activities, "silver_activities", metadata={
+    yield dg.Output(activities, "silver_activities", metadata={**made_of,
         "rows": len(activities),
         "by_type": dg.MetadataValue.json(activities["activity_type"].value_counts().sort_index().to_dict()),
         "distance_km": float(activities["distance_km"].sum()),
         "preview": preview(activities.drop(columns=["activity_hash"])),
         **ingest_counts(ACTIVITIES),
     })
-    yield dg.Output(silver.cycles, "silver_cycles", metadata={
+    yield dg.Output(silver.cycles, "silver_cycles", metadata={**made_of,
         "rows": len(silver.cycles), "cycles": preview(silver.cycles, rows=50)})
-    yield dg.Output(silver.quarantine, "silver_quarantine", metadata={
+    yield dg.Output(silver.quarantine, "silver_quarantine", metadata={**made_of,
         "rows": len(silver.quarantine),
         "by_rule": dg.MetadataValue.json(silver.quarantine["rule"].value_counts().sort_index().to_dict()),
         "preview": preview(silver.quarantine[["source_file", "line", "rule", "reason"]], rows=20),
     })
-    yield dg.Output(silver.corrections_applied, "silver_corrections_applied", metadata={
+    yield dg.Output(silver.corrections_applied, "silver_corrections_applied", metadata={**made_of,
         "applied": len(silver.corrections_applied), "preview": preview(silver.corrections_applied, rows=20)})
-    yield dg.Output(stale, "silver_stale_corrections", metadata={"stale": len(stale), "preview": preview(stale, rows=20)})
+    yield dg.Output(stale, "silver_stale_corrections", metadata={**made_of,
+        "stale": len(stale), "preview": preview(stale, rows=20)})
     templates = silver.exercise_templates
-    yield dg.Output(templates, "silver_exercise_templates", metadata={
+    yield dg.Output(templates, "silver_exercise_templates", metadata={**made_of,
         "rows": len(templates), "custom": int(templates["is_custom"].astype(bool).sum()),
         "preview": preview(templates, rows=20)})
-    yield dg.Output(silver.body_weights, "silver_body_weights", metadata={
+    yield dg.Output(silver.body_weights, "silver_body_weights", metadata={**made_of,
         "rows": len(silver.body_weights), "preview": preview(silver.body_weights.drop(columns=["source_sha256"]))})
-    yield dg.Output(accounts, "silver_file_accounts", metadata={
+    yield dg.Output(accounts, "silver_file_accounts", metadata={**made_of,
         "files": len(accounts), "accounts": preview(accounts.drop(columns=["sha256"]), rows=50)})

@@ -3,7 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from fitness_assets.defs.quality.checks import check_ins, check_specs, selected_results
+from fitness_assets.defs.quality.checks import check_ins, check_specs, inputs_fingerprint, selected_results
 from fitness_assets.defs.resources import QualityResource
 from fitness_assets.lib.quality import activity_rules, diet_rules, workout_rules
 from fitness_assets.lib.quality.core import Finding
@@ -32,7 +32,7 @@ def workout_set_checks(context: dg.AssetCheckExecutionContext, quality: QualityR
         "no_outliers": lambda: workout_rules.outliers(sets, tolerances),
         "exercise_names": lambda: workout_rules.exercise_names(sets, muscle_map),
         "no_duplicate_rows": lambda: workout_rules.duplicate_rows(sets),
-    }.items()})
+    }.items()}, inputs_fingerprint(context, WORKOUT_INS, quality))
 
 
 @dg.multi_asset_check(
@@ -53,7 +53,8 @@ def diet_checks(context: dg.AssetCheckExecutionContext, quality: QualityResource
         "cycle_mapped": lambda: diet_rules.cycle_mapped(days),
         "missing_days": lambda: diet_rules.missing_days(days),
         "bodyweight_jumps": lambda: diet_rules.bodyweight_jumps(days, tolerances),
-    }.items()} | {("silver_cycles", "cycles_ordered"): lambda: diet_rules.cycles_ordered(silver_cycles)})
+    }.items()} | {("silver_cycles", "cycles_ordered"): lambda: diet_rules.cycles_ordered(silver_cycles)},
+        inputs_fingerprint(context, DIET_INS, quality))
 
 
 @dg.multi_asset_check(
@@ -73,7 +74,7 @@ def activity_checks(context: dg.AssetCheckExecutionContext, silver_activities: p
         "distance_with_duration": lambda: activity_rules.distance_with_duration(activities, accounts),
         "plausible_foot_speed": lambda: activity_rules.plausible_foot_speed(activities, accounts),
         "heart_rate_in_range": lambda: activity_rules.heart_rate_in_range(activities, accounts),
-    }.items()})
+    }.items()}, inputs_fingerprint(context, ACTIVITY_INS))
 
 
 @dg.multi_asset_check(
@@ -89,7 +90,7 @@ def silver_bookkeeping_checks(context: dg.AssetCheckExecutionContext, silver_qua
         ("silver_quarantine", "no_quarantined_rows"): lambda: quarantined_rows(silver_quarantine),
         ("silver_corrections_applied", "corrections_current"): lambda: stale_corrections(silver_stale_corrections),
         ("silver_file_accounts", "complete_exports"): lambda: damaged_exports(silver_file_accounts),
-    })
+    }, inputs_fingerprint(context, BOOKKEEPING_INS))
 
 
 def quarantined_rows(quarantine: pd.DataFrame) -> Finding:

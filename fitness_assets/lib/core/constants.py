@@ -18,3 +18,6 @@ DEFAULT_ATHLETE = "default"
 # {"layer": ..., "counts": {source: {"new", "changed", "removed", "quarantined", "total"}}}.
 # The ingest notification (lib/quality/ingest_summary.py) is built from these alone.
 INGEST_COUNTS_KEY = "ingest_counts"
+# Materialization and check metadata: a fingerprint of what an asset was made from, or of what a
+# check judged (defs/quality/checks.py carries a check result forward while it is unchanged).
+INPUTS_FINGERPRINT_KEY = "inputs_fingerprint"

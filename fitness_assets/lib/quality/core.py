@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
@@ -34,6 +36,20 @@ class Tolerances(Protocol):
     outlier_ratio: float
     workout_min_minutes: float
     workout_max_minutes: float
+
+
+_PACKAGE = Path(__file__).resolve().parents[2]
+
+
+@cache
+def rules_fingerprint() -> str:
+    """The rules' own code and the data they read beside the frames (the curated muscle map and
+    the title aliases): a change to any of them re-evaluates every carried check."""
+    digest = hashlib.sha256()
+    for path in sorted([*(_PACKAGE / "lib" / "quality").glob("*.py"), *(_PACKAGE / "data").glob("*.csv"),
+                        _PACKAGE / "lib" / "silver" / "muscle_map.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 # Columns that say *which* row or thing is at fault (not how it is described today).

@@ -263,6 +263,16 @@ def _parse_all(jobs: list[tuple]) -> list[tuple[ParsedRows, pd.DataFrame | None]
         return list(pool.map(_parse_cached, *zip(*jobs)))
 
 
+def silver_inputs_fingerprint(manifest: list[ManifestEntry], corrections: list[Correction] = (),
+                              sqlite_table: str = "", bounds: DateBounds | None = None) -> str:
+    """Everything build_silver's frames are made of: the landed files (content-addressed by the
+    manifest), the corrections, the diet table's name, the date bounds (today included, so a
+    fingerprint lasts a day at most) and the parsing code. Equal fingerprints, equal frames: the
+    silver checks carry a result forward only on an equal one (defs/quality/checks.py)."""
+    return hashlib.sha256(repr((manifest, list(corrections), sqlite_table, bounds,
+                                _parser_fingerprint())).encode()).hexdigest()[:32]
+
+
 def _cache_path(raw_zone: Path, entry: ManifestEntry, dataset: str, corrections: list[Correction],
                 sqlite_table: str, cache_dir: Path | None) -> Path | None:
     if cache_dir is None:
