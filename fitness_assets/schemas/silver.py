@@ -8,12 +8,16 @@ nothing here imports fitness_assets.lib.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
 from pandera.typing import Series
 
 CYCLE_TYPES = ("cutting", "bulking", "reverse", "maintenance")
 SET_TYPES = ("normal", "warmup", "failure", "dropset")
+TRAINING_DATE_DTYPE = pd.ArrowDtype(pyarrow.date32())  # each value reads back as a datetime.date
 
 
 class HevySetRow(pa.DataFrameModel):
@@ -44,7 +48,7 @@ class HevySetRow(pa.DataFrameModel):
 
 class SilverWorkoutSet(HevySetRow):
     """A set with its workout structure: the silver_workout_sets asset."""
-    training_date: Series[object]
+    training_date: Series[Annotated[pd.ArrowDtype, pyarrow.date32()]]
     duration_minutes: Series[float] = pa.Field(ge=0)
     block_index: Series[int] = pa.Field(ge=0)
     set_order: Series[int] = pa.Field(ge=0)
