@@ -16,7 +16,7 @@ import jsonschema_rs
 import pytest
 import sqlalchemy as sa
 
-from fitness_assets.defs.gold.assets import gold_views_asset
+from fitness_assets.defs.gold.assets import FIRST_WEEK_SQL, gold_views_asset
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
 from fitness_assets.lib.payloads.payload import (
     canonical_bytes,
@@ -270,3 +270,34 @@ def test_views_reading_activities_wait_for_the_labels():
     assert {view for view, keys in deps.items() if "activity_classification" in keys} == {"weekly_running_summary"}
     assert "weekly_running_summary" in deps["weekly_fitness_summary"]
     assert "weekly_fitness_summary" in deps["llm_weekly_exercise_context"]
+
+
+def test_first_week_is_the_summarys_first_week(database_url):
+    """gold_views records the first week with data from the base tables (FIRST_WEEK_SQL), not by
+    computing weekly_fitness_summary: the two agree whichever source holds the earliest day, and on
+    an empty warehouse."""
+    engine = sa.create_engine(database_url)
+    apply_migrations(engine, DEFAULT_SQL_DIR / "warehouse" / "schema")
+
+    def both() -> tuple[str | None, str | None]:
+        with engine.begin() as conn:
+            for path in sorted((DEFAULT_SQL_DIR / "gold").glob("*.sql")):
+                run_sql_file(conn, path)
+            return (conn.execute(sa.text(FIRST_WEEK_SQL)).scalar_one(),
+                    conn.execute(sa.text("SELECT min(week_start)::text FROM fitness.weekly_fitness_summary")).scalar_one())
+
+    assert both() == (None, None)
+    engine.dispose()
+    engine = load_activities(database_url)          # activities only, from Monday 2024-03-04
+    assert both() == ("2024-03-04", "2024-03-04")
+    with engine.begin() as conn:                     # a diet day of an earlier week (a Sunday)
+        conn.execute(sa.text("INSERT INTO fitness.diet_daily (athlete_id, diet_date, source_sha256, source_line) "
+                             "VALUES ('coach_client', '2024-02-25', 'sha', 2)"))
+    assert both() == ("2024-02-19", "2024-02-19")
+    with engine.begin() as conn:                     # a workout earlier still (a Wednesday)
+        conn.execute(sa.text(
+            "INSERT INTO fitness.workouts (athlete_id, started_at, ended_at, title, training_date, duration_minutes, "
+            "content_hash, source_sha256) VALUES ('default', '2023-12-27 18:00', '2023-12-27 19:00', 'Legs', "
+            "'2023-12-27', 60, 'h', 'sha')"))
+    assert both() == ("2023-12-25", "2023-12-25")
+    engine.dispose()
