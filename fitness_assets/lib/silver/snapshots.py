@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -117,11 +117,14 @@ def quarantine_out_of_bounds(parsed: ParsedRows, bounds: DateBounds, date_column
     rows = parsed.rows
     if rows.empty:
         return parsed
-    days = pd.to_datetime(rows[date_column]).dt.date
-    future = days > bounds.today
-    ancient = days < date(bounds.earliest_year, 1, 1)
+    # Compared as timestamps: a day after today is a stamp from tomorrow's midnight on. Python
+    # dates (one object per row, 0.55 s for a million sets on every build) only for the rows moved.
+    stamps = pd.to_datetime(rows[date_column])
+    future = stamps >= pd.Timestamp(bounds.today + timedelta(days=1))
+    ancient = stamps < pd.Timestamp(date(bounds.earliest_year, 1, 1))
     if not (future.any() or ancient.any()):
         return parsed
+    days = stamps.dt.date
     shown = days.astype(str)
     reasons = pd.Series("", index=rows.index, dtype=object)
     reasons[future] = (what + " " + shown[future] + " is after today (" + bounds.today.isoformat()
