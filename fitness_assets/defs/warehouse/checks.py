@@ -2,6 +2,8 @@
 judges, blocking, so a large removal stops the run before anything is written), then nothing lost
 between silver and the tables, no orphans, every exercise mapped."""
 
+from functools import cache
+
 import dagster as dg
 import pandas as pd
 
@@ -71,11 +73,15 @@ def warehouse_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehous
                      silver_file_accounts: pd.DataFrame, silver_quarantine: pd.DataFrame):
     sql_dir, accounts, quarantine = warehouse.sql_path, silver_file_accounts, silver_quarantine
     with warehouse.engine.connect() as conn:
+        held = cache(lambda: warehouse_rules.loaded_rows(conn, sql_dir))  # one query for the three datasets
+
+        def nothing_lost(dataset: str) -> Finding:
+            return warehouse_rules.nothing_lost(conn, sql_dir, accounts, quarantine, dataset, held())
+
         yield from selected_results(context, {
-            ("sets", "nothing_lost"): lambda: warehouse_rules.nothing_lost(conn, sql_dir, accounts, quarantine, "workouts"),
-            ("diet_daily", "nothing_lost"): lambda: warehouse_rules.nothing_lost(conn, sql_dir, accounts, quarantine, "diet"),
-            ("activities", "nothing_lost"): lambda: warehouse_rules.nothing_lost(conn, sql_dir, accounts, quarantine,
-                                                                                 ACTIVITIES),
+            ("sets", "nothing_lost"): lambda: nothing_lost(WORKOUTS),
+            ("diet_daily", "nothing_lost"): lambda: nothing_lost(DIET),
+            ("activities", "nothing_lost"): lambda: nothing_lost(ACTIVITIES),
             ("sets", "referential_integrity"): lambda: warehouse_rules.no_orphans(conn, sql_dir, "orphan_training_rows"),
             ("diet_daily", "referential_integrity"): lambda: warehouse_rules.no_orphans(conn, sql_dir, "orphan_diet_rows"),
             ("exercise_muscle_map", "unmapped_exercises"): lambda: warehouse_rules.unmapped_exercises(conn, sql_dir),

@@ -15,8 +15,15 @@ def _query(conn: sa.Connection, sql_dir: Path, name: str, **params) -> pd.DataFr
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
+def loaded_rows(conn: sa.Connection, sql_dir: Path) -> pd.DataFrame:
+    """Rows held per athlete and dataset (athlete_id, dataset, rows_loaded): every dataset in one
+    query, which joins every set to its workout (0.45 s at a million sets): read it once per
+    check step and hand it to each dataset's nothing_lost."""
+    return _query(conn, sql_dir, "loaded_rows_per_athlete")
+
+
 def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame, silver_quarantine: pd.DataFrame,
-                 dataset: str) -> Finding:
+                 dataset: str, held_rows: pd.DataFrame | None = None) -> Finding:
     """For each current export: rows read = rows in the warehouse + rows quarantined.
 
     The warehouse holds exactly the current snapshot of each athlete, so its row count per
@@ -28,8 +35,9 @@ def nothing_lost(conn: sa.Connection, sql_dir: Path, file_accounts: pd.DataFrame
     accepted rows must all be there, and the rest are counted as kept from earlier exports.
     A Hevy CSV export beside an API sync (status "history", lib/silver/reconcile.py) loads its
     rows before the API's reach; its rows in the reach are accounted as held by the API sync.
+    `held_rows`: loaded_rows(conn, sql_dir), when the caller has read it already.
     """
-    loaded = _query(conn, sql_dir, "loaded_rows_per_athlete")
+    loaded = held_rows if held_rows is not None else loaded_rows(conn, sql_dir)
     loaded = loaded[loaded["dataset"] == dataset].set_index("athlete_id")["rows_loaded"]
     files = file_accounts[(file_accounts["dataset"] == dataset)
                           & file_accounts["status"].isin(["current", "history"])]
