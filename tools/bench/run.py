@@ -1517,7 +1517,9 @@ def dagster_lines(r: dict) -> list[str]:
         "",
         f"The full run takes {runs['full']['seconds'] / plain:.2f}× the plain ingest above "
         f"({runs['full']['seconds']:.1f} s vs {plain:.1f} s). Peak RSS is the summed RSS of the run's process "
-        "and its parse workers, sampled every 20 ms during the run; the largest maximum RSS of the three "
+        "and its parse workers, sampled every 20 ms during the run; rows written are every materialization's "
+        "`rows_written_this_run` (the warehouse tables' and, since 2026-12-01, the insight tables'); the largest "
+        "maximum RSS of the three "
         f"processes was {dag['max_rss_self_bytes'] / 1024 ** 2:,.0f} MiB (the plain ingest's peak: "
         f"{r['peak_memory_bytes'] / 1024 ** 2:,.0f} MiB). Step times are Dagster's "
         "(`get_run_step_stats`: end − start per step).",
