@@ -8,8 +8,7 @@ from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource
 from fitness_assets.lib.silver.corrections import STALE_COLUMNS
 from fitness_assets.lib.raw.zone import load_manifest
-from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
-from fitness_assets.lib.core.constants import INPUTS_FINGERPRINT_KEY
+from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY, INPUTS_FINGERPRINT_KEY
 from fitness_assets.lib.silver.build import (ACTIVITIES, DIET, WORKOUTS, build_silver, current_counts,
                                              silver_inputs_fingerprint, source_of_dataset)
 

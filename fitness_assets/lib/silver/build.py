@@ -309,9 +309,9 @@ def _parse_cached(raw_zone: Path, entry: ManifestEntry, dataset: str, correction
     if spec.text:
         unit = list(spec.cut_unit) if spec.cut_unit else None
         result = (mark_cut_export(result[0], decode_export(data, entry.file_name), source, unit), result[1])
-    rows = result[0]
-    result = (replace(rows, rows=as_arrow_text(rows.rows, spec.model)),
-              None if result[1] is None else as_arrow_text(result[1], spec.cycles_model))
+    parsed, cycles = result
+    result = (replace(parsed, rows=as_arrow_text(parsed.rows, spec.model)),
+              None if cycles is None else as_arrow_text(cycles, spec.cycles_model))
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -330,8 +330,8 @@ def as_arrow_text(frame: pd.DataFrame, model) -> pd.DataFrame:
     """`frame` with the text columns of its Pandera `model` (its `Series[str]`) held as pandas'
     Arrow-backed "str" dtype rather than Python objects, missing values NaN.
 
-    A million sets carry nine text columns: as objects they are 9M Python strings (668 MiB for the
-    frame, 433 MiB as Arrow), and pickling them (the parse cache, Dagster's filesystem IO manager)
+    A million sets carry nine text columns: as objects they are 9M Python strings (the frame 668 MiB,
+    433 MiB with them as Arrow), and pickling them (the parse cache, Dagster's filesystem IO manager)
     memoises every one: 4.7 s and +600 MiB to write the frame, against 2.0 s as Arrow buffers.
     The parser has validated the values as text, so the conversion changes no value."""
     if model is None or frame.empty:
