@@ -7,6 +7,7 @@ from __future__ import annotations
 import dagster as dg
 
 from fitness_assets.defs.quality.checks import CARRIED_FROM_KEY, EVALUATED_IN_KEY
+from fitness_assets.defs.quality.gate import failed_blocking_checks
 from fitness_assets.defs.resources import configuration_from
 from fitness_assets.lib.core.constants import INPUTS_FINGERPRINT_KEY
 from fitness_assets_tests.conftest import diet_csv, hevy_csv, workout_set
@@ -47,6 +48,9 @@ def test_unchanged_silver_checks_are_carried_and_a_change_evaluates_them_again(t
         assert (after.passed, after.severity) == (before.passed, before.severity), key
         for name in ("fingerprint", "offending", "offending_rows", INPUTS_FINGERPRINT_KEY):
             assert after.metadata[name] == before.metadata[name], (key, name)
+    # The publishing gate sees the carried blocking checks as evaluated (not "planned, never evaluated").
+    assert carried(second[("silver_diet_days", "one_row_per_date")]) == first_run_id
+    assert failed_blocking_checks(instance, "weekly_payload") == []
     # Checks that read the warehouse are always evaluated.
     assert carried(second[("sets", "nothing_lost")]) is None
     assert carried(second[("silver_workout_sets", "removals_confirmed")]) is None
