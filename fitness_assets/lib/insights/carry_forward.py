@@ -27,16 +27,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from fitness_assets.lib.core.constants import PACKAGE_DIR
+from fitness_assets.lib.core.digest import files_digest
 
 
 @cache
 def code_digest(sql_dir: Path) -> str:
     """sha256 over the insight library's Python files and its SQL: any edit computes again."""
-    digest = hashlib.sha256()
-    files = sorted((PACKAGE_DIR / "lib" / "insights").glob("*.py")) + sorted((sql_dir / "insights").glob("*.sql"))
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return files_digest([*sorted((PACKAGE_DIR / "lib" / "insights").glob("*.py")),
+                         *sorted((sql_dir / "insights").glob("*.sql"))])
 
 
 def table_states(conn: sa.Connection, tables: Sequence[str]) -> dict[str, list[int]]:

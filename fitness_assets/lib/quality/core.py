@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
+
+from fitness_assets.lib.core.constants import PACKAGE_DIR
+from fitness_assets.lib.core.digest import files_digest
 
 ERROR = "ERROR"
 WARN = "WARN"
@@ -38,18 +40,12 @@ class Tolerances(Protocol):
     workout_max_minutes: float
 
 
-_PACKAGE = Path(__file__).resolve().parents[2]
-
-
 @cache
 def rules_fingerprint() -> str:
     """The rules' own code and the data they read beside the frames (the curated muscle map and
     the title aliases): a change to any of them re-evaluates every carried check."""
-    digest = hashlib.sha256()
-    for path in sorted([*(_PACKAGE / "lib" / "quality").glob("*.py"), *(_PACKAGE / "data").glob("*.csv"),
-                        _PACKAGE / "lib" / "silver" / "muscle_map.py"]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(sorted([*(PACKAGE_DIR / "lib" / "quality").glob("*.py"), *(PACKAGE_DIR / "data").glob("*.csv"),
+                                PACKAGE_DIR / "lib" / "silver" / "muscle_map.py"]))
 
 
 # Columns that say *which* row or thing is at fault (not how it is described today).

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from fitness_assets.lib.core.constants import PACKAGE_DIR
+from fitness_assets.lib.core.digest import files_digest
 from fitness_assets.lib.core.processes import die_with, process_started_at
 from fitness_assets.lib.raw.formats import HEVY, HEVY_API, SOURCE_NAMES, decode_export, detect_export
 from fitness_assets.lib.raw.hevy_api import read_record
@@ -42,8 +44,8 @@ PARALLEL_PARSE_MIN_BYTES = 8_000_000  # below this, starting worker processes co
 # The parse of a snapshot depends on its bytes, its athlete and name, its athlete's corrections and
 # this code: the cache key covers all four, so editing a parser invalidates every cached parse.
 # Every module of lib/silver/sources/ is included, so a new parser is covered without a line here.
-_PACKAGE = Path(__file__).resolve().parents[2]  # fitness_assets/
-_PARSER_SOURCES = (*sorted(p.relative_to(_PACKAGE).as_posix() for p in (_PACKAGE / "lib/silver/sources").glob("*.py")),
+_PARSER_SOURCES = (*sorted(p.relative_to(PACKAGE_DIR).as_posix()
+                           for p in (PACKAGE_DIR / "lib/silver/sources").glob("*.py")),
                    "lib/silver/parsed.py", "lib/silver/corrections.py", "lib/silver/quarantine.py",
                    "lib/silver/build.py", "lib/silver/snapshots.py", "lib/raw/timeparse.py", "lib/raw/formats.py",
                    "lib/raw/csv_records.py", "schemas/silver.py")
@@ -284,10 +286,7 @@ def _cache_path(raw_zone: Path, entry: ManifestEntry, dataset: str, corrections:
 
 @cache
 def _parser_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for relative in _PARSER_SOURCES:
-        digest.update((_PACKAGE / relative).read_bytes())
-    return digest.hexdigest()
+    return files_digest(PACKAGE_DIR / relative for relative in _PARSER_SOURCES)
 
 
 def _parse_cached(raw_zone: Path, entry: ManifestEntry, dataset: str, corrections: list[Correction],
