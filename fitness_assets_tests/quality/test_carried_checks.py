@@ -51,9 +51,10 @@ def test_unchanged_silver_checks_are_carried_and_a_change_evaluates_them_again(t
     # The publishing gate sees the carried blocking checks as evaluated (not "planned, never evaluated").
     assert carried(second[("silver_diet_days", "one_row_per_date")]) == first_run_id
     assert failed_blocking_checks(instance, "weekly_payload") == []
-    # Checks that read the warehouse are always evaluated.
-    assert carried(second[("sets", "nothing_lost")]) is None
+    # The removal guard is always evaluated; the warehouse checks are carried while no table changed
+    # (pipeline/test_load_carried.py).
     assert carried(second[("silver_workout_sets", "removals_confirmed")]) is None
+    assert carried(second[("sets", "nothing_lost")]) == first_run_id
 
     # A third unchanged run is carried from the second, still naming the run that evaluated it.
     third = check_evaluations(instance, run_ingest(settings, instance).run_id)

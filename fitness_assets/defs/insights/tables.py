@@ -27,12 +27,13 @@ from fitness_assets.lib.insights.anomalies import (
 from fitness_assets.lib.insights.before_after import (
     before_after as before_after_periods,
 )
-from fitness_assets.lib.insights.carry_forward import Carried, InsightState
+from fitness_assets.lib.insights.carry_forward import insight_state
 from fitness_assets.lib.insights.consistency import consistency_scores
 from fitness_assets.lib.insights.tables import Synced, sync_table
 from fitness_assets.lib.insights.trends import trend_tables
 from fitness_assets.lib.quality.catalog import rule
 from fitness_assets.lib.quality.core import finding
+from fitness_assets.lib.warehouse.carry_forward import Carried, ComputationState
 
 LABELS = "activity_classification"
 
@@ -50,20 +51,20 @@ _TABLES_OF = {LABELS: ("fitness.activity_classification", "fitness.life_events")
 
 
 def _state(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-           insights: InsightsResource | None) -> tuple[InsightState, Carried | None]:
+           insights: InsightsResource | None) -> tuple[ComputationState, Carried | None]:
     """The asset's input state, taken before it reads anything, and the last computation's record
     when nothing changed since it."""
     asset = context.asset_key.to_user_string()
     deps = sorted(key.to_user_string() for key in context.assets_def.asset_deps[context.asset_key])
     inputs = sorted({table for dep in deps for table in _TABLES_OF.get(dep, (f"fitness.{dep}",))})
     with warehouse.engine.connect() as conn:
-        state = InsightState.take(conn, asset, inputs, INSIGHT_OUTPUTS[asset],
+        state = insight_state(conn, asset, inputs, INSIGHT_OUTPUTS[asset],
                                   insights.model_dump() if insights else {}, warehouse.sql_path)
         return state, state.carried(conn)
 
 
 def _check_record(result: dg.AssetCheckResult) -> dict:
-    """A check result as insight_runs stores it (what carrying it forward shows again)."""
+    """A check result as computation_runs stores it (what carrying it forward shows again)."""
     metadata = {}
     for key, value in result.metadata.items():
         if isinstance(value, dg.MarkdownMetadataValue):

@@ -73,17 +73,26 @@ def check_result(asset: str, name: str, found: Finding, message: str = "",
 Evaluation = Callable[[], "Finding | tuple[Finding, str]"]
 
 
-def inputs_fingerprint(context: dg.AssetCheckExecutionContext, assets: tuple[str, ...],
-                       tolerances: dg.ConfigurableResource | None = None) -> str | None:
-    """What a check judges: the stored materializations of `assets` it loads (each must record an
-    inputs fingerprint, else None: always evaluate), the tolerances, and the rules' code."""
+def stored_fingerprints(instance: dg.DagsterInstance, assets: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """(asset, inputs fingerprint) of the latest materialization of each of `assets`; None when one
+    records none (it cannot be told unchanged)."""
     made_of = []
     for asset in assets:
-        event = context.instance.get_latest_materialization_event(dg.AssetKey(asset))
+        event = instance.get_latest_materialization_event(dg.AssetKey(asset))
         value = event.asset_materialization.metadata.get(INPUTS_FINGERPRINT_KEY) if event else None
         if value is None:
             return None
         made_of.append((asset, value.value))
+    return made_of
+
+
+def inputs_fingerprint(context: dg.AssetCheckExecutionContext, assets: tuple[str, ...],
+                       tolerances: dg.ConfigurableResource | None = None) -> str | None:
+    """What a check judges: the stored materializations of `assets` it loads (each must record an
+    inputs fingerprint, else None: always evaluate), the tolerances, and the rules' code."""
+    made_of = stored_fingerprints(context.instance, assets)
+    if made_of is None:
+        return None
     settings = sorted(tolerances.model_dump().items()) if tolerances is not None else []
     return hashlib.sha256(repr((made_of, settings, rules_fingerprint())).encode()).hexdigest()[:32]
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-import sqlalchemy as sa
 
 from fitness_assets.defs.catalog import column_schemas, table_metadata
 from fitness_assets.defs.progress import preview, report
+from fitness_assets.defs.quality.checks import stored_fingerprints
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource, WarehouseResource
 from fitness_assets.lib.silver.muscle_map import curated_muscle_map, exercise_title_aliases
 from fitness_assets.lib.raw.zone import load_manifest
@@ -16,8 +16,10 @@ from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
 from fitness_assets.lib.silver.build import (ACTIVITIES, DIET, WORKOUTS, SilverLayer, current_exports,
                                              snapshots_that_may_remove, source_of_dataset)
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
+from fitness_assets.lib.warehouse.carry_forward import ComputationState, state_digest, table_states
 from fitness_assets.lib.warehouse.lineage import table_origins
-from fitness_assets.lib.warehouse.load import SILVER_FIELDS, LargeRemovalError, RemovalGuard, load_warehouse
+from fitness_assets.lib.warehouse.load import (SILVER_FIELDS, LargeRemovalError, RemovalGuard, load_state,
+                                               load_warehouse, loaded_already, unchanged_load)
 
 # Each table the load writes and what a row of it is (its description in the UI).
 TABLE_DESCRIPTIONS = {
@@ -58,6 +60,13 @@ ASSETS_OF_ORIGIN = {**{field: (f"silver_{field}",) for field in SILVER_FIELDS},
                     "snapshots": ("silver_file_accounts",), "manifest": ("raw_exports", "hevy_api_sync")}
 
 
+def silver_load_state(instance: dg.DagsterInstance, sql_dir: Path) -> ComputationState | None:
+    """The state of a load of the latest silver frames (lib/warehouse/load.py::load_state), or None
+    when a frame records no fingerprint (then the load always runs)."""
+    made_of = stored_fingerprints(instance, SILVER_INPUTS)
+    return load_state(sql_dir, state_digest(made_of)) if made_of is not None else None
+
+
 def table_deps(sql_dir: Path = DEFAULT_SQL_DIR) -> dict[str, list[str]]:
     """Each warehouse table → the assets it is loaded from, followed through the load SQL
     (lib/warehouse/lineage.py), not the whole silver layer."""
@@ -89,21 +98,33 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     )
     guard = RemovalGuard(quality.max_removed_share, quality.min_removed_rows, quality.allow_removals,
                          current_exports(silver_file_accounts))
-    try:
-        loaded = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
-                                curated_muscle_map(), guard=guard, title_aliases=exercise_title_aliases())
-    except LargeRemovalError as err:
-        raise dg.Failure(description=str(err), metadata={"removals": preview(err.removals, rows=50)}) from None
+    state = silver_load_state(context.instance, warehouse.sql_path)
+    carried = loaded_already(warehouse.engine, state)
+    if carried is not None:
+        # Nothing to diff or stage: the tables are as the load of these very frames left them.
+        loaded, origin = unchanged_load(), {"carried_forward": True,
+                                            "computed_in_run": dg.MetadataValue.text(carried.run_id)}
+    else:
+        try:
+            loaded = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
+                                    curated_muscle_map(), guard=guard, title_aliases=exercise_title_aliases(),
+                                    state=state, run_id=context.run.run_id)
+        except LargeRemovalError as err:
+            raise dg.Failure(description=str(err), metadata={"removals": preview(err.removals, rows=50)}) from None
+        origin = {}
     written = loaded.rows_written
     with warehouse.engine.connect() as conn:
-        totals = {t: conn.execute(sa.text(f"SELECT count(*) FROM fitness.{t}")).scalar_one() for t in WAREHOUSE_TABLES}
+        states = table_states(conn, [f"fitness.{t}" for t in WAREHOUSE_TABLES])
+        totals = {t: states[f"fitness.{t}"][0] for t in WAREHOUSE_TABLES}
         schemas = column_schemas(conn, WAREHOUSE_TABLES)
     report(context, "warehouse: " + ", ".join(f"{t} {totals[t]:,}" for t in ("workouts", "sets", "diet_daily",
                                                                               "activities"))
-           + f" (rows written this run: {sum(written.get(t, 0) for t in WAREHOUSE_TABLES):,}; workouts new "
-             f"{loaded.workouts_new:,}, changed {loaded.workouts_changed:,}, removed {loaded.workouts_removed:,})")
+           + (f" (already as run {carried.run_id[:8]} loaded these silver frames: nothing diffed or written)"
+              if carried is not None else
+              f" (rows written this run: {sum(written.get(t, 0) for t in WAREHOUSE_TABLES):,}; workouts new "
+              f"{loaded.workouts_new:,}, changed {loaded.workouts_changed:,}, removed {loaded.workouts_removed:,})"))
     for table in WAREHOUSE_TABLES:
-        metadata = {"rows": totals[table], "rows_written_this_run": written.get(table, 0),
+        metadata = {"rows": totals[table], "rows_written_this_run": written.get(table, 0), **origin,
                     **table_metadata(table, schemas[table], row_count=totals[table])}
         if table == "workouts":
             metadata |= {"workouts_new": loaded.workouts_new, "workouts_changed": loaded.workouts_changed,

@@ -4,6 +4,12 @@ Hevy exports hold the whole history every time, so the loader first compares eac
 content hash with the warehouse and stages only new and changed workouts; an unchanged export
 stages no workout at all. Which weekly payloads a load changed is not the warehouse's business:
 the payload layer finds out by comparing the bytes it builds with the files it stored.
+
+A load records its state (lib/warehouse/carry_forward.py: the silver frames' fingerprint, the load
+code, and the state of every table it writes) in its transaction. While that state holds, the
+warehouse already holds exactly what loading the same frames would write, so an unchanged re-run
+diffs and stages nothing (`loaded_already`) and its removal guard knows nothing would be removed
+(`unchanged_removal_shares`).
 """
 
 from __future__ import annotations
@@ -11,19 +17,25 @@ from __future__ import annotations
 import json
 import re
 from contextlib import nullcontext
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 import sqlalchemy as sa
 
+from fitness_assets.lib.core.constants import PACKAGE_DIR
+from fitness_assets.lib.core.digest import files_digest
 from fitness_assets.lib.raw.zone import ManifestEntry
 from fitness_assets.lib.silver.build import ACTIVITIES, DIET, SOURCES, WORKOUTS, SilverLayer
+from fitness_assets.lib.warehouse.carry_forward import Carried, ComputationState
 from fitness_assets.lib.warehouse.database import copy_frame, foreign_keys_suspended, run_sql_file
 
 _NAMED = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+_WRITES = re.compile(r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(fitness\.\w+)", re.IGNORECASE)
+LOAD_COMPUTATION = "warehouse_load"  # its row in fitness.computation_runs
 # Arbitrary constant: one load at a time, so the diff taken at the start stays true until commit.
 _LOAD_LOCK_KEY = 7_406_222
 
@@ -137,6 +149,26 @@ def _keyed_removal_shares(conn: sa.Connection, table: str, key: list[str], expor
     return removal_shares(loaded.groupby("athlete_id").size(), removed, dataset, label, exports)
 
 
+# Each dataset's table, and what its rows are called in a removal message.
+REMOVABLE = {WORKOUTS: ("fitness.workouts", "workouts"), DIET: ("fitness.diet_daily", "diet days"),
+             ACTIVITIES: ("fitness.activities", "activities")}
+
+
+def unchanged_removal_shares(conn: sa.Connection, athletes: Mapping[str, list[str]],
+                             exports: dict) -> dict[str, pd.DataFrame]:
+    """Per dataset, the removal shares of loading frames the warehouse already holds (`loaded_already`):
+    the load that recorded this state removed every row its snapshots lacked, so nothing would be
+    removed now; `loaded` is counted per athlete of `athletes[dataset]` as the diffs count it."""
+    shares = {}
+    for dataset, (table, label) in REMOVABLE.items():
+        counted = conn.execute(sa.text(f"SELECT athlete_id, count(*) AS n FROM {table} "
+                                       "WHERE athlete_id = ANY(:athletes) GROUP BY athlete_id"),
+                               {"athletes": list(athletes.get(dataset, []))}).all()
+        loaded = pd.Series({row.athlete_id: int(row.n) for row in counted}, dtype="int64").sort_index()
+        shares[dataset] = removal_shares(loaded, pd.Series(dtype="int64"), dataset, label, exports)
+    return shares
+
+
 def diet_removal_shares(conn: sa.Connection, diet_days: pd.DataFrame, athletes: list[str], exports: dict) -> pd.DataFrame:
     return _keyed_removal_shares(conn, "fitness.diet_daily", ["diet_date"], diet_days, athletes, DIET, "diet days",
                                  exports)
@@ -222,12 +254,50 @@ def diff_workouts(conn: sa.Connection, sets: pd.DataFrame, snapshot_athletes: li
     return WorkoutDiff(written, removed, workout_of_set, removable.groupby("athlete_id").size())
 
 
+@cache
+def written_tables(sql_dir: Path) -> tuple[str, ...]:
+    """Every table the load statements write, in name order."""
+    return tuple(sorted(set(_WRITES.findall((sql_dir / "warehouse" / "load" / "10_load.sql").read_text("utf-8")))))
+
+
+@cache
+def load_code_digest(sql_dir: Path) -> str:
+    """The load's code, its SQL and schema, and the package data it loads (the curated muscle map
+    and the title aliases): any change loads again."""
+    return files_digest([*sorted((PACKAGE_DIR / "lib" / "warehouse").glob("*.py")),
+                         *sorted((sql_dir / "warehouse" / "load").glob("*.sql")),
+                         *sorted((sql_dir / "warehouse" / "schema").glob("*.sql")),
+                         *sorted((PACKAGE_DIR / "data").glob("*.csv"))])
+
+
+def load_state(sql_dir: Path, silver_fingerprint: str) -> ComputationState:
+    """What a load of the silver frames with `silver_fingerprint` (every input of the load: their
+    landed files, corrections, date bounds and parser code) depends on, and the tables it writes."""
+    return ComputationState.of(LOAD_COMPUTATION, {"silver": silver_fingerprint, "code": load_code_digest(sql_dir)},
+                               written_tables(sql_dir))
+
+
+def loaded_already(engine: sa.Engine, state: ComputationState | None) -> Carried | None:
+    """The load that left the warehouse as it is now, when it loaded frames with this state."""
+    if state is None:
+        return None
+    with engine.connect() as conn:
+        return state.carried(conn)
+
+
+def unchanged_load() -> LoadResult:
+    """What loading frames the warehouse already holds writes: nothing."""
+    return LoadResult({}, changes={dataset: dict.fromkeys(CHANGE_FIELDS, 0) for dataset in REMOVABLE})
+
+
 def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manifest: list[ManifestEntry],
                    muscle_map: pd.DataFrame, guard: RemovalGuard = RemovalGuard(),
-                   title_aliases: pd.DataFrame | None = None) -> LoadResult:
+                   title_aliases: pd.DataFrame | None = None, state: ComputationState | None = None,
+                   run_id: str = "") -> LoadResult:
     """Rows affected per named statement (0 everywhere when nothing changed) and the workout diff.
     `title_aliases` (alias, template_title): CSV exercise titles that name a Hevy exercise template
-    under another title (lib/silver/muscle_map.py).
+    under another title (lib/silver/muscle_map.py). `state` (load_state), when given, is recorded
+    with `run_id` in the load's transaction.
 
     Raises LargeRemovalError, having written nothing, when the removal guard stops the load.
     """
@@ -276,6 +346,8 @@ def load_warehouse(engine: sa.Engine, sql_dir: Path, silver: SilverLayer, manife
         with foreign_keys_suspended(conn, suspended) if suspended else nullcontext():
             for name, statement in named_statements(sql_dir / "warehouse" / "load" / "10_load.sql"):
                 counts[name] = max(conn.exec_driver_sql(statement).rowcount, 0)
+        if state is not None:
+            state.record(conn, run_id)
     vacuumed = [*(BULK_TABLES if bulk else ()), *((ACTIVITIES_TABLE,) if bulk_activities else ())]
     if vacuumed:
         _vacuum_analyze(engine, *vacuumed)
