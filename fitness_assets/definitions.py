@@ -29,8 +29,9 @@ from fitness_assets.defs.raw.assets import raw_exports
 from fitness_assets.defs.raw.hevy_api import hevy_api_sync
 from fitness_assets.defs.reports.assets import published_reports, weekly_report
 from fitness_assets.defs.resources import Configuration, build_resources, configuration_from
-from fitness_assets.defs.silver.assets import silver_frames
+from fitness_assets.defs.silver.assets import SILVER_FRAME_STORE, silver_frames
 from fitness_assets.defs.silver.checks import SILVER_CHECKS
+from fitness_assets.defs.silver.frame_store import SilverFrameStore
 from fitness_assets.defs.warehouse.assets import WAREHOUSE_TABLES, warehouse_tables
 from fitness_assets.defs.warehouse.checks import WAREHOUSE_CHECKS
 
@@ -69,7 +70,7 @@ def build_definitions(configuration: Configuration | None = None) -> dg.Definiti
         jobs=[ingest_job, hevy_api_sync_job, weekly_payload_job, weekly_report_job, weekly_refresh_job],
         sensors=[*ALERT_SENSORS, ingest_notifications, *EXPORT_SENSORS, weekly_freshness_sensor],
         schedules=[weekly_refresh_schedule, hevy_api_sync_schedule],
-        resources=build_resources(configuration),
+        resources={**build_resources(configuration), SILVER_FRAME_STORE: SilverFrameStore()},
     )
 
 

@@ -12,6 +12,7 @@ from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY, INPUTS_FINGERPR
 from fitness_assets.lib.silver.build import (ACTIVITIES, DIET, WORKOUTS, build_silver, current_counts,
                                              silver_inputs_fingerprint, source_of_dataset)
 
+SILVER_FRAME_STORE = "silver_frame_store"  # the IO manager's resource key (defs/silver/frame_store.py)
 # Each frame and what it holds (its description in the UI).
 SILVER_OUTPUTS = {
     "silver_workout_sets": "One row per set of the newest workout export (CSV or Hevy API sync) of each athlete: "
@@ -37,7 +38,8 @@ SILVER_OUTPUTS = {
 @dg.multi_asset(
     group_name="silver",
     deps=["raw_exports", "hevy_api_sync"],
-    outs={name: dg.AssetOut(kinds={"pandas"}, description=description) for name, description in SILVER_OUTPUTS.items()},
+    outs={name: dg.AssetOut(kinds={"pandas"}, description=description, io_manager_key=SILVER_FRAME_STORE)
+          for name, description in SILVER_OUTPUTS.items()},
 )
 def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource, quality: QualityResource):
     """Parses the newest export per athlete and dataset, applies the corrections file, and

@@ -10,6 +10,7 @@ from fitness_assets.defs.catalog import column_schemas, table_metadata
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.quality.checks import stored_fingerprints
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource, WarehouseResource
+from fitness_assets.defs.silver.frame_store import LazyFrame
 from fitness_assets.lib.silver.muscle_map import curated_muscle_map, exercise_title_aliases
 from fitness_assets.lib.raw.zone import load_manifest
 from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY
@@ -82,20 +83,14 @@ def table_deps(sql_dir: Path = DEFAULT_SQL_DIR) -> dict[str, list[str]]:
 )
 def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: FitnessFilesResource,
                      quality: QualityResource,
-                     silver_workout_sets: pd.DataFrame, silver_diet_days: pd.DataFrame, silver_cycles: pd.DataFrame,
-                     silver_activities: pd.DataFrame, silver_quarantine: pd.DataFrame, silver_corrections_applied: pd.DataFrame,
-                     silver_file_accounts: pd.DataFrame, silver_exercise_templates: pd.DataFrame,
-                     silver_body_weights: pd.DataFrame):
+                     silver_workout_sets: LazyFrame, silver_diet_days: LazyFrame, silver_cycles: LazyFrame,
+                     silver_activities: LazyFrame, silver_quarantine: LazyFrame, silver_corrections_applied: LazyFrame,
+                     silver_file_accounts: pd.DataFrame, silver_exercise_templates: LazyFrame,
+                     silver_body_weights: LazyFrame):
     """COPY into staging, then INSERT … ON CONFLICT / replace-changed-workouts. Unchanged data
     writes nothing; workouts missing from the newest complete export are removed and logged,
     unless the removal guard stops a large removal (then nothing is written). Each table's
     materialization carries its row count and its columns as PostgreSQL has them."""
-    silver = SilverLayer(
-        workout_sets=silver_workout_sets, diet_days=silver_diet_days, cycles=silver_cycles, activities=silver_activities,
-        quarantine=silver_quarantine, corrections_applied=silver_corrections_applied,
-        snapshots=snapshots_that_may_remove(silver_file_accounts), exercise_templates=silver_exercise_templates,
-        body_weights=silver_body_weights,
-    )
     guard = RemovalGuard(quality.max_removed_share, quality.min_removed_rows, quality.allow_removals,
                          current_exports(silver_file_accounts))
     state = silver_load_state(context.instance, warehouse.sql_path)
@@ -105,6 +100,12 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         loaded, origin = unchanged_load(), {"carried_forward": True,
                                             "computed_in_run": dg.MetadataValue.text(carried.run_id)}
     else:
+        silver = SilverLayer(  # the frames are read here, and only here (defs/silver/frame_store.py)
+            workout_sets=silver_workout_sets(), diet_days=silver_diet_days(), cycles=silver_cycles(),
+            activities=silver_activities(), quarantine=silver_quarantine(),
+            corrections_applied=silver_corrections_applied(), snapshots=snapshots_that_may_remove(silver_file_accounts),
+            exercise_templates=silver_exercise_templates(), body_weights=silver_body_weights(),
+        )
         try:
             loaded = load_warehouse(warehouse.engine, warehouse.sql_path, silver, load_manifest(files.raw_zone),
                                     curated_muscle_map(), guard=guard, title_aliases=exercise_title_aliases(),

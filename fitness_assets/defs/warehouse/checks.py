@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fitness_assets.defs.quality.checks import (check_ins, check_result, check_specs, inputs_fingerprint,
                                                selected_results)
 from fitness_assets.defs.resources import QualityResource, WarehouseResource
+from fitness_assets.defs.silver.frame_store import LazyFrame
 from fitness_assets.defs.warehouse.assets import silver_load_state
 from fitness_assets.lib.core.digest import files_digest
 from fitness_assets.lib.quality import warehouse_rules
@@ -46,8 +47,9 @@ from fitness_assets.lib.warehouse.load import (
     ins=check_ins(*REMOVAL_INS),
     can_subset=True,
 )
-def removal_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, quality: QualityResource, silver_workout_sets: pd.DataFrame,
-                   silver_diet_days: pd.DataFrame, silver_activities: pd.DataFrame, silver_file_accounts: pd.DataFrame):
+def removal_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, quality: QualityResource,
+                   silver_workout_sets: LazyFrame, silver_diet_days: LazyFrame, silver_activities: LazyFrame,
+                   silver_file_accounts: pd.DataFrame):
     """Runs before the warehouse load (blocking): a large removal stops the run before anything is written."""
     guard = RemovalGuard(quality.max_removed_share, quality.min_removed_rows, quality.allow_removals,
                          current_exports(silver_file_accounts))
@@ -59,10 +61,10 @@ def removal_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
             by_dataset = unchanged_removal_shares(conn, athletes, guard.exports)
         else:
             by_dataset = {
-                WORKOUTS: workout_removal_shares(diff_workouts(conn, silver_workout_sets, athletes[WORKOUTS]),
+                WORKOUTS: workout_removal_shares(diff_workouts(conn, silver_workout_sets(), athletes[WORKOUTS]),
                                                  guard.exports),
-                DIET: diet_removal_shares(conn, silver_diet_days, athletes[DIET], guard.exports),
-                ACTIVITIES: activity_removal_shares(conn, silver_activities, athletes[ACTIVITIES], guard.exports),
+                DIET: diet_removal_shares(conn, silver_diet_days(), athletes[DIET], guard.exports),
+                ACTIVITIES: activity_removal_shares(conn, silver_activities(), athletes[ACTIVITIES], guard.exports),
             }
     shares = {"silver_workout_sets": by_dataset[WORKOUTS], "silver_diet_days": by_dataset[DIET],
               "silver_activities": by_dataset[ACTIVITIES]}
