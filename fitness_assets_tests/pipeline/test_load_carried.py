@@ -5,6 +5,8 @@ are carried only while no table they read changed, and a table written by anyone
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
@@ -50,7 +52,10 @@ def test_an_unchanged_rerun_loads_nothing_and_its_checks_stay_honest(settings):
     assert recorded["run_id"] == first.run_id
     first_checks = check_evaluations(instance, first.run_id)
 
+    stored_sets = Path(instance.storage_directory()) / "silver_workout_sets"
+    written_at = stored_sets.stat().st_mtime_ns
     second = run_ingest(settings, instance)
+    assert stored_sets.stat().st_mtime_ns == written_at  # the same frame is not written again
     again = materializations(second)
     for table in ("workouts", "sets", "diet_daily", "activities", "quarantine"):
         assert again[table]["carried_forward"] is True and again[table]["computed_in_run"] == first.run_id, table
