@@ -1,5 +1,6 @@
-"""Issue 15: a re-run whose silver frames the warehouse already holds loads nothing and diffs
-nothing (lib/warehouse/load.py::loaded_already), says so, and its checks stay honest: the removal
+"""Issue 15: a re-run of unchanged exports parses nothing (the stored silver frames are carried
+forward: defs/silver/assets.py) and, as the warehouse already holds those frames, loads and diffs
+nothing (lib/warehouse/load.py::loaded_already); it says so, and its checks stay honest: the removal
 guard is still evaluated (by counting, with the same result the diff gives), the warehouse checks
 are carried only while no table they read changed, and a table written by anyone else loads again."""
 
@@ -57,6 +58,11 @@ def test_an_unchanged_rerun_loads_nothing_and_its_checks_stay_honest(settings):
     second = run_ingest(settings, instance)
     assert stored_sets.stat().st_mtime_ns == written_at  # the same frame is not written again
     again = materializations(second)
+    for frame in ("silver_workout_sets", "silver_diet_days", "silver_activities", "silver_file_accounts"):
+        # nothing parsed: the stored frames, with the metadata of the run that built them
+        assert again[frame]["carried_forward"] is True and again[frame]["computed_in_run"] == first.run_id, frame
+        assert again[frame]["inputs_fingerprint"] == loaded[frame]["inputs_fingerprint"], frame
+    assert again["silver_workout_sets"]["rows"] == loaded["silver_workout_sets"]["rows"] == len(clean_workouts())
     for table in ("workouts", "sets", "diet_daily", "activities", "quarantine"):
         assert again[table]["carried_forward"] is True and again[table]["computed_in_run"] == first.run_id, table
         assert again[table]["rows_written_this_run"] == 0 and again[table]["rows"] == loaded[table]["rows"], table
@@ -103,6 +109,8 @@ def test_an_unchanged_rerun_loads_nothing_and_its_checks_stay_honest(settings):
     (settings.inbox / "workouts.csv").write_bytes(hevy_csv(clean_workouts() + [
         workout_set("Arms", "20 Jan 2026, 18:00", "20 Jan 2026, 19:00", "Bicep Curl (Dumbbell)", 0, 12, 10)]))
     fourth = materializations(run_ingest(settings, instance))
+    assert "carried_forward" not in fourth["silver_workout_sets"]
+    assert fourth["silver_workout_sets"]["rows"] == len(clean_workouts()) + 1
     assert "carried_forward" not in fourth["workouts"] and fourth["workouts"]["workouts_new"] == 1
     fifth = materializations(run_ingest(settings, instance))
     assert fifth["workouts"]["carried_forward"] is True

@@ -1,6 +1,11 @@
 """silver: typed, unit-normalised frames validated by the Pandera models, rebuilt from the raw zone."""
 
 
+import hashlib
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 
@@ -8,7 +13,9 @@ from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.resources import FitnessFilesResource, QualityResource
 from fitness_assets.lib.silver.corrections import STALE_COLUMNS
 from fitness_assets.lib.raw.zone import load_manifest
+from fitness_assets.defs.silver.frame_store import LazyFrame, SilverFrameStore
 from fitness_assets.lib.core.constants import INGEST_COUNTS_KEY, INPUTS_FINGERPRINT_KEY
+from fitness_assets.lib.core.digest import files_digest
 from fitness_assets.lib.silver.build import (ACTIVITIES, DIET, WORKOUTS, build_silver, current_counts,
                                              silver_inputs_fingerprint, source_of_dataset)
 
@@ -35,27 +42,74 @@ SILVER_OUTPUTS = {
 }
 
 
+@cache
+def _asset_code() -> str:
+    return files_digest(sorted(Path(__file__).parent.glob("*.py")))
+
+
+def frames_fingerprint(manifest, corrections, sqlite_table: str, bounds) -> str:
+    """What the frames are made of (lib/silver/build.py::silver_inputs_fingerprint) and the code of
+    this folder, which makes the frames' metadata and the file accounts' frame."""
+    made_of = silver_inputs_fingerprint(manifest, corrections, sqlite_table, bounds)
+    return hashlib.sha256(f"{made_of} {_asset_code()}".encode()).hexdigest()[:32]
+
+
+def _stored_frames(instance: dg.DagsterInstance, store: SilverFrameStore,
+                   made_of: str) -> dict[str, tuple[LazyFrame, dg.EventLogEntry]] | None:
+    """Every frame as stored and its latest materialization, when all of them are made of `made_of`
+    (the build is a function of it: the stored frames are the ones it would make), else None."""
+    carried = {}
+    for name in SILVER_OUTPUTS:
+        event = instance.get_latest_materialization_event(dg.AssetKey(name))
+        recorded = event.asset_materialization.metadata.get(INPUTS_FINGERPRINT_KEY) if event else None
+        stored = store.stored(instance, dg.AssetKey(name), made_of)
+        if stored is None or recorded is None or recorded.value != made_of:
+            return None
+        carried[name] = (stored, event)
+    return carried
+
+
+def _carry_forward(context: dg.AssetExecutionContext,
+                   carried: dict[str, tuple[LazyFrame, dg.EventLogEntry]]) -> Iterator[dg.Output]:
+    """The stored frames again, with the metadata of the run that built them, said to be carried."""
+    _report_damaged(context, carried["silver_file_accounts"][0]())
+    built_in = {event.run_id for _, event in carried.values()}
+    report(context, f"silver: inputs unchanged since run {min(built_in)[:8]}: the stored frames carried forward, "
+                    "nothing parsed")
+    for name, (stored, event) in carried.items():
+        yield dg.Output(stored, name, metadata={**event.asset_materialization.metadata, "carried_forward": True,
+                                                "computed_in_run": dg.MetadataValue.text(event.run_id)})
+
+
+def _report_damaged(context: dg.AssetExecutionContext, accounts: pd.DataFrame) -> None:
+    for account in accounts.itertuples():
+        if account.status == "current" and account.incomplete_line:
+            report(context, f"silver: {account.file_name} looks cut or damaged at line {account.incomplete_line}: "
+                            "its intact rows load, but it removes nothing (export it again to remove workouts)")
+
+
 @dg.multi_asset(
     group_name="silver",
     deps=["raw_exports", "hevy_api_sync"],
     outs={name: dg.AssetOut(kinds={"pandas"}, description=description, io_manager_key=SILVER_FRAME_STORE)
           for name, description in SILVER_OUTPUTS.items()},
 )
-def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource, quality: QualityResource):
+def silver_frames(context: dg.AssetExecutionContext, files: FitnessFilesResource, quality: QualityResource,
+                  silver_frame_store: dg.ResourceParam[SilverFrameStore]):
     """Parses the newest export per athlete and dataset, applies the corrections file, and
     quarantines rows that cannot be parsed, fail the Pandera models or are dated after today or
     before FITNESS_EARLIEST_YEAR (never dropping them)."""
     manifest, corrections, bounds = load_manifest(files.raw_zone), files.corrections(), quality.date_bounds()
+    # On every frame: the checks judging these frames carry their results forward while it holds.
+    made_of = {INPUTS_FINGERPRINT_KEY: frames_fingerprint(manifest, corrections, files.diet_sqlite_table, bounds)}
+    carried = _stored_frames(context.instance, silver_frame_store, made_of[INPUTS_FINGERPRINT_KEY])
+    if carried is not None:
+        yield from _carry_forward(context, carried)
+        return
     silver = build_silver(files.raw_zone, manifest, corrections, files.diet_sqlite_table,
                           cache_dir=files.silver_cache, bounds=bounds)
-    # On every frame: the checks judging these frames carry their results forward while it holds.
-    made_of = {INPUTS_FINGERPRINT_KEY: silver_inputs_fingerprint(manifest, corrections, files.diet_sqlite_table,
-                                                                 bounds)}
     accounts = pd.DataFrame([vars(a) for a in silver.files])
-    for account in silver.files:
-        if account.status == "current" and account.incomplete_line:
-            report(context, f"silver: {account.file_name} looks cut or damaged at line {account.incomplete_line}: "
-                            "its intact rows load, but it removes nothing (export it again to remove workouts)")
+    _report_damaged(context, accounts)
     report(context, f"silver: {len(silver.workout_sets):,} sets, {len(silver.diet_days):,} diet days, "
                     f"{len(silver.activities):,} activities, {len(silver.cycles)} cycles, "
                     f"{len(silver.quarantine):,} quarantined row(s)")

@@ -74,12 +74,21 @@ class SilverFrameStore(dg.ConfigurableIOManager):
     def _path(self, instance: dg.DagsterInstance, asset_key: dg.AssetKey) -> Path:
         return Path(self.base_dir or instance.storage_directory()).joinpath(*asset_key.path)
 
-    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
+    def stored(self, instance: dg.DagsterInstance, asset_key: dg.AssetKey, made_of: str) -> LazyFrame | None:
+        """The stored frame of `asset_key` when it is made of `made_of`, else None."""
+        path = self._path(instance, asset_key)
+        recorded = path.with_name(path.name + MADE_OF_SUFFIX)
+        return LazyFrame(path) if recorded.is_file() and recorded.read_text() == _stamp(made_of, path) else None
+
+    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame | LazyFrame) -> None:
+        """`obj` may be the stored frame itself (a LazyFrame: silver_frames carried forward)."""
         path = self._path(context.step_context.instance, context.asset_key)
         made_of, recorded = _fingerprint(context.output_metadata), path.with_name(path.name + MADE_OF_SUFFIX)
         if made_of is not None and recorded.is_file() and recorded.read_text() == _stamp(made_of, path):
             context.log.debug(f"{context.asset_key.to_user_string()}: stored frame already made of {made_of[:12]}")
             return
+        if isinstance(obj, LazyFrame):
+            obj = obj()  # read before the file is replaced (it may be this very file)
         path.parent.mkdir(parents=True, exist_ok=True)
         recorded.unlink(missing_ok=True)  # until the new frame is in place, nothing vouches for the file
         partial = path.with_name(path.name + ".partial")
