@@ -267,36 +267,45 @@ def _in_export_order(sets: pd.DataFrame) -> pd.DataFrame:
     return sets.assign(workout=workout).sort_values(["workout", "source_line"], kind="stable")
 
 
-def _adjacent_duplicates(sets: pd.DataFrame) -> pd.Series:
-    """Rows identical (exercise, set_index and values) to the row just above them in the same workout."""
-    ordered = _in_export_order(sets)
+def _adjacent_duplicates(ordered: pd.DataFrame) -> pd.Series:
+    """Rows (of `_in_export_order`) identical (exercise, set_index and values) to the row just
+    above them in the same workout."""
     row = _row_hashes(ordered, ["exercise_title", "set_index", *SET_VALUES])
-    same = (row == row.shift()) & (ordered["workout"] == ordered["workout"].shift())
-    return same.reindex(sets.index)
+    return (row == row.shift()) & (ordered["workout"] == ordered["workout"].shift())
 
 
-def _repeated_blocks(sets: pd.DataFrame) -> pd.Series:
-    """Rows of a block identical, set for set, to an earlier block of the same workout."""
-    if sets.empty:
-        return pd.Series(False, index=sets.index, dtype=bool)
-    ordered = _in_export_order(sets)
+def _repeated_blocks(ordered: pd.DataFrame) -> pd.Series:
+    """Rows (of `_in_export_order`) of a block identical, set for set, to an earlier block of the
+    same workout.
+
+    A block's content is the XOR of one hash per row of (its values, its position in the block):
+    equal blocks have equal contents, and positions are unique within a block, so no two rows
+    cancel. Vectorised: a tuple of row hashes per block, built in a Python loop, cost 2.8 s per
+    million sets; two different blocks of a workout share a content with odds of ~1e-19."""
+    if ordered.empty:
+        return pd.Series(False, index=ordered.index, dtype=bool)
     block = ordered.groupby(BLOCK_KEY, sort=False, dropna=False).ngroup().to_numpy()
-    rows_of_block: dict[int, list[int]] = {}
-    for number, row in zip(block.tolist(), _row_hashes(ordered, ["set_index", *SET_VALUES]).tolist()):
-        rows_of_block.setdefault(number, []).append(row)  # a plain loop: per-group pandas calls cost 30x more
+    by_block = np.argsort(block, kind="stable")  # each block's rows together, in file order
+    position = pd.Series(block[by_block]).groupby(block[by_block]).cumcount().to_numpy()
+    row = _row_hashes(ordered, ["set_index", *SET_VALUES]).to_numpy()[by_block]
+    keyed = pd.util.hash_pandas_object(pd.DataFrame({"row": row, "position": position}), index=False).to_numpy()
+    starts = np.flatnonzero(np.r_[True, block[by_block][1:] != block[by_block][:-1]])
     blocks = ordered.assign(block=block).groupby("block", sort=True).agg(
-        workout=("workout", "first"), exercise=("exercise_title", "first"), first_line=("source_line", "min"))
-    blocks["content"] = [tuple(rows_of_block[number]) for number in blocks.index]
+        workout=("workout", "first"), exercise=("exercise_title", "first"), first_line=("source_line", "min"),
+        rows=("source_line", "size"))
+    blocks["content"] = np.bitwise_xor.reduceat(keyed, starts)  # blocks numbered 0…n-1, in `starts` order
     blocks = blocks.sort_values(["workout", "first_line"], kind="stable")
-    repeated = set(blocks.index[blocks.duplicated(["workout", "exercise", "content"], keep="first")])
-    return pd.Series(np.isin(block, list(repeated)), index=ordered.index).reindex(sets.index)
+    repeated = blocks.index[blocks.duplicated(["workout", "exercise", "rows", "content"], keep="first")]
+    return pd.Series(np.isin(block, repeated.to_numpy()), index=ordered.index)
 
 
 def duplicate_rows(sets: pd.DataFrame) -> Finding:
     """Exact duplicates: a row repeated right below itself, or a whole block repeated later in
     the same workout (a workout pasted twice). A single identical set in a later, different
     block is a real back-off set and is not reported."""
-    adjacent, repeated = _adjacent_duplicates(sets), _repeated_blocks(sets)
+    ordered = _in_export_order(sets)
+    adjacent, repeated = (_adjacent_duplicates(ordered).reindex(sets.index),
+                          _repeated_blocks(ordered).reindex(sets.index))
     bad = sets[adjacent | repeated]
     problem = pd.Series("identical to the row above it", index=bad.index, dtype=object)
     problem[repeated[bad.index] & ~adjacent[bad.index]] = "part of a block identical to an earlier block"
