@@ -46,7 +46,7 @@ def set_index_sequence(sets: pd.DataFrame, quarantine: pd.DataFrame) -> Finding:
             return any(block_start[row.Index] - 1 <= line < row.source_line
                        for line in quarantined_lines.get(row.source_sha256, ()))
 
-        duplicate_starts = _adjacent_duplicates(sets)
+        duplicate_starts = _adjacent_duplicates(_in_export_order(sets)).reindex(sets.index)
         duplicated_blocks = sets.loc[duplicate_starts & (sets["set_order"] == 0), BLOCK_KEY]
         in_duplicated_block = pd.MultiIndex.from_frame(bad[BLOCK_KEY]).isin(pd.MultiIndex.from_frame(duplicated_blocks))
         explained = np.array([explained_by_quarantine(row) for row in bad.itertuples()], dtype=bool)
