@@ -65,6 +65,16 @@ def _stamp(made_of: str, path: Path) -> str | None:
     return f"{made_of} {stat.st_size} {stat.st_mtime_ns}"
 
 
+def _stamp_file(path: Path) -> Path:
+    return path.with_name(path.name + MADE_OF_SUFFIX)
+
+
+def _holds(path: Path, made_of: str | None) -> bool:
+    """Whether the file at `path` holds the frame made of `made_of`."""
+    recorded = _stamp_file(path)
+    return made_of is not None and recorded.is_file() and recorded.read_text() == _stamp(made_of, path)
+
+
 class SilverFrameStore(dg.ConfigurableIOManager):
     """The silver frames' IO manager: Dagster's filesystem layout and pickles, written only when
     the frame's inputs fingerprint changed, read lazily by inputs declared as `LazyFrame`."""
@@ -77,26 +87,25 @@ class SilverFrameStore(dg.ConfigurableIOManager):
     def stored(self, instance: dg.DagsterInstance, asset_key: dg.AssetKey, made_of: str) -> LazyFrame | None:
         """The stored frame of `asset_key` when it is made of `made_of`, else None."""
         path = self._path(instance, asset_key)
-        recorded = path.with_name(path.name + MADE_OF_SUFFIX)
-        return LazyFrame(path) if recorded.is_file() and recorded.read_text() == _stamp(made_of, path) else None
+        return LazyFrame(path) if _holds(path, made_of) else None
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame | LazyFrame) -> None:
         """`obj` may be the stored frame itself (a LazyFrame: silver_frames carried forward)."""
         path = self._path(context.step_context.instance, context.asset_key)
-        made_of, recorded = _fingerprint(context.output_metadata), path.with_name(path.name + MADE_OF_SUFFIX)
-        if made_of is not None and recorded.is_file() and recorded.read_text() == _stamp(made_of, path):
+        made_of = _fingerprint(context.output_metadata)
+        if _holds(path, made_of):
             context.log.debug(f"{context.asset_key.to_user_string()}: stored frame already made of {made_of[:12]}")
             return
         if isinstance(obj, LazyFrame):
             obj = obj()  # read before the file is replaced (it may be this very file)
         path.parent.mkdir(parents=True, exist_ok=True)
-        recorded.unlink(missing_ok=True)  # until the new frame is in place, nothing vouches for the file
+        _stamp_file(path).unlink(missing_ok=True)  # until the new frame is in place, nothing vouches for it
         partial = path.with_name(path.name + ".partial")
         with partial.open("wb") as stored:
             pickle.dump(obj, stored, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
         if made_of is not None:
-            recorded.write_text(_stamp(made_of, path))
+            _stamp_file(path).write_text(_stamp(made_of, path))
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame | LazyFrame:
         frame = LazyFrame(self._path(context.instance, context.asset_key))
