@@ -71,7 +71,14 @@ def _wait_until(condition, seconds: float, what):
 
 
 def _survivors(processes: list[psutil.Process]) -> list[tuple[int, int, str]]:
-    return [(p.pid, p.ppid(), " ".join(p.cmdline())[:80]) for p in processes if process_alive(p.pid)]
+    found = []
+    for process in processes:
+        try:
+            if process_alive(process.pid):
+                found.append((process.pid, process.ppid(), " ".join(process.cmdline())[:80]))
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue  # it exited between the two questions (seen once in CI: a `tail` turning zombie)
+    return found
 
 
 def _postgres_processes(pgdata: Path) -> list[psutil.Process]:
