@@ -120,7 +120,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         schemas = column_schemas(conn, WAREHOUSE_TABLES)
     report(context, "warehouse: " + ", ".join(f"{t} {totals[t]:,}" for t in ("workouts", "sets", "diet_daily",
                                                                               "activities"))
-           + (f" (already as run {carried.run_id[:8]} loaded these silver frames: nothing diffed or written)"
+           + (f" (run {carried.run_id[:8]} already loaded these silver frames: nothing diffed or written)"
               if carried is not None else
               f" (rows written this run: {sum(written.get(t, 0) for t in WAREHOUSE_TABLES):,}; workouts new "
               f"{loaded.workouts_new:,}, changed {loaded.workouts_changed:,}, removed {loaded.workouts_removed:,})"))
