@@ -59,7 +59,7 @@ def _state(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
     inputs = sorted({table for dep in deps for table in _TABLES_OF.get(dep, (f"fitness.{dep}",))})
     with warehouse.engine.connect() as conn:
         state = insight_state(conn, asset, inputs, INSIGHT_OUTPUTS[asset],
-                                  insights.model_dump() if insights else {}, warehouse.sql_path)
+                              insights.model_dump() if insights else {}, warehouse.sql_path)
         return state, state.carried(conn)
 
 
