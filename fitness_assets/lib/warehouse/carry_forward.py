@@ -40,9 +40,11 @@ def state_digest(value: object) -> str:
 
 @dataclass(frozen=True)
 class Carried:
-    """What the last computation recorded: its run and its checks' results."""
+    """What the last computation recorded: its run and its checks' results, and the states of its
+    output tables as just compared (their row counts are the tables' sizes now)."""
     run_id: str
     checks: dict[str, dict]
+    outputs: dict[str, list[int]]
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,10 @@ class ComputationState:
                                    "WHERE computation = :computation"), {"computation": self.computation}).one_or_none()
         if row is None or row.input_state != self.input_state:
             return None
-        if row.output_state != state_digest(table_states(conn, list(self.outputs))):
+        outputs = table_states(conn, list(self.outputs))
+        if row.output_state != state_digest(outputs):
             return None  # the output tables were written since (by hand, or a migration)
-        return Carried(row.run_id, row.checks)
+        return Carried(row.run_id, row.checks, outputs)
 
     def record(self, conn: sa.Connection, run_id: str, checks: Mapping[str, dict] | None = None) -> None:
         """In the transaction that wrote the outputs: this computation's state, run and checks."""
