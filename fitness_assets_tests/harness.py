@@ -82,3 +82,26 @@ def run_reports(settings: Configuration, first_week: str, last_week: str, instan
     return defs.resolve_job_def("weekly_report_job").execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(), run_config=QUIET, raise_on_error=raise_on_error,
         tags=range_tags(first_week, last_week))
+
+
+def wal_bytes(engine: sa.Engine, start: str, end: str, *relations: str) -> int:
+    """Bytes of the WAL records between two positions that touch this database's files, or only
+    the files of `relations` and their indexes (as they are now: a TRUNCATE gives new ones). The
+    WAL position is the whole server's, and autovacuum or ANALYZE in another database or table
+    moves it too; reading the records themselves (pg_walinspect) keeps that noise out."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_walinspect")
+    with engine.connect() as conn:
+        return conn.execute(sa.text("""
+            WITH files AS (
+                SELECT pg_relation_filenode(c.oid) AS filenode FROM pg_class c
+                WHERE c.oid = ANY(CAST(:relations AS regclass[]))
+                   OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ANY(CAST(:relations AS regclass[])))),
+            records AS (
+                SELECT DISTINCT b.start_lsn, b.record_length
+                FROM pg_get_wal_block_info(CAST(:start AS pg_lsn), CAST(:end AS pg_lsn), false) b
+                WHERE b.reldatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND (cardinality(CAST(:relations AS regclass[])) = 0
+                       OR b.relfilenode IN (SELECT filenode FROM files)))
+            SELECT coalesce(sum(record_length), 0)::bigint FROM records"""),
+            {"start": str(start), "end": str(end), "relations": list(relations)}).scalar_one()

@@ -24,6 +24,7 @@ from fitness_assets.lib.silver.build import SilverLayer, build_silver, snapshots
 from fitness_assets.lib.silver.snapshots import DateBounds
 from fitness_assets.lib.warehouse.load import BULK_LOAD_MIN_ROWS, BULK_TABLES, LoadResult, load_warehouse
 from fitness_assets_tests.conftest import new_database
+from fitness_assets_tests.harness import wal_bytes
 
 TOTAL_SETS = 64_000
 BOUNDS = DateBounds(today=date(2027, 1, 1))  # the synthetic history ends 2026-10-30
@@ -164,9 +165,8 @@ def test_bulk_load_replacing_and_removing_workouts_equals_a_fresh_load(settings,
         _load(engine, sql_dir, silver_a, manifest_a)
         [(vacuumed, vacuum_starts)] = vacuums
         assert vacuumed == BULK_TABLES
+        wal_a = wal_bytes(engine, before_a, vacuum_starts)  # this database's records only
         with engine.connect() as conn:
-            wal_a = conn.execute(sa.text("SELECT pg_wal_lsn_diff(:end, :b)::bigint"),
-                                 {"end": vacuum_starts, "b": before_a}).scalar_one()
             sets_bytes = conn.exec_driver_sql("SELECT pg_total_relation_size('fitness.sets')").scalar_one()
             assert conn.exec_driver_sql("SELECT bool_and(last_vacuum IS NOT NULL) FROM pg_stat_user_tables "
                                         "WHERE relid = ANY('{fitness.workouts,fitness.sets}'::regclass[])").scalar_one()
@@ -270,8 +270,7 @@ def test_a_bulk_first_load_of_activities_equals_the_row_by_row_one(settings, dat
             loaded = _load(engine, sql_dir, silver, manifest)
             with engine.connect() as conn:
                 end = vacuums[0][1] if vacuums else conn.exec_driver_sql(lsn).scalar_one()
-                return conn.execute(sa.text("SELECT pg_wal_lsn_diff(:end, :b)::bigint"),
-                                    {"end": end, "b": before}).scalar_one(), loaded
+            return wal_bytes(engine, before, end), loaded  # this database's records only
 
         bulk_wal, bulk_load = wal_bytes_of_a_load(bulk, min_rows=1_000)
         assert suspended == [["fitness.activities"]] and [tables for tables, _ in vacuums] == [("fitness.activities",)]

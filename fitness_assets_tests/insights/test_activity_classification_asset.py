@@ -13,7 +13,7 @@ from fitness_assets.defs.insights.assets import activity_classification
 from fitness_assets.defs.insights.checks import activity_classification_checks
 from fitness_assets.lib.core.constants import DEFAULT_SQL_DIR
 from fitness_assets.lib.warehouse.database import apply_migrations, copy_frame
-from fitness_assets_tests.harness import QUIET, query
+from fitness_assets_tests.harness import QUIET, query, wal_bytes
 from fitness_assets_tests.insights.synthetic import accuracy, history
 
 COLUMNS = ["athlete_id", "source", "source_workout_id", "activity_date", "activity_type", "distance_km", "duration_s",
@@ -195,9 +195,8 @@ def test_the_first_write_skips_the_wal_on_the_embedded_server(settings):
     wal_skip_threshold (2 MB) PostgreSQL logs a new table's pages at commit rather than syncing
     its file, so this test's few thousand labels are written with the threshold at 0.
 
-    Only WAL records that touch the table's own files (heap and indexes) are counted, read with
-    pg_walinspect: the cluster's WAL position also moves with autovacuum and ANALYZE of other
-    tables and databases on the same server, which once made a cluster-wide difference fail."""
+    Only WAL records that touch the table's own files count (harness.wal_bytes): the
+    server-wide WAL position also moves with autovacuum elsewhere, which once failed this test."""
     from fitness_assets.defs.resources import ClassifierResource
     from fitness_assets.lib.insights import store
     from fitness_assets.lib.insights.classify import classify
@@ -218,21 +217,9 @@ def test_the_first_write_skips_the_wal_on_the_embedded_server(settings):
             assert store.write_classification(conn, DEFAULT_SQL_DIR, labels, bulk_min_rows=bulk_min_rows).written \
                 == len(labels)
         with engine.connect() as conn:
-            # The files are the ones after the write: a first write's TRUNCATE gives the table new ones.
-            return conn.execute(sa.text("""
-                WITH files AS (
-                    SELECT pg_relation_filenode(c.oid) AS filenode FROM pg_class c
-                    WHERE c.oid = 'fitness.activity_classification'::regclass
-                       OR c.oid IN (SELECT indexrelid FROM pg_index
-                                    WHERE indrelid = 'fitness.activity_classification'::regclass)),
-                records AS (
-                    SELECT DISTINCT b.start_lsn, b.record_length
-                    FROM pg_get_wal_block_info(:before, pg_current_wal_insert_lsn(), false) b
-                    JOIN files ON b.relfilenode = files.filenode
-                    WHERE b.reldatabase = (SELECT oid FROM pg_database WHERE datname = current_database()))
-                SELECT coalesce(sum(record_length), 0)::bigint,
-                       pg_relation_size('fitness.activity_classification') FROM records"""),
-                                 {"before": before}).one()
+            end, size = conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn(), "
+                                             "pg_relation_size('fitness.activity_classification')").one()
+        return wal_bytes(engine, before, end, "fitness.activity_classification"), size
 
     first_wal, table_size = wal_bytes_of_a_write(bulk_min_rows=1)
     diff_wal, _ = wal_bytes_of_a_write(bulk_min_rows=len(labels) + 1)
