@@ -50,10 +50,11 @@ def athlete_week_of(payload_dir: Path, path: Path) -> AthleteWeek:
 
 
 def stored_files(payload_dir: Path, weeks: list[str] | None = None) -> dict[AthleteWeek, Path]:
-    """Every stored payload file (of `weeks` only, when given), by athlete-week."""
-    patterns = [f"**/{FILE_PREFIX}{week}.json" for week in weeks] if weeks is not None else [f"**/{FILE_PREFIX}*.json"]
-    return dict(sorted((athlete_week_of(payload_dir, path), path)
-                       for pattern in patterns for path in payload_dir.glob(pattern)))
+    """Every stored payload file (of `weeks` only, when given), by athlete-week. One walk of the
+    folder, whatever the number of weeks (a glob per week walked it once per week)."""
+    files = ((athlete_week_of(payload_dir, path), path) for path in payload_dir.glob(f"**/{FILE_PREFIX}*.json"))
+    wanted = set(weeks) if weeks is not None else None
+    return dict(sorted((key, path) for key, path in files if wanted is None or key[1] in wanted))
 
 
 def store_payloads(payload_dir: Path, payloads: dict[AthleteWeek, dict], weeks: list[str]) -> StoredPayloads:
