@@ -22,6 +22,7 @@ import unicodedata
 MAX_NAME_CHARS = 80
 EMPTY_NAME = "(no name)"
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_BACKSLASH_OR_BACKTICK = re.compile(r"[\\`]")
 
 
 def _plain(text: str) -> str:
@@ -57,13 +58,10 @@ def code_spans(text: str) -> list[tuple[int, int, str]]:
     line breaks in the content read as spaces, and one space is stripped from each end when
     both ends have one. A run without a closing run is literal text."""
     spans, i, length = [], 0, len(text)
-    while i < length:
-        char = text[i]
-        if char == "\\" and i + 1 < length and text[i + 1] in _ASCII_PUNCTUATION:
-            i += 2
-            continue
-        if char != "`":
-            i += 1
+    while (special := _BACKSLASH_OR_BACKTICK.search(text, i)) is not None:
+        i = special.start()  # every other character is plain text: jumped over, not stepped through
+        if text[i] == "\\":
+            i += 2 if i + 1 < length and text[i + 1] in _ASCII_PUNCTUATION else 1
             continue
         run_end = i
         while run_end < length and text[run_end] == "`":
