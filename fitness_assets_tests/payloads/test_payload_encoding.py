@@ -14,7 +14,14 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from fitness_assets.lib.payloads.payload import FIGURES, _figure_table, _number, _rows, canonical_bytes
+from fitness_assets.lib.payloads.payload import (
+    FIGURES,
+    INTEGER_FIGURES,
+    _figure_table,
+    _number,
+    _rows,
+    canonical_bytes,
+)
 
 
 def reference_bytes(payload: dict) -> bytes:
@@ -55,7 +62,7 @@ def test_figures_converted_a_column_at_a_time_equal_number_of_each_value():
         rows.append({**row, **{f"delta_{name}": value for name, value in row.items()}})
     for prefix in ("", "delta_"):
         table = _figure_table(rows, prefix)
-        expected = [{name: _number(row[f"{prefix}{name}"], name in {"total_sets", "total_reps", "failure_sets"})
+        expected = [{name: _number(row[f"{prefix}{name}"], name in INTEGER_FIGURES)
                      for name in FIGURES} for row in rows]
         assert [list(figures) for figures in table] == [list(FIGURES)] * len(rows)  # the keys, in contract order
         # Compared as JSON: 82 and 82.0 are equal in Python but not in the bytes written.
