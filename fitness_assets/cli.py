@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import re
@@ -193,6 +194,10 @@ class CodeLocation:
             job_code_origin=remote_job.get_python_origin(),
             asset_selection=None, asset_check_selection=None, asset_graph=self.repository.asset_graph)
         recon_job = self.location.get_reconstructable_job(self.repository.name, job_name)
+        # Everything alive now (Dagster, pandas, the definitions, the instance) lives as long as the
+        # process: frozen, the collector stops walking it on every full collection during the run
+        # (two of them cost 0.7 s of the sample's runs; 0.06 s frozen).
+        gc.freeze()
         return execute_run(recon_job, run, self.instance)
 
 

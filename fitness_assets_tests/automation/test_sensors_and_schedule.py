@@ -103,6 +103,20 @@ def test_the_s3_sensor_skips_without_a_bucket(settings):
     assert isinstance(result, dg.SkipReason)
 
 
+def test_an_ingest_without_a_bucket_builds_no_s3_client(settings, monkeypatch):
+    # A stand-in that fails (the one replaced part here): building a boto3 client costs ~0.25 s,
+    # and dagster-aws's own resource builds one for every step that declares it.
+    import dagster_aws.s3.resources
+
+    def no_client(**_):
+        raise AssertionError("an S3 client was built without FITNESS_S3_BUCKET")
+
+    monkeypatch.setattr(dagster_aws.s3.resources, "construct_s3_client", no_client)
+    (settings.inbox / "workouts.csv").write_bytes(hevy_csv(workout_rows()))
+    assert run_ingest(settings).success
+    assert query(settings, "SELECT count(*) AS n FROM fitness.workouts") == [{"n": 4}]
+
+
 def test_the_schedule_targets_the_week_that_just_ended_in_the_configured_time_zone():
     # The job infers its partitions from its assets, so the schedule resolves within Definitions.
     schedule = dg.Definitions(assets=[weekly_payload, weekly_report, published_reports],

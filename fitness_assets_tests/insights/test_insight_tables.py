@@ -44,21 +44,7 @@ def insert_lifting_and_diet(url: str) -> None:
         conn.execute(sa.text("INSERT INTO fitness.cycles VALUES ('default', 1, 'Bulking I', 'bulking', '2025-01-01', NULL)"))
         for week, monday in enumerate(mondays):
             for day in (monday, monday + pd.Timedelta(days=3)):
-                workout = conn.execute(sa.text(
-                    "INSERT INTO fitness.workouts (athlete_id, started_at, ended_at, title, training_date, "
-                    "duration_minutes, content_hash, source_sha256) VALUES ('default', :start, :end, 'Legs', :day, 60, "
-                    "'h', 'sha') RETURNING workout_id"),
-                    {"start": day + pd.Timedelta(hours=18), "end": day + pd.Timedelta(hours=19), "day": day.date()}
-                ).scalar_one()
-                block = conn.execute(sa.text(
-                    "INSERT INTO fitness.workout_exercises (workout_id, block_index, exercise_id) "
-                    "VALUES (:w, 0, fitness.exercise_id_for('Squat (Barbell)')) RETURNING workout_exercise_id"),
-                    {"w": workout}).scalar_one()
-                weight = 1000 if (week, day.weekday()) == (10, 3) else 100 + 2.5 * week
-                conn.execute(sa.text(
-                    "INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, weight_kg, reps, "
-                    "source_line) SELECT :b, n, n, 'normal', :kg, 5, n + 2 FROM generate_series(0, 2) n"),
-                    {"b": block, "kg": weight})
+                insert_squats(conn, "default", day, 1000 if (week, day.weekday()) == (10, 3) else 100 + 2.5 * week)
         conn.execute(sa.text(
             "INSERT INTO fitness.diet_daily (athlete_id, diet_date, calories_kcal, protein_g, carbs_g, fat_g, cycle_id, "
             "bodyweight_kg, source_sha256, source_line) "
@@ -66,6 +52,24 @@ def insert_lifting_and_diet(url: str) -> None:
             "180, 300, 70, 1, 80 + extract(doy FROM d)::numeric / 100, 'sha', 2 "
             "FROM generate_series('2025-01-01'::date, '2025-12-31'::date, '1 day') d"))
     engine.dispose()
+
+
+def insert_squats(conn: sa.Connection, athlete: str, day: pd.Timestamp, kg: float) -> None:
+    """A 'Legs' workout at 18:00 on `day`: three squat sets of 5 at `kg` (the exercise exists)."""
+    workout = conn.execute(sa.text(
+        "INSERT INTO fitness.workouts (athlete_id, started_at, ended_at, title, training_date, "
+        "duration_minutes, content_hash, source_sha256) VALUES (:athlete, :start, :end, 'Legs', :day, 60, "
+        "'h', 'sha') RETURNING workout_id"),
+        {"athlete": athlete, "start": day + pd.Timedelta(hours=18), "end": day + pd.Timedelta(hours=19),
+         "day": day.date()}).scalar_one()
+    block = conn.execute(sa.text(
+        "INSERT INTO fitness.workout_exercises (workout_id, block_index, exercise_id) "
+        "VALUES (:w, 0, fitness.exercise_id_for('Squat (Barbell)')) RETURNING workout_exercise_id"),
+        {"w": workout}).scalar_one()
+    conn.execute(sa.text(
+        "INSERT INTO fitness.sets (workout_exercise_id, set_order, set_index, set_type, weight_kg, reps, "
+        "source_line) SELECT :b, n, n, 'normal', :kg, 5, n + 2 FROM generate_series(0, 2) n"),
+        {"b": block, "kg": kg})
 
 
 def materialize(settings, instance) -> tuple[dict, dict, str]:
@@ -152,6 +156,54 @@ def test_insight_tables_from_the_warehouse_and_a_rerun_writes_nothing(settings):
     text = write_report(payload)
     assert f"- Consistency score {number(score['consistency_score'])}: frequency " in text
     assert ungrounded_numbers(text, payload) == []
+
+
+ATHLETE_SCOPED = ("consistency_weekly", "trends", "anomalies")
+OUTPUTS = ("consistency_weekly", "trend_series", "trends", "trend_forecasts", "anomalies")
+
+
+def test_a_change_to_one_athlete_computes_that_athlete_again_and_keeps_the_others_rows(settings):
+    insert_activities(settings.database_url, history(start=date(2017, 1, 2), seed=5))
+    insert_lifting_and_diet(settings.database_url)
+    engine = sa.create_engine(settings.database_url)
+    with engine.begin() as conn:  # a second athlete squats every Tuesday of 2025, +5 kg a week
+        conn.execute(sa.text("INSERT INTO fitness.athletes (athlete_id) VALUES ('kim')"))
+        for week, tuesday in enumerate(pd.date_range("2025-01-07", "2025-12-30", freq="7D")):
+            insert_squats(conn, "kim", tuesday, 60 + 5 * week)
+    instance = dg.DagsterInstance.ephemeral()
+
+    first, _, _ = materialize(settings, instance)
+    assert {name: first[name]["computed_for"] for name in ATHLETE_SCOPED} == dict.fromkeys(ATHLETE_SCOPED,
+                                                                                           "every athlete")
+    tables = {t: query(settings, f"SELECT * FROM fitness.{t}") for t in OUTPUTS}
+    assert {r["athlete_id"] for r in tables["trends"]} == {"default", "kim"}
+
+    with engine.begin() as conn:  # kim trains once more, with a typo: 6,000 kg
+        insert_squats(conn, "kim", pd.Timestamp("2026-01-06"), 6000)
+    partial, partial_checks, _ = materialize(settings, instance)
+    assert {name: partial[name]["computed_for"] for name in ATHLETE_SCOPED} == dict.fromkeys(
+        ATHLETE_SCOPED, "1 athlete(s) whose rows changed")
+    after = {t: query(settings, f"SELECT * FROM fitness.{t}") for t in OUTPUTS}
+    for table in OUTPUTS:  # the other athlete's rows are untouched, kim's are new
+        assert sorted(str(r) for r in after[table] if r["athlete_id"] == "default") == sorted(
+            str(r) for r in tables[table] if r["athlete_id"] == "default"), table
+    assert any(r["athlete_id"] == "kim" and r["value"] == 6000 for r in after["anomalies"])
+    assert len([r for r in after["trend_series"] if r["athlete_id"] == "kim"]) == len(
+        [r for r in tables["trend_series"] if r["athlete_id"] == "kim"]) + 1
+
+    # Computing every athlete again gives the same tables, and the same checks over all of them.
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM fitness.computation_runs WHERE computation IN :names").bindparams(
+            sa.bindparam("names", expanding=True)), {"names": list(ATHLETE_SCOPED)})
+    engine.dispose()
+    full, full_checks, _ = materialize(settings, instance)
+    assert {name: (full[name]["computed_for"], full[name]["rows_written_this_run"]) for name in ATHLETE_SCOPED} == \
+        dict.fromkeys(ATHLETE_SCOPED, ("every athlete", 0))
+    for name in ("scores_in_range", "intervals_contain_estimates", "flags_outside_bounds"):
+        assert ({k: partial_checks[name].metadata[k].value for k in ("offending_rows", "checked_rows", "fingerprint")}
+                == {k: full_checks[name].metadata[k].value for k in ("offending_rows", "checked_rows", "fingerprint")}
+                and partial_checks[name].passed == full_checks[name].passed), name
+    assert full["anomalies"]["values_judged"] > partial["anomalies"]["values_judged"]
 
 
 def test_sync_table_writes_only_differences(settings, database_url):

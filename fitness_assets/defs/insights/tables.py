@@ -4,6 +4,11 @@ Each asset reads the warehouse, calls one library function (lib/insights/), chec
 against its rule (before writing: the rules are arithmetic the tables promise) and makes its
 table hold exactly that frame, writing only the rows that changed (lib/insights/tables.py).
 The weekly payload, the report and the dashboard read these tables; none recomputes them.
+
+Nothing read changed: the last result is carried forward. Only some athletes' rows changed:
+consistency, trends and anomalies (each computed athlete by athlete) compute those athletes again,
+replace only their rows, and check the whole table as the run leaves it (their new rows with the
+other athletes' stored ones).
 """
 
 
@@ -12,6 +17,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 import pandas as pd
+import sqlalchemy as sa
 
 from fitness_assets.defs.progress import preview, report
 from fitness_assets.defs.quality.checks import check_result, check_specs
@@ -27,7 +33,7 @@ from fitness_assets.lib.insights.anomalies import (
 from fitness_assets.lib.insights.before_after import (
     before_after as before_after_periods,
 )
-from fitness_assets.lib.insights.carry_forward import insight_state
+from fitness_assets.lib.insights.carry_forward import insight_state, insight_state_by_athlete
 from fitness_assets.lib.insights.consistency import consistency_scores
 from fitness_assets.lib.insights.tables import Synced, sync_table
 from fitness_assets.lib.insights.trends import trend_tables
@@ -50,17 +56,47 @@ INSIGHT_OUTPUTS = {
 _TABLES_OF = {LABELS: ("fitness.activity_classification", "fitness.life_events")}
 
 
+def _inputs(context: dg.AssetExecutionContext) -> list[str]:
+    deps = sorted(key.to_user_string() for key in context.assets_def.asset_deps[context.asset_key])
+    return sorted({table for dep in deps for table in _TABLES_OF.get(dep, (f"fitness.{dep}",))})
+
+
 def _state(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
            insights: InsightsResource | None) -> tuple[ComputationState, Carried | None]:
     """The asset's input state, taken before it reads anything, and the last computation's record
     when nothing changed since it."""
     asset = context.asset_key.to_user_string()
-    deps = sorted(key.to_user_string() for key in context.assets_def.asset_deps[context.asset_key])
-    inputs = sorted({table for dep in deps for table in _TABLES_OF.get(dep, (f"fitness.{dep}",))})
     with warehouse.engine.connect() as conn:
-        state = insight_state(conn, asset, inputs, INSIGHT_OUTPUTS[asset],
+        state = insight_state(conn, asset, _inputs(context), INSIGHT_OUTPUTS[asset],
                               insights.model_dump() if insights else {}, warehouse.sql_path)
         return state, state.carried(conn)
+
+
+def _athletes_to_compute(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insights: InsightsResource,
+                         state: ComputationState) -> tuple[ComputationState, list[str] | None]:
+    """`state` with its inputs' states per athlete (taken before anything is read), and the athletes
+    whose inputs changed since the last computation; None: every athlete is computed again."""
+    with warehouse.engine.connect() as conn:
+        scoped = insight_state_by_athlete(conn, state, _inputs(context), insights.model_dump(), warehouse.sql_path)
+        return scoped, scoped.changed_athletes(conn)
+
+
+def _whole(conn: sa.Connection, table: str, computed: pd.DataFrame, athletes: list[str] | None,
+           key: list[str]) -> pd.DataFrame:
+    """`table` as this run leaves it: `computed` (the rows of `athletes`) with every other athlete's
+    stored rows, typed as `computed` and ordered by `key`; `computed` itself when every athlete was
+    computed (`athletes` None)."""
+    if athletes is None:
+        return computed
+    stored = pd.read_sql_query(sa.text(f"SELECT {', '.join(computed.columns)} FROM {table} "
+                                       "WHERE NOT (athlete_id = ANY(:athletes))"), conn, params={"athletes": athletes})
+    stored = stored.astype(computed.dtypes.to_dict())
+    return pd.concat([stored, computed] if len(computed) else [stored], ignore_index=True).sort_values(
+        key, kind="stable", ignore_index=True)
+
+
+def _computed_for(athletes: list[str] | None) -> str:
+    return "every athlete" if athletes is None else f"{len(athletes):,} athlete(s) whose rows changed"
 
 
 def _check_record(result: dg.AssetCheckResult) -> dict:
@@ -120,26 +156,30 @@ def consistency_weekly(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     if carried is not None:
         yield from _carry_forward(context, "consistency_weekly", carried, started)
         return
+    state, athletes = _athletes_to_compute(context, warehouse, insights, state)
+    key = ["athlete_id", "week_start"]
     with warehouse.engine.connect() as conn:
-        sessions = sources.read_sessions(conn)
-        activities = sources.read_activities_labelled(conn)
-        volume = sources.read_weekly_volume(conn)
-        through = sources.read_last_dates(conn)
-    runs = activities[activities["label"] == "run"]
-    scores = consistency_scores(sessions, runs, volume, insights, through)
+        sessions = sources.read_sessions(conn, athletes)
+        activities = sources.read_activities_labelled(conn, athletes)
+        volume = sources.read_weekly_volume(conn, athletes)
+        through = sources.read_last_dates(conn, athletes)
+        runs = activities[activities["label"] == "run"]
+        computed = consistency_scores(sessions, runs, volume, insights, through)
+        scores = _whole(conn, "fitness.consistency_weekly", computed, athletes, key)
     offending = table_rules.scores_out_of_range(scores)
     checked = check_result("consistency_weekly", "scores_in_range", finding(offending, len(scores),
                                                                            key_columns=("athlete_id", "week_start")))
     yield checked
     with warehouse.engine.begin() as conn:
-        synced = sync_table(conn, "fitness.consistency_weekly", scores, ["athlete_id", "week_start"])
+        synced = sync_table(conn, "fitness.consistency_weekly", computed, key, athletes)
         state.record(conn, context.run.run_id, {checked.check_name: _check_record(checked)})
     seconds = time.perf_counter() - started
-    report(context, f"consistency_weekly: {len(scores):,} athlete-week(s); rows written this run: {synced.written:,} "
-                    f"({seconds:.1f} s)")
+    report(context, f"consistency_weekly: {len(scores):,} athlete-week(s), computed for {_computed_for(athletes)}; "
+                    f"rows written this run: {synced.written:,} ({seconds:.1f} s)")
     latest = scores.sort_values("week_start").groupby("athlete_id").tail(1)
     yield dg.MaterializeResult(metadata={
         **_written(synced), "athletes": int(scores["athlete_id"].nunique()), "seconds": round(seconds, 3),
+        "computed_for": _computed_for(athletes),
         **_settings(insights, "consistency_window_weeks", "streak_target_weeks"),
         "latest_week_per_athlete": preview(latest[["athlete_id", "week_start", "consistency_score", "frequency_score",
                                                    "timing_score", "stability_score", "streak_score"]], rows=20),
@@ -158,24 +198,26 @@ def trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource, insi
     if carried is not None:
         yield from _carry_forward(context, "trends", carried, started)
         return
+    state, athletes = _athletes_to_compute(context, warehouse, insights, state)
+    keys = {"fitness.trend_series": ["athlete_id", "metric", "exercise_name", "week_start"],
+            "fitness.trends": ["athlete_id", "metric", "exercise_name", "window_weeks"],
+            "fitness.trend_forecasts": ["athlete_id", "metric", "exercise_name", "window_weeks", "week_start"]}
     with warehouse.engine.connect() as conn:
-        series = sources.read_trend_series(conn, warehouse.sql_path, insights.main_lifts)
-    fitted, forecasts = trend_tables(series, insights)
+        computed_series = sources.read_trend_series(conn, warehouse.sql_path, insights.main_lifts, athletes)
+        computed = dict(zip(keys, (computed_series, *trend_tables(computed_series, insights))))
+        series, fitted, forecasts = (_whole(conn, table, computed[table], athletes, key) for table, key in keys.items())
     offending = table_rules.intervals_without_estimate(fitted, forecasts)
     checked = check_result("trends", "intervals_contain_estimates", finding(offending, len(fitted) + len(forecasts)))
     yield checked
     with warehouse.engine.begin() as conn:
-        synced = (sync_table(conn, "fitness.trend_series", series,
-                             ["athlete_id", "metric", "exercise_name", "week_start"]),
-                  sync_table(conn, "fitness.trends", fitted, ["athlete_id", "metric", "exercise_name", "window_weeks"]),
-                  sync_table(conn, "fitness.trend_forecasts", forecasts,
-                             ["athlete_id", "metric", "exercise_name", "window_weeks", "week_start"]))
+        synced = tuple(sync_table(conn, table, computed[table], key, athletes) for table, key in keys.items())
         state.record(conn, context.run.run_id, {checked.check_name: _check_record(checked)})
     seconds = time.perf_counter() - started
     report(context, f"trends: {len(fitted):,} fit(s) over {series.groupby(['athlete_id', 'metric', 'exercise_name']).ngroups:,} "
-                    f"series; rows written this run: {sum(s.written for s in synced):,} ({seconds:.1f} s)")
+                    f"series, computed for {_computed_for(athletes)}; rows written this run: "
+                    f"{sum(s.written for s in synced):,} ({seconds:.1f} s)")
     yield dg.MaterializeResult(metadata={
-        **_written(*synced), "seconds": round(seconds, 3),
+        **_written(*synced), "seconds": round(seconds, 3), "computed_for": _computed_for(athletes),
         "significant_trends": int(fitted["significant"].sum()) if len(fitted) else 0,
         **_settings(insights, "trend_windows_weeks", "forecast_weeks", "main_lifts"),
         "preview": preview(fitted[["athlete_id", "metric", "exercise_name", "window_weeks", "points", "slope_per_week",
@@ -194,22 +236,26 @@ def anomalies(context: dg.AssetExecutionContext, warehouse: WarehouseResource, i
     if carried is not None:
         yield from _carry_forward(context, "anomalies", carried, started)
         return
+    state, athletes = _athletes_to_compute(context, warehouse, insights, state)
+    key = ["athlete_id", "dataset", "record_key", "metric", "method"]
     with warehouse.engine.connect() as conn:
-        values = judged_values(activity_values(sources.read_activities_labelled(conn)),
-                               set_values(sources.read_sets(conn)), diet_values(sources.read_diet(conn)))
-    found = find_anomalies(values, insights)
+        values = judged_values(activity_values(sources.read_activities_labelled(conn, athletes)),
+                               set_values(sources.read_sets(conn, athletes)), diet_values(sources.read_diet(conn, athletes)))
+        computed = find_anomalies(values, insights)
+        found = _whole(conn, "fitness.anomalies", computed, athletes, key)
     offending = table_rules.flags_inside_bounds(found)
     checked = check_result("anomalies", "flags_outside_bounds", finding(offending, len(found)))
     yield checked
     with warehouse.engine.begin() as conn:
-        synced = sync_table(conn, "fitness.anomalies", found, ["athlete_id", "dataset", "record_key", "metric", "method"])
+        synced = sync_table(conn, "fitness.anomalies", computed, key, athletes)
         state.record(conn, context.run.run_id, {checked.check_name: _check_record(checked)})
     seconds = time.perf_counter() - started
     by_method = found.groupby(["dataset", "method"]).size().unstack(fill_value=0) if len(found) else pd.DataFrame()
-    report(context, f"anomalies: {len(found):,} flag(s) over {len(values):,} value(s); rows written this run: "
-                    f"{synced.written:,} ({seconds:.1f} s)")
+    report(context, f"anomalies: {len(found):,} flag(s); {len(values):,} value(s) judged, computed for "
+                    f"{_computed_for(athletes)}; rows written this run: {synced.written:,} ({seconds:.1f} s)")
     yield dg.MaterializeResult(metadata={
         **_written(synced), "values_judged": len(values), "seconds": round(seconds, 3),
+        "computed_for": _computed_for(athletes),
         **{f"flags_{m}": int((found["method"] == m).sum()) for m in ("iqr", "zscore", "mad")},
         **_settings(insights, "iqr_k", "zscore_threshold", "modified_zscore_threshold", "anomaly_min_group"),
         "flags_by_dataset_and_method": dg.MetadataValue.md(by_method.reset_index().to_markdown(index=False)

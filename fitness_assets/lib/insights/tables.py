@@ -47,15 +47,16 @@ def _row(alias: str, names: Sequence[str]) -> str:
     return f"({', '.join(f'{alias}.{n}' for n in names)})"
 
 
-def sync_statement(table: str, staging: str, columns: Sequence[str], key: Sequence[str]) -> str:
-    """The delete/update/insert statement; identifiers are the code's own table and column names."""
+def sync_statement(table: str, staging: str, columns: Sequence[str], key: Sequence[str], scope: str = "true") -> str:
+    """The delete/update/insert statement; identifiers are the code's own table and column names.
+    `scope`: a condition on the table's rows (alias t) outside which no row is deleted."""
     values = [c for c in columns if c not in key]
     same_key = " AND ".join(f"t.{k} = s.{k}" for k in key)
     update = (f"UPDATE {table} t SET {', '.join(f'{v} = s.{v}' for v in values)} FROM {staging} s "
               f"WHERE {same_key} AND {_row('t', values)} IS DISTINCT FROM {_row('s', values)} RETURNING 1"
               if values else "SELECT 1 WHERE false")
     return (
-        f"WITH deleted AS (DELETE FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM {staging} s WHERE {same_key}) "
+        f"WITH deleted AS (DELETE FROM {table} t WHERE {scope} AND NOT EXISTS (SELECT 1 FROM {staging} s WHERE {same_key}) "
         f"RETURNING 1), updated AS ({update}), "
         f"inserted AS (INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(f's.{c}' for c in columns)} "
         f"FROM {staging} s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same_key}) RETURNING 1) "
@@ -63,16 +64,20 @@ def sync_statement(table: str, staging: str, columns: Sequence[str], key: Sequen
         "(SELECT count(*) FROM deleted) AS deleted")
 
 
-def sync_table(conn: sa.Connection, table: str, frame: pd.DataFrame, key: Sequence[str]) -> Synced:
+def sync_table(conn: sa.Connection, table: str, frame: pd.DataFrame, key: Sequence[str],
+               athletes: Sequence[str] | None = None) -> Synced:
     """Replace `table`'s rows with `frame`'s (its columns are the table's), in the caller's
     transaction; returns what changed. A transaction-scoped lock on the table keeps two runs apart.
-    Text columns of `frame` with an empty string (exercise_name '' = not a lift) travel as ''."""
+    Text columns of `frame` with an empty string (exercise_name '' = not a lift) travel as ''.
+    `athletes`: only these athletes' rows are replaced (`frame` holds nothing else); None: all rows."""
     columns = list(frame.columns)
     staging = f"staging_{table.split('.')[-1]}"
     conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
     conn.exec_driver_sql(f"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
     _copy(conn, staging, frame, columns)
     conn.exec_driver_sql(f"ANALYZE {staging}")
-    row = conn.exec_driver_sql(sync_statement(table, staging, columns, key)).one()
+    scope = "true" if athletes is None else "t.athlete_id = ANY(%(athletes)s)"
+    row = conn.exec_driver_sql(sync_statement(table, staging, columns, key, scope),
+                               {"athletes": list(athletes or [])}).one()
     total = conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
     return Synced(table, int(row.inserted), int(row.updated), int(row.deleted), int(total))
