@@ -222,7 +222,7 @@ def _import_in_background(*modules: str) -> None:
     threading.Thread(target=load, name="fitness-import-numeric", daemon=True).start()
 
 
-NUMERIC_MODULES = ("scipy.stats", "scipy.spatial.distance", "sklearn.cluster")
+NUMERIC_MODULES = ("scipy.special", "scipy.spatial.distance", "sklearn.cluster")
 
 
 def _has_running_exports(settings: Configuration) -> bool:

@@ -159,6 +159,7 @@ def test_insight_tables_from_the_warehouse_and_a_rerun_writes_nothing(settings):
 
 
 ATHLETE_SCOPED = ("consistency_weekly", "trends", "anomalies")
+KIM = "kim o'neil: 100%"  # quoted as a literal where COPY takes no parameters
 OUTPUTS = ("consistency_weekly", "trend_series", "trends", "trend_forecasts", "anomalies")
 
 
@@ -167,29 +168,29 @@ def test_a_change_to_one_athlete_computes_that_athlete_again_and_keeps_the_other
     insert_lifting_and_diet(settings.database_url)
     engine = sa.create_engine(settings.database_url)
     with engine.begin() as conn:  # a second athlete squats every Tuesday of 2025, +5 kg a week
-        conn.execute(sa.text("INSERT INTO fitness.athletes (athlete_id) VALUES ('kim')"))
+        conn.execute(sa.text("INSERT INTO fitness.athletes (athlete_id) VALUES (:kim)"), {"kim": KIM})
         for week, tuesday in enumerate(pd.date_range("2025-01-07", "2025-12-30", freq="7D")):
-            insert_squats(conn, "kim", tuesday, 60 + 5 * week)
+            insert_squats(conn, KIM, tuesday, 60 + 5 * week)
     instance = dg.DagsterInstance.ephemeral()
 
     first, _, _ = materialize(settings, instance)
     assert {name: first[name]["computed_for"] for name in ATHLETE_SCOPED} == dict.fromkeys(ATHLETE_SCOPED,
                                                                                            "every athlete")
     tables = {t: query(settings, f"SELECT * FROM fitness.{t}") for t in OUTPUTS}
-    assert {r["athlete_id"] for r in tables["trends"]} == {"default", "kim"}
+    assert {r["athlete_id"] for r in tables["trends"]} == {"default", KIM}
 
-    with engine.begin() as conn:  # kim trains once more, with a typo: 6,000 kg
-        insert_squats(conn, "kim", pd.Timestamp("2026-01-06"), 6000)
+    with engine.begin() as conn:  # Kim trains once more, with a typo: 6,000 kg
+        insert_squats(conn, KIM, pd.Timestamp("2026-01-06"), 6000)
     partial, partial_checks, _ = materialize(settings, instance)
     assert {name: partial[name]["computed_for"] for name in ATHLETE_SCOPED} == dict.fromkeys(
         ATHLETE_SCOPED, "1 athlete(s) whose rows changed")
     after = {t: query(settings, f"SELECT * FROM fitness.{t}") for t in OUTPUTS}
-    for table in OUTPUTS:  # the other athlete's rows are untouched, kim's are new
+    for table in OUTPUTS:  # the other athlete's rows are untouched, Kim's are new
         assert sorted(str(r) for r in after[table] if r["athlete_id"] == "default") == sorted(
             str(r) for r in tables[table] if r["athlete_id"] == "default"), table
-    assert any(r["athlete_id"] == "kim" and r["value"] == 6000 for r in after["anomalies"])
-    assert len([r for r in after["trend_series"] if r["athlete_id"] == "kim"]) == len(
-        [r for r in tables["trend_series"] if r["athlete_id"] == "kim"]) + 1
+    assert any(r["athlete_id"] == KIM and r["value"] == 6000 for r in after["anomalies"])
+    assert len([r for r in after["trend_series"] if r["athlete_id"] == KIM]) == len(
+        [r for r in tables["trend_series"] if r["athlete_id"] == KIM]) + 1
 
     # Computing every athlete again gives the same tables, and the same checks over all of them.
     with engine.begin() as conn:

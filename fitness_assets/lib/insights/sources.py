@@ -54,7 +54,8 @@ def read_activities_labelled(conn: sa.Connection, athletes: Sequence[str] | None
     frame = _read(conn, "SELECT a.activity_id, a.athlete_id, a.activity_date, a.activity_type, a.distance_km, "
                         f"a.duration_s, {_PACE} AS pace_min_per_km, c.label "
                         "FROM fitness.activities a LEFT JOIN fitness.activity_classification c USING (activity_id) "
-                        f"WHERE {only(conn, 'a.athlete_id', athletes)} ORDER BY a.activity_id", dates=("activity_date",), text=("label",))
+                        f"WHERE {only(conn, 'a.athlete_id', athletes)} ORDER BY a.activity_id",
+                  dates=("activity_date",), text=("label",))
     return frame
 
 
@@ -65,7 +66,8 @@ def read_weekly_volume(conn: sa.Connection, athletes: Sequence[str] | None = Non
                        "FROM fitness.sets s JOIN fitness.workout_exercises we USING (workout_exercise_id) "
                        "JOIN fitness.workouts w USING (workout_id) "
                        "WHERE s.set_type <> 'warmup' AND s.weight_kg > 0 AND s.reps > 0 "
-                       f"AND {only(conn, 'w.athlete_id', athletes)} GROUP BY 1, 2 ORDER BY 1, 2", dates=("week_start",))
+                       f"AND {only(conn, 'w.athlete_id', athletes)} GROUP BY 1, 2 ORDER BY 1, 2",
+                 dates=("week_start",))
 
 
 def read_last_dates(conn: sa.Connection, athletes: Sequence[str] | None = None) -> dict[str, object]:
@@ -74,7 +76,8 @@ def read_last_dates(conn: sa.Connection, athletes: Sequence[str] | None = None) 
         "SELECT athlete_id, max(day) FROM (SELECT athlete_id, training_date AS day FROM fitness.workouts "
         "UNION ALL SELECT athlete_id, activity_date FROM fitness.activities "
         "UNION ALL SELECT athlete_id, diet_date FROM fitness.diet_daily) d "
-        f"WHERE {only(conn, 'athlete_id', athletes)} GROUP BY athlete_id")).all()
+        "WHERE CAST(:athletes AS text[]) IS NULL OR athlete_id = ANY(CAST(:athletes AS text[])) GROUP BY athlete_id"),
+        {"athletes": None if athletes is None else list(athletes)}).all()
     return {athlete: day for athlete, day in rows}
 
 
@@ -83,7 +86,8 @@ def read_sets(conn: sa.Connection, athletes: Sequence[str] | None = None) -> pd.
                        "s.weight_kg::float8 AS weight_kg, s.reps "
                        "FROM fitness.sets s JOIN fitness.workout_exercises we USING (workout_exercise_id) "
                        "JOIN fitness.workouts w USING (workout_id) JOIN fitness.exercises e USING (exercise_id) "
-                       f"WHERE {only(conn, 'w.athlete_id', athletes)} ORDER BY s.set_id", dates=("training_date",))
+                       f"WHERE {only(conn, 'w.athlete_id', athletes)} ORDER BY s.set_id",
+                 dates=("training_date",))
 
 
 def read_diet(conn: sa.Connection, athletes: Sequence[str] | None = None) -> pd.DataFrame:

@@ -56,7 +56,8 @@ def sync_statement(table: str, staging: str, columns: Sequence[str], key: Sequen
               f"WHERE {same_key} AND {_row('t', values)} IS DISTINCT FROM {_row('s', values)} RETURNING 1"
               if values else "SELECT 1 WHERE false")
     return (
-        f"WITH deleted AS (DELETE FROM {table} t WHERE {scope} AND NOT EXISTS (SELECT 1 FROM {staging} s WHERE {same_key}) "
+        f"WITH deleted AS (DELETE FROM {table} t WHERE {scope} "
+        f"AND NOT EXISTS (SELECT 1 FROM {staging} s WHERE {same_key}) "
         f"RETURNING 1), updated AS ({update}), "
         f"inserted AS (INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(f's.{c}' for c in columns)} "
         f"FROM {staging} s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same_key}) RETURNING 1) "

@@ -155,4 +155,5 @@ class ComputationState:
             {"computation": self.computation, "input_state": self.input_state,
              "output_state": state_digest(table_states(conn, list(self.outputs))), "run_id": run_id,
              "checks": json.dumps(checks or {}, sort_keys=True, default=str), "shared_state": self.shared_state,
-             "athlete_states": None if self.athlete_states is None else json.dumps(self.athlete_states, sort_keys=True)})
+             "athlete_states": (None if self.athlete_states is None
+                                else json.dumps(self.athlete_states, sort_keys=True))})
