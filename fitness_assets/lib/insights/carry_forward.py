@@ -29,15 +29,19 @@ def code_digest(sql_dir: Path) -> str:
                          *sorted((sql_dir / "insights").glob("*.sql"))])
 
 
+def _besides_tables(settings: Mapping[str, object], sql_dir: Path) -> dict[str, object]:
+    """What an insight depends on besides its input tables."""
+    return {"settings": dict(settings), "code": code_digest(sql_dir)}
+
+
 def insight_state(conn: sa.Connection, asset: str, inputs: Sequence[str], outputs: Sequence[str],
                   settings: Mapping[str, object], sql_dir: Path) -> ComputationState:
     """The asset's state, taken before it reads its inputs."""
-    return ComputationState.of(asset, {"tables": table_states(conn, list(inputs)), "settings": dict(settings),
-                                       "code": code_digest(sql_dir)}, outputs)
+    return ComputationState.of(asset, {"tables": table_states(conn, list(inputs)),
+                                       **_besides_tables(settings, sql_dir)}, outputs)
 
 
 def insight_state_by_athlete(conn: sa.Connection, state: ComputationState, inputs: Sequence[str],
                              settings: Mapping[str, object], sql_dir: Path) -> ComputationState:
     """`state` (insight_state) with its inputs' states per athlete, taken before they are read."""
-    return state.by_athlete(athlete_states(conn, list(inputs)), {"settings": dict(settings),
-                                                                 "code": code_digest(sql_dir)})
+    return state.by_athlete(athlete_states(conn, list(inputs)), _besides_tables(settings, sql_dir))

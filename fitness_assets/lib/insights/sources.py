@@ -29,7 +29,7 @@ def _read(conn: sa.Connection, select: str, dates: tuple[str, ...] = (), times: 
     return frame
 
 
-def only(conn: sa.Connection, column: str, athletes: Sequence[str] | None) -> str:
+def _only(conn: sa.Connection, column: str, athletes: Sequence[str] | None) -> str:
     """A condition keeping `athletes`' rows by `column` (every row when None), as SQL text with the
     names quoted as literals: COPY takes no parameters."""
     if athletes is None:
@@ -41,10 +41,10 @@ def only(conn: sa.Connection, column: str, athletes: Sequence[str] | None) -> st
 def read_sessions(conn: sa.Connection, athletes: Sequence[str] | None = None) -> pd.DataFrame:
     """Lifting workouts and logged activities (but the classifier's outliers): consistency's sessions."""
     return _read(conn, "SELECT athlete_id, training_date AS session_date, started_at, 'lifting' AS kind "
-                       f"FROM fitness.workouts WHERE {only(conn, 'athlete_id', athletes)} UNION ALL "
+                       f"FROM fitness.workouts WHERE {_only(conn, 'athlete_id', athletes)} UNION ALL "
                        "SELECT a.athlete_id, a.activity_date, NULL, 'activity' FROM fitness.activities a "
                        "LEFT JOIN fitness.activity_classification c USING (activity_id) "
-                       f"WHERE c.label IS DISTINCT FROM 'outlier' AND {only(conn, 'a.athlete_id', athletes)} "
+                       f"WHERE c.label IS DISTINCT FROM 'outlier' AND {_only(conn, 'a.athlete_id', athletes)} "
                        "ORDER BY 1, 2, 3",
                  dates=("session_date",), times=("started_at",))
 
@@ -54,7 +54,7 @@ def read_activities_labelled(conn: sa.Connection, athletes: Sequence[str] | None
     frame = _read(conn, "SELECT a.activity_id, a.athlete_id, a.activity_date, a.activity_type, a.distance_km, "
                         f"a.duration_s, {_PACE} AS pace_min_per_km, c.label "
                         "FROM fitness.activities a LEFT JOIN fitness.activity_classification c USING (activity_id) "
-                        f"WHERE {only(conn, 'a.athlete_id', athletes)} ORDER BY a.activity_id",
+                        f"WHERE {_only(conn, 'a.athlete_id', athletes)} ORDER BY a.activity_id",
                   dates=("activity_date",), text=("label",))
     return frame
 
@@ -66,7 +66,7 @@ def read_weekly_volume(conn: sa.Connection, athletes: Sequence[str] | None = Non
                        "FROM fitness.sets s JOIN fitness.workout_exercises we USING (workout_exercise_id) "
                        "JOIN fitness.workouts w USING (workout_id) "
                        "WHERE s.set_type <> 'warmup' AND s.weight_kg > 0 AND s.reps > 0 "
-                       f"AND {only(conn, 'w.athlete_id', athletes)} GROUP BY 1, 2 ORDER BY 1, 2",
+                       f"AND {_only(conn, 'w.athlete_id', athletes)} GROUP BY 1, 2 ORDER BY 1, 2",
                  dates=("week_start",))
 
 
@@ -86,7 +86,7 @@ def read_sets(conn: sa.Connection, athletes: Sequence[str] | None = None) -> pd.
                        "s.weight_kg::float8 AS weight_kg, s.reps "
                        "FROM fitness.sets s JOIN fitness.workout_exercises we USING (workout_exercise_id) "
                        "JOIN fitness.workouts w USING (workout_id) JOIN fitness.exercises e USING (exercise_id) "
-                       f"WHERE {only(conn, 'w.athlete_id', athletes)} ORDER BY s.set_id",
+                       f"WHERE {_only(conn, 'w.athlete_id', athletes)} ORDER BY s.set_id",
                  dates=("training_date",))
 
 
@@ -95,7 +95,7 @@ def read_diet(conn: sa.Connection, athletes: Sequence[str] | None = None) -> pd.
                        "d.protein_g::float8 AS protein_g, d.carbs_g::float8 AS carbs_g, d.fat_g::float8 AS fat_g, "
                        "d.bodyweight_kg::float8 AS bodyweight_kg FROM fitness.diet_daily d "
                        "LEFT JOIN fitness.cycles c USING (athlete_id, cycle_id) "
-                       f"WHERE {only(conn, 'd.athlete_id', athletes)} ORDER BY 1, 2",
+                       f"WHERE {_only(conn, 'd.athlete_id', athletes)} ORDER BY 1, 2",
                  dates=("diet_date",), text=("cycle_name",))
 
 
