@@ -90,6 +90,23 @@ _AP_DATE = r"^\s*(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\
 EXPECTED_AP_DATE = "a date like 'Oct. 7, 2025', 'Sept. 14, 2019' or 'March 3, 2020'"
 
 
+# The diet log's dates, in the order they are tried: typed by hand in a Portuguese locale, or
+# written by a spreadsheet in ISO form.
+DIET_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+EXPECTED_DIET_DATE = "YYYY-MM-DD or DD/MM/YYYY"
+
+
+def parse_diet_dates(texts: pd.Series) -> pd.Series:
+    """Diet log dates (stripped text) → datetime64; NaT where no DIET_DATE_FORMATS reads the text.
+    One vectorised pass per format: landing dates a file with it and silver loads its days with
+    it, so both read 2024-03-05 as 5 March."""
+    first, *others = DIET_DATE_FORMATS
+    dates = pd.to_datetime(texts, format=first, errors="coerce")
+    for form in others:
+        dates = dates.fillna(pd.to_datetime(texts, format=form, errors="coerce"))
+    return dates
+
+
 def parse_ap_dates(values: pd.Series) -> pd.Series:
     """AP-style dates → datetime64 at midnight; NaT where the text is not such a date (or the day
     does not exist, e.g. 'Feb. 30, 2021'). Vectorised: one regex pass, one to_datetime, over the

@@ -33,7 +33,7 @@ from fitness_assets.lib.raw.formats import (
     decode_export,
     detect_export,
 )
-from fitness_assets.lib.raw.timeparse import parse_ap_dates, parse_hevy_datetime
+from fitness_assets.lib.raw.timeparse import parse_ap_dates, parse_diet_dates, parse_hevy_datetime
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,11 @@ def profile_rows(data: bytes, detected: DetectedExport, path: Path) -> tuple[int
 
 
 def _latest_diet_date(values) -> str:
-    dates = pd.to_datetime(pd.Series([str(v).strip() for v in values if v], dtype=object),
-                           format="mixed", dayfirst=True, errors="coerce").dropna()
+    """The latest date silver will load from the file. Read as silver reads it: pandas' "mixed"
+    day-first parser, used before, read 2024-03-05 as 3 May (a later date than the file holds,
+    which could make an older export look like the newest) and took 4.6 s for the 74,046 days of
+    the benchmark's diet logs, value by value."""
+    dates = parse_diet_dates(pd.Series([str(v).strip() for v in values if v], dtype=object)).dropna()
     return dates.max().date().isoformat() if len(dates) else ""
 
 

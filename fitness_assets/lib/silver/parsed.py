@@ -18,3 +18,6 @@ class ParsedRows:
     stale_corrections: list[dict] = field(default_factory=list)
     # First line where the file looks cut (a row of the wrong width, a quote left open); 0 = intact.
     incomplete_line: int = 0
+    # The Pandera model the parser validated `rows` against (quarantine_failures), when no value of
+    # its columns changed since: build.py then re-validates only the columns added after it.
+    validated_with: type | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,18 +60,31 @@ def raw_values(raw: pd.DataFrame, index) -> list[dict]:
     return raw.drop(columns=["source_line"], errors="ignore").loc[index].to_dict("records")
 
 
-def collect_rejections(frame: pd.DataFrame, rejected: pd.Series, rule: str, reasons: pd.Series,
+def collect_rejections(frame: pd.DataFrame, rejected: pd.Series, rule: str,
+                       reasons: pd.Series | Callable[[pd.Index], pd.Series],
                        raw: pd.DataFrame, out: list[pd.DataFrame], source: SourceFile) -> pd.DataFrame:
     """Move rows flagged in `rejected` to `out` as quarantine rows; return the remaining rows.
 
     `raw` is the untouched frame of strings with the same index, so quarantine keeps what the
-    user actually wrote, not our typed reading of it.
+    user actually wrote, not our typed reading of it. `reasons` holds a reason for (at least)
+    every rejected row, or is a function giving the reasons of the rejected rows' index: most
+    columns of most files reject nothing, and a reason built for each of 50,000 rows is then
+    50,000 strings for nothing.
     """
-    if rejected.any():
-        bad = frame[rejected]
-        out.append(quarantine_frame(source, bad["source_line"], [rule] * len(bad), reasons[rejected],
-                                    raw_values(raw, bad.index)))
+    if not rejected.any():
+        return frame
+    bad = frame[rejected]
+    why = reasons(bad.index) if callable(reasons) else reasons.loc[bad.index]
+    out.append(quarantine_frame(source, bad["source_line"], [rule] * len(bad), why, raw_values(raw, bad.index)))
     return frame[~rejected]
+
+
+def stripped(values: pd.Series) -> pd.Series:
+    """values.str.strip(), worked out once per distinct text: an export repeats its titles, times,
+    weights and rep counts on thousands of rows."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    return pd.Series(pd.Series(distinct, dtype=object).str.strip().to_numpy()[codes], index=values.index,
+                     name=values.name, dtype=object)
 
 
 def quarantine_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame, source: SourceFile,

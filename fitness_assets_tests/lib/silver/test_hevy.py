@@ -240,6 +240,20 @@ def test_fractional_integer_field_is_quarantined():
     assert "5.5" in parsed.quarantine.loc[0, "reason"]
 
 
+def test_infinite_or_nan_numbers_are_quarantined_not_a_crash():
+    """float() reads "inf" and "NaN"; neither is a count or weight anyone logged. "inf" in a
+    whole-number field used to end the parse with an OverflowError instead."""
+    parsed = parse(hevy_csv([hevy_set(set_index=0), hevy_set(set_index=1, reps="inf"),
+                             hevy_set(set_index=2, weight_kg="-Infinity"), hevy_set(set_index=3, rpe="NaN"),
+                             hevy_set(set_index=4, reps="1e3")]))
+    quarantine = _quarantine_by_line(parsed)
+    assert {line: row["rule"] for line, row in quarantine.items()} == {
+        3: "invalid_reps", 4: "invalid_weight_kg", 5: "invalid_rpe"}
+    assert quarantine[3]["reason"] == "'inf' in reps is not a whole number"
+    assert parsed.rows["reps"].tolist() == [5, 1000]
+    assert_nothing_lost(parsed)
+
+
 def test_every_row_failing_the_schema_leaves_empty_rows():
     parsed = parse(hevy_csv([hevy_set(set_type="bogus")]))
     assert parsed.rows.empty

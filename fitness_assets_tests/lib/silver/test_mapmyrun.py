@@ -341,6 +341,17 @@ def test_an_export_cut_inside_a_quoted_note_is_incomplete(tmp_path):
     assert silver.quarantine.set_index("line").loc[3, "rule"] == "field_count"
 
 
+def test_a_column_with_an_unreadable_and_a_negative_value_quarantines_both():
+    """The negative value's reason used to be looked up by a mask that no longer matched the
+    rows left after the unreadable one was quarantined: the whole file failed to parse."""
+    parsed = parse(mapmyrun_csv([activity(1), activity(2, distance="far"), activity(3, distance="-1.2")]))
+    q = by_line(parsed)
+    assert {line: row["rule"] for line, row in q.items()} == {3: "invalid_distance_km", 4: "negative_distance_km"}
+    assert q[4]["reason"] == "'-1.2' in Distance (mi) is negative"
+    assert parsed.rows["source_workout_id"].tolist() == ["1"]
+    assert_nothing_lost(parsed)
+
+
 def test_dates_after_today_or_before_the_earliest_year_are_quarantined_after_the_parse(tmp_path):
     drop(tmp_path, "history.csv", mapmyrun_csv([activity(3, workout_date="Jan. 5, 2099"), activity(2),
                                                 activity(1, workout_date="June 1, 1985")]))

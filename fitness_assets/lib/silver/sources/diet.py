@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fitness_assets.lib.raw.csv_records import read_csv_records
+from fitness_assets.lib.raw.timeparse import EXPECTED_DIET_DATE, parse_diet_dates
 from fitness_assets.lib.raw.formats import (
     DIET_CANONICAL,
     DIET_CSV,
@@ -105,10 +106,9 @@ def parse_diet(data: bytes, detected: DetectedExport, source: SourceFile, path: 
         rejected.append(field_count_rejections(source, malformed, len(DIET_CANONICAL)))
     frame = raw.copy()
     dates = frame["diet_date"].str.strip()
-    parsed_dates = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce").fillna(
-        pd.to_datetime(dates, format="%d/%m/%Y", errors="coerce"))
+    parsed_dates = parse_diet_dates(dates)
     frame = collect_rejections(frame, parsed_dates.isna(), "invalid_diet_date",
-                               "'" + dates + "' is not a date (expected YYYY-MM-DD or DD/MM/YYYY)", raw, rejected, source)
+                               "'" + dates + f"' is not a date (expected {EXPECTED_DIET_DATE})", raw, rejected, source)
     frame["diet_date"] = parsed_dates[frame.index].astype("datetime64[us]")
     for column in NUMERIC_COLUMNS:
         # The log was typed by hand in a Portuguese locale: accept a decimal comma.
@@ -139,7 +139,7 @@ def parse_diet(data: bytes, detected: DetectedExport, source: SourceFile, path: 
     quarantine = pd.concat(rejected, ignore_index=True) if rejected else empty_quarantine()
     return ParsedRows(frame[SILVER_DIET_COLUMNS].reset_index(drop=True), quarantine,
                       rows_read=len(raw) + len(malformed), corrections_applied=applied,
-                      stale_corrections=stale), cycle_frame
+                      stale_corrections=stale, validated_with=SilverDietDay), cycle_frame
 
 
 def _cycles_from(cycle_texts: pd.Series) -> dict[str, dict | None]:

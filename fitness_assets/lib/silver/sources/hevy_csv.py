@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 
 from fitness_assets.lib.raw.formats import HEVY, DetectedExport
@@ -15,6 +16,7 @@ from fitness_assets.lib.silver.quarantine import (
     collect_rejections,
     empty_quarantine,
     quarantine_failures,
+    stripped,
     text_records,
 )
 from fitness_assets.schemas.silver import TRAINING_DATE_DTYPE, HevySetRow
@@ -58,7 +60,8 @@ def parse_hevy(data: bytes, detected: DetectedExport, source: SourceFile,
         rows[column] = None
     quarantine = pd.concat(rejected, ignore_index=True) if rejected else empty_quarantine()
     return ParsedRows(rows[SILVER_SET_COLUMNS].reset_index(drop=True), quarantine,
-                      rows_read=rows_read, corrections_applied=applied, stale_corrections=stale)
+                      rows_read=rows_read, corrections_applied=applied, stale_corrections=stale,
+                      validated_with=HevySetRow)
 
 
 def _typed(raw: pd.DataFrame, detected: DetectedExport,
@@ -67,12 +70,12 @@ def _typed(raw: pd.DataFrame, detected: DetectedExport,
                                 detected.details["distance_column"]: "distance_raw"})
     # Times: parse each distinct string once (a workout's sets share them).
     for column, target in (("start_time", "started_at"), ("end_time", "ended_at")):
-        values = frame[column].str.strip()
+        values = stripped(frame[column])
         lookup = {text: parse_hevy_datetime(text) for text in values.unique()}
         parsed = pd.to_datetime(values.map(lookup), errors="coerce")
         bad = parsed.isna()
         frame = collect_rejections(frame, bad, f"unparseable_{column}",
-                                   "'" + values + f"' in {column} is not {EXPECTED_TIME}",
+                                   lambda rows: "'" + values.loc[rows] + f"' in {column} is not {EXPECTED_TIME}",
                                    raw, rejected, source)
         frame[target] = parsed[~bad]
 
@@ -80,10 +83,11 @@ def _typed(raw: pd.DataFrame, detected: DetectedExport,
                        "superset_id": "superset_id", "rpe": "rpe", "weight_kg": "weight_raw",
                        "distance_km": "distance_raw"}
     for target, column in numeric_sources.items():
-        text = frame[column].str.strip()
+        text = stripped(frame[column])
         present = text != ""
         number = pd.to_numeric(text.where(present), errors="coerce")
-        bad = present & number.isna()
+        # "inf" and "NaN" read as floats, but are no count or weight anyone logged.
+        bad = present & ~np.isfinite(number.astype("float64"))
         if target in _INTEGER_FIELDS:
             bad |= present & number.notna() & (number != number.round())
         if target == "set_index":
@@ -92,7 +96,7 @@ def _typed(raw: pd.DataFrame, detected: DetectedExport,
                  "distance_km": detected.details["distance_column"]}.get(target, target)
         kind = "a whole number" if target in _INTEGER_FIELDS else "a number"
         frame = collect_rejections(frame, bad, f"invalid_{label}",
-                                   "'" + text + f"' in {label} is not {kind}", raw, rejected, source)
+                                   lambda rows: "'" + text.loc[rows] + f"' in {label} is not {kind}", raw, rejected, source)
         number = number[~bad]
         if target in _INTEGER_FIELDS:
             frame[target] = number.astype("Int64")
@@ -104,8 +108,9 @@ def _typed(raw: pd.DataFrame, detected: DetectedExport,
         frame["distance_km"] = (frame["distance_km"] * KM_PER_MILE).round(UNIT_DECIMALS)
 
     for column in _TEXT_FIELDS:
-        values = frame[column].str.strip() if column != "exercise_notes" else frame[column]
-        frame[column] = values.where(values.str.strip() != "", None)
+        values = stripped(frame[column]) if column != "exercise_notes" else frame[column]
+        blank = (values if column != "exercise_notes" else stripped(values)) == ""
+        frame[column] = values.where(~blank, None)
     frame = _reject_unusable_names(frame, raw, rejected, source)
     frame["set_type"] = frame["set_type"].str.lower()
     frame["athlete_id"] = source.athlete_id
@@ -129,9 +134,11 @@ def _reject_unusable_names(frame: pd.DataFrame, raw: pd.DataFrame,
                                    raw, rejected, source)
         length = frame[column].str.len()
         too_long = length > MAX_NAME_CHARS
-        reasons = length.map(lambda n, label=label: f"the {label} is {int(n):,} characters long; "
-                                                    f"at most {MAX_NAME_CHARS} are kept as a name")
-        frame = collect_rejections(frame, too_long, f"long_{column}", reasons, raw, rejected, source)
+        frame = collect_rejections(
+            frame, too_long, f"long_{column}",
+            lambda rows, label=label, length=length: length.loc[rows].map(
+                lambda n: f"the {label} is {int(n):,} characters long; at most {MAX_NAME_CHARS} are kept as a name"),
+            raw, rejected, source)
     return frame
 
 
@@ -165,10 +172,10 @@ def assign_workout_structure(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _workout_hashes(frame: pd.DataFrame, workout_key: list[str]) -> pd.Series:
-    row_text = pd.Series("", index=frame.index, dtype=object)
-    for column in _HASHED_FIELDS:
-        # pandas' "string" dtype keeps missing as <NA>; a control character stands in for it.
-        row_text = row_text + frame[column].astype("string").fillna("\x00").astype(object) + "\x1f"
+    # pandas' "string" dtype keeps missing as <NA>; a control character stands in for it. Each
+    # field is followed by \x1f; one join per row (adding column after column built 26 strings per row).
+    fields = [frame[column].astype("string").fillna("\x00").tolist() for column in _HASHED_FIELDS]
+    row_text = pd.Series(["\x1f".join(values) + "\x1f" for values in zip(*fields)], index=frame.index, dtype=object)
     per_workout = row_text.groupby([frame[k] for k in workout_key], sort=False, dropna=False).agg("\x1e".join)
     digests = per_workout.map(lambda text: hashlib.sha256(text.encode()).hexdigest())
     keys = pd.MultiIndex.from_frame(frame[workout_key])
