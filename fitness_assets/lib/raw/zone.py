@@ -21,7 +21,7 @@ import pandas as pd
 
 from fitness_assets.lib.core.errors import ExportFileError
 from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
-from fitness_assets.lib.raw.csv_records import read_csv_records
+from fitness_assets.lib.raw.csv_records import profile_csv_records
 from fitness_assets.lib.raw.formats import (
     DIET_HEADERS,
     DIET_SQLITE,
@@ -82,22 +82,22 @@ def profile_rows(data: bytes, detected: DetectedExport, path: Path) -> tuple[int
             rows = conn.execute(f'SELECT count(*) FROM "{detected.details["table"]}"').fetchone()[0]
             values = [r[0] for r in conn.execute(f'SELECT DISTINCT "{date_column}" FROM "{detected.details["table"]}"')]
         return rows, _latest_diet_date(values)
-    records, _, malformed = read_csv_records(decode_export(data, path.name), len(detected.header), path.name)
-    header = [h.strip() for h in detected.header]
     if detected.kind == HEVY_API:  # counted and dated when the sync landed it (lib/raw/hevy_api.py)
         record = json.loads(data)
         return int(record["items"]), record["data_until"]
+    header = [h.strip() for h in detected.header]
+    date_column = ("start_time" if detected.kind == HEVY else detected.details["workout_date"] if detected.kind == MAPMYRUN
+                   else DIET_HEADERS[detected.details["language"]][0])
+    rows, dates = profile_csv_records(decode_export(data, path.name), len(detected.header), header.index(date_column),
+                                      path.name)
     if detected.kind == HEVY:
-        column = header.index("start_time")
-        times = (parse_hevy_datetime(t) for t in {r[column] for r in records})
+        times = (parse_hevy_datetime(t) for t in dates)
         latest = max((t for t in times if t is not None), default=None)
-        return len(records) + len(malformed), latest.isoformat() if latest else ""
+        return rows, latest.isoformat() if latest else ""
     if detected.kind == MAPMYRUN:
-        column = header.index(detected.details["workout_date"])
-        latest = parse_ap_dates(pd.Series(list({r[column] for r in records}), dtype=object)).max()
-        return len(records) + len(malformed), "" if pd.isna(latest) else latest.date().isoformat()
-    column = header.index(DIET_HEADERS[detected.details["language"]][0])
-    return len(records) + len(malformed), _latest_diet_date({r[column] for r in records})
+        latest = parse_ap_dates(pd.Series(list(dates), dtype=object)).max()
+        return rows, "" if pd.isna(latest) else latest.date().isoformat()
+    return rows, _latest_diet_date(dates)
 
 
 def _latest_diet_date(values) -> str:
