@@ -23,6 +23,7 @@ from fitness_assets.lib.core.errors import ExportFileError
 from fitness_assets.lib.core.constants import DEFAULT_ATHLETE
 from fitness_assets.lib.raw.csv_records import profile_csv_records
 from fitness_assets.lib.raw.formats import (
+    DIET_CSV,
     DIET_HEADERS,
     DIET_SQLITE,
     HEVY,
@@ -50,6 +51,12 @@ class ManifestEntry:
     # modification time decide which export is the newest snapshot (silver/build.py).
     data_until: str
     file_modified_at: str
+    # How data_until was read (DATING). 0: landed before 2026-12-02, when a diet log's dates were
+    # read day first (2026-03-05 as 3 May); land_inbox dates such entries again from their bytes.
+    dated_by: int = 0
+
+
+DATING = 1  # data_until read as silver reads each dataset's dates (parse_diet_dates for diet logs)
 
 
 def sha256_of(data: bytes) -> str:
@@ -109,6 +116,23 @@ def _latest_diet_date(values) -> str:
     return dates.max().date().isoformat() if len(dates) else ""
 
 
+def _dated_again(raw_zone: Path, entry: ManifestEntry, sqlite_table: str) -> ManifestEntry:
+    """An entry landed before DATING, with a diet log's latest date read again from its stored
+    bytes (every other format was read the same way then). An unreadable object keeps its date."""
+    if entry.dated_by >= DATING:
+        return entry
+    data_until = entry.data_until
+    if entry.detected_format in (DIET_CSV, DIET_SQLITE):
+        path = raw_zone / entry.raw_path
+        try:
+            data = path.read_bytes()
+            _, data_until = profile_rows(data, detect_export(data, entry.file_name, sqlite_path=path,
+                                                             sqlite_table=sqlite_table), path)
+        except (OSError, ExportFileError, sqlite3.DatabaseError):
+            pass
+    return replace(entry, data_until=data_until, dated_by=DATING)
+
+
 def load_manifest(raw_zone: Path) -> list[ManifestEntry]:
     path = raw_zone / "manifest.json"
     if not path.exists():
@@ -135,7 +159,7 @@ def land_record(raw_zone: Path, athlete_id: str, file_name: str, data: bytes,
     entry = ManifestEntry(sha256=digest, athlete_id=athlete_id, file_name=file_name, size_bytes=len(data),
                           detected_format=detected.kind, row_count=rows, landed_at=landed_at,
                           raw_path=f"objects/{digest[:2]}/{digest}", data_until=data_until,
-                          file_modified_at=landed_at)
+                          file_modified_at=landed_at, dated_by=DATING)
     target = raw_zone / entry.raw_path
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
@@ -156,7 +180,8 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
     is put into the inbox again (its modification time moved on) lands again: the export landed
     last is the athlete's current one, whatever landed in between.
     """
-    manifest = load_manifest(raw_zone)
+    stored = load_manifest(raw_zone)
+    manifest = [_dated_again(raw_zone, e, sqlite_table) for e in stored]
     known = {(e.athlete_id, e.sha256): e for e in manifest}
     landed_at = (now or datetime.now(timezone.utc)).isoformat(timespec="microseconds")
     pending, errors, relanded = [], [], {}
@@ -184,7 +209,7 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
             sha256=digest, athlete_id=athlete, file_name=str(path.relative_to(inbox)), size_bytes=len(data),
             detected_format=detected.kind, row_count=rows, landed_at=landed_at,
             raw_path=f"objects/{digest[:2]}/{digest}", data_until=data_until,
-            file_modified_at=datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat())))
+            file_modified_at=datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(), dated_by=DATING)))
     if errors:
         if len(errors) == 1:
             raise errors[0]
@@ -196,7 +221,7 @@ def land_inbox(inbox: Path, raw_zone: Path, sqlite_table: str = "",
         if not target.exists():
             shutil.copyfile(source, target)
     manifest = [relanded.get((e.athlete_id, e.sha256), e) for e in manifest]
-    if pending or relanded:
+    if pending or relanded or manifest != stored:
         raw_zone.mkdir(parents=True, exist_ok=True)
         _write_manifest(raw_zone, manifest + [entry for _, entry in pending])
     return manifest + [entry for _, entry in pending], [entry for _, entry in pending]

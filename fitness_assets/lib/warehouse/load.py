@@ -215,7 +215,7 @@ STAGING: dict[str, Staged] = {
     "stage_corrections": Staged(("corrections_applied",), lambda corrections: corrections),
     "stage_manifest": Staged(("manifest",), lambda manifest: pd.DataFrame(
         [asdict(e) for e in manifest], columns=[*ManifestEntry.__dataclass_fields__])
-        .drop(columns=["data_until", "file_modified_at"])),
+        .drop(columns=["data_until", "file_modified_at", "dated_by"])),
     "stage_muscle_map": Staged(("muscle_map",), lambda muscle_map: muscle_map[["exercise_title", "muscle_group"]]),
     "stage_templates": Staged(("exercise_templates",), lambda templates: templates),
     "stage_body_weights": Staged(("body_weights",), lambda weights: weights),
