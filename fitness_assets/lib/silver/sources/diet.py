@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from fitness_assets.lib.raw.csv_records import read_csv_records
-from fitness_assets.lib.raw.timeparse import EXPECTED_DIET_DATE, parse_diet_dates
 from fitness_assets.lib.raw.formats import (
     DIET_CANONICAL,
     DIET_CSV,
@@ -24,6 +23,7 @@ from fitness_assets.lib.raw.formats import (
     DetectedExport,
     decode_export,
 )
+from fitness_assets.lib.raw.timeparse import EXPECTED_DIET_DATE, parse_diet_dates
 from fitness_assets.lib.silver.corrections import DIET_DAYS, Correction, apply_corrections
 from fitness_assets.lib.silver.parsed import ParsedRows
 from fitness_assets.lib.silver.quarantine import (

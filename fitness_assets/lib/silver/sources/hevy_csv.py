@@ -108,9 +108,9 @@ def _typed(raw: pd.DataFrame, detected: DetectedExport,
         frame["distance_km"] = (frame["distance_km"] * KM_PER_MILE).round(UNIT_DECIMALS)
 
     for column in _TEXT_FIELDS:
-        values = stripped(frame[column]) if column != "exercise_notes" else frame[column]
-        blank = (values if column != "exercise_notes" else stripped(values)) == ""
-        frame[column] = values.where(~blank, None)
+        trimmed = stripped(frame[column])
+        kept = frame[column] if column == "exercise_notes" else trimmed  # notes keep their spacing
+        frame[column] = kept.where(trimmed != "", None)
     frame = _reject_unusable_names(frame, raw, rejected, source)
     frame["set_type"] = frame["set_type"].str.lower()
     frame["athlete_id"] = source.athlete_id
